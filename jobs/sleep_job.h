@@ -1,0 +1,10 @@
+#pragma once
+
+#include "job/job.h"
+
+// Sleeps arguments[0] milliseconds: a stand-in for a slow job in tests and benchmarks.
+class SleepJob : public ebworker::Job {
+ public:
+  static constexpr std::string_view name = "SleepJob";
+  ebworker::JobResult perform(const rapidjson::Value& arguments, ebworker::JobContext& context) override;
+};

@@ -1,0 +1,45 @@
+#include "cli/cli.h"
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "cli/post_command.h"
+#include "cli/serve_command.h"
+
+namespace ebworker {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ebworker COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  serve                     run the worker endpoint that aws-sqsd posts jobs to\n"
+    "  post JOB [ARGS_JSON]      sign a job and POST it to a worker as aws-sqsd would\n"
+    "  help                      this text; `ebworker COMMAND --help` for a command's options\n";
+
+}  // namespace
+
+Response not_found_app(Request& request) {
+  return Response::refuse(404, "no route for " + request.method + " " + request.path);
+}
+
+int run_cli(int argc, char** argv, const JobRegistry& registry, App app) {
+  if (argc < 2) {
+    std::fputs(kUsage, stderr);
+    return 2;
+  }
+  const std::string command = argv[1];
+  const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "serve") return serve_command(args, registry, std::move(app));
+  if (command == "post") return post_command(args);
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::fputs(kUsage, stdout);
+    return 0;
+  }
+  std::fprintf(stderr, "ebworker: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+  return 2;
+}
+
+}  // namespace ebworker

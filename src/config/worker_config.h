@@ -1,0 +1,54 @@
+#pragma once
+// The worker's configuration. Every setting has one environment variable (what the platform
+// sets, through .ebextensions) and, for most, a flag of `ebworker serve` that overrides it.
+// A bad value stops start-up with a message naming the variable or flag.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "http/ip_range.h"
+
+namespace ebworker {
+
+struct WorkerConfig {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 5000;
+  bool process_jobs = false;
+  std::vector<IpRange> trusted_sources;
+  std::string periodic_path = "/periodic_tasks";
+  std::string cron_file = "cron.yaml";
+  bool cron_file_required = false;  // true when named explicitly: then it must exist
+  std::size_t max_body = 1024 * 1024;
+  std::size_t job_threads = 50;
+  std::size_t io_threads = 2;
+  std::chrono::seconds shutdown_timeout{30};
+  std::string log_level = "info";
+};
+
+// One documented setting; the table drives parsing, --help and the README's table.
+struct Setting {
+  std::string_view env;      // e.g. "PORT"
+  std::string_view flag;     // e.g. "--port"; empty when there is no flag
+  std::string_view fallback; // the default, as text
+  std::string_view meaning;
+  std::function<Status(WorkerConfig&, std::string_view value)> apply;
+};
+
+const std::vector<Setting>& worker_settings();
+
+using Environment = std::map<std::string, std::string, std::less<>>;
+Environment process_environment();
+
+// Defaults, then the environment, then flags ("--port 8080" or "--port=8080").
+Result<WorkerConfig> load_worker_config(const Environment& env, const std::vector<std::string>& args);
+
+std::string worker_settings_help();
+
+}  // namespace ebworker

@@ -1,0 +1,16 @@
+#pragma once
+// ISO 8601 UTC timestamps, the only time format on the wire.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace ebworker {
+
+// "2026-11-23T10:31:40.123Z": milliseconds, always UTC.
+std::string iso8601_utc(std::chrono::system_clock::time_point t);
+
+// Accepts YYYY-MM-DDTHH:MM:SS, optional fraction of 1 to 9 digits, then 'Z'.
+bool is_iso8601_utc(std::string_view s);
+
+}  // namespace ebworker

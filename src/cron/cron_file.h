@@ -1,0 +1,46 @@
+#pragma once
+// cron.yaml: the periodic tasks the worker accepts. aws-sqsd cannot sign a periodic task, so this
+// file is the allow-list: a task runs only if its name is here, with the url it arrived at.
+//
+//   version: 1
+//   cron:
+//     - name: "NightlyCleanupJob"    # a registered job
+//       url: "/periodic_tasks"
+//       schedule: "0 3 * * *"        # UTC
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "job/job_registry.h"
+
+namespace ebworker {
+
+struct CronTask {
+  std::string name;
+  std::string url;
+  std::string schedule;
+  int line = 0;  // 1-based, for messages
+};
+
+class CronFile {
+ public:
+  // Parses and validates; errors read "FILE:LINE: reason".
+  static Result<CronFile> load(const std::string& path, const JobRegistry& registry);
+  static Result<CronFile> parse(std::string_view yaml, const std::string& path,
+                                const JobRegistry& registry);
+
+  // True when a task with this name is declared at this url.
+  bool allows(std::string_view task_name, std::string_view url) const;
+  const std::vector<CronTask>& tasks() const { return tasks_; }
+
+ private:
+  std::vector<CronTask> tasks_;
+};
+
+// The schedule checks that need no cron engine: five fields, or an @macro. A sixth field
+// (seconds) is refused, since aws-sqsd would silently ignore it.
+Status check_schedule_shape(std::string_view schedule);
+
+}  // namespace ebworker

@@ -1,0 +1,127 @@
+#include "envelope/envelope.h"
+
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "core/iso_time.h"
+#include "envelope/uuid.h"
+
+namespace ebworker {
+
+namespace {
+
+// Iterative parsing keeps deep nesting from exhausting the stack; UTF-8 is validated because
+// SQS only carries valid Unicode and a job must not see broken text.
+constexpr unsigned kStrictParse = rapidjson::kParseIterativeFlag |
+                                  rapidjson::kParseValidateEncodingFlag;
+
+Result<rapidjson::Document> parse_json(std::string_view text) {
+  rapidjson::Document doc;
+  doc.Parse<kStrictParse>(text.data(), text.size());
+  if (doc.HasParseError())
+    return fail(std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) +
+                ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+  return doc;
+}
+
+std::string to_json_text(const rapidjson::Value& v) {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(out);
+  v.Accept(writer);
+  return {out.GetString(), out.GetSize()};
+}
+
+Result<std::string> string_field(const rapidjson::Value& root, const char* name) {
+  const auto it = root.FindMember(name);
+  if (it == root.MemberEnd()) return fail(std::string("missing field \"") + name + "\"");
+  if (!it->value.IsString()) return fail(std::string("field \"") + name + "\" must be a string");
+  return std::string(it->value.GetString(), it->value.GetStringLength());
+}
+
+}  // namespace
+
+Result<rapidjson::Document> parse_json_array(std::string_view json) {
+  auto doc = parse_json(json);
+  if (!doc) return Unexpected{doc.error()};
+  if (!doc->IsArray()) return fail("arguments must be a JSON array");
+  return std::move(doc).value();
+}
+
+Result<Envelope> Envelope::make(std::string job_class, std::string_view arguments_json,
+                                std::string queue_name) {
+  auto args = parse_json_array(arguments_json);
+  if (!args) return Unexpected{args.error()};
+  Envelope e;
+  e.job_class = std::move(job_class);
+  e.job_id = uuid_v4();
+  e.queue_name = std::move(queue_name);
+  e.arguments = std::move(args).value();
+  e.executions = 0;
+  e.enqueued_at = iso8601_utc(std::chrono::system_clock::now());
+  return e;
+}
+
+Result<Envelope> Envelope::parse(std::string_view body) {
+  auto doc = parse_json(body);
+  if (!doc) return Unexpected{doc.error()};
+  const rapidjson::Value& root = *doc;
+  if (!root.IsObject()) return fail("the message body must be a JSON object");
+
+  Envelope e;
+  auto job_class = string_field(root, "job_class");
+  if (!job_class) return Unexpected{job_class.error()};
+  if (job_class->empty()) return fail("field \"job_class\" is empty");
+  e.job_class = std::move(job_class).value();
+
+  auto job_id = string_field(root, "job_id");
+  if (!job_id) return Unexpected{job_id.error()};
+  if (!is_uuid(*job_id)) return fail("field \"job_id\" is not a UUID");
+  e.job_id = std::move(job_id).value();
+
+  auto queue_name = string_field(root, "queue_name");
+  if (!queue_name) return Unexpected{queue_name.error()};
+  e.queue_name = std::move(queue_name).value();
+
+  const auto args = root.FindMember("arguments");
+  if (args == root.MemberEnd()) return fail("missing field \"arguments\"");
+  if (!args->value.IsArray()) return fail("field \"arguments\" must be an array");
+  e.arguments.CopyFrom(args->value, e.arguments.GetAllocator());
+
+  const auto executions = root.FindMember("executions");
+  if (executions == root.MemberEnd()) return fail("missing field \"executions\"");
+  if (!executions->value.IsInt64() || executions->value.GetInt64() < 0)
+    return fail("field \"executions\" must be a non-negative integer");
+  e.executions = executions->value.GetInt64();
+
+  auto enqueued_at = string_field(root, "enqueued_at");
+  if (!enqueued_at) return Unexpected{enqueued_at.error()};
+  if (!is_iso8601_utc(*enqueued_at))
+    return fail("field \"enqueued_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+  e.enqueued_at = std::move(enqueued_at).value();
+  return e;
+}
+
+std::string Envelope::to_json() const {
+  rapidjson::StringBuffer out;
+  rapidjson::Writer<rapidjson::StringBuffer> w(out);
+  w.StartObject();
+  w.Key("job_class");
+  w.String(job_class.data(), static_cast<rapidjson::SizeType>(job_class.size()));
+  w.Key("job_id");
+  w.String(job_id.data(), static_cast<rapidjson::SizeType>(job_id.size()));
+  w.Key("queue_name");
+  w.String(queue_name.data(), static_cast<rapidjson::SizeType>(queue_name.size()));
+  w.Key("arguments");
+  arguments.Accept(w);
+  w.Key("executions");
+  w.Int64(executions);
+  w.Key("enqueued_at");
+  w.String(enqueued_at.data(), static_cast<rapidjson::SizeType>(enqueued_at.size()));
+  w.EndObject();
+  return {out.GetString(), out.GetSize()};
+}
+
+std::string Envelope::arguments_json() const { return to_json_text(arguments); }
+
+}  // namespace ebworker

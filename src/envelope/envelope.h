@@ -1,0 +1,40 @@
+#pragma once
+// The message body every ebworker job travels in. Shaped like ActiveJob's serialized job so other
+// ecosystems can produce and consume it:
+//   {"job_class":"EchoJob","job_id":"<uuid>","queue_name":"default","arguments":[...],
+//    "executions":0,"enqueued_at":"2026-11-23T10:31:40.123Z"}
+// Unknown fields are ignored; everything else is checked strictly.
+
+#include <rapidjson/document.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace ebworker {
+
+struct Envelope {
+  std::string job_class;
+  std::string job_id;
+  std::string queue_name;
+  rapidjson::Document arguments{rapidjson::kArrayType};  // always a JSON array
+  std::int64_t executions = 0;
+  std::string enqueued_at;
+
+  // A fresh envelope: new job id, enqueued now. `arguments_json` must be a JSON array.
+  static Result<Envelope> make(std::string job_class, std::string_view arguments_json,
+                               std::string queue_name = "default");
+
+  // Strict parse of a message body; the error names what is wrong.
+  static Result<Envelope> parse(std::string_view body);
+
+  std::string to_json() const;
+  std::string arguments_json() const;
+};
+
+// Parses `json` as one JSON array (nothing after it), the form job arguments take.
+Result<rapidjson::Document> parse_json_array(std::string_view json);
+
+}  // namespace ebworker

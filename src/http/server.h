@@ -1,0 +1,52 @@
+#pragma once
+// The HTTP listener (pistache). Its I/O threads parse requests and write responses; they never
+// run a job. Each request is handed whole to the job pool, where the middleware stack runs; if
+// no job thread is free the answer is 503 at once.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/result.h"
+#include "http/middleware.h"
+#include "http/stack.h"
+
+namespace ebworker {
+
+struct ServerOptions {
+  std::string bind = "127.0.0.1";
+  std::uint16_t port = 5000;  // 0 picks a free port; see Server::port()
+  std::size_t io_threads = 2;
+  std::size_t job_threads = 50;
+  std::size_t max_body = 1024 * 1024;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Stack stack, App app);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and serves on background threads.
+  Status start();
+  std::uint16_t port() const;
+
+  // Graceful stop, first half: every new request gets 503, then waits until every request
+  // already taken has its response written, or the timeout passes. True when all finished.
+  bool drain(std::chrono::milliseconds timeout);
+  // Closes the listener and every connection.
+  void stop();
+
+  struct Core;
+
+ private:
+  ServerOptions options_;
+  std::shared_ptr<Core> core_;
+  struct Listener;
+  std::unique_ptr<Listener> listener_;
+};
+
+}  // namespace ebworker

@@ -1,0 +1,47 @@
+#pragma once
+// A job: a class with a name and a perform(). Write one, register it in main, and aws-sqsd's
+// messages naming it run it:
+//
+//   class ResizeImageJob : public ebworker::Job {
+//    public:
+//     static constexpr std::string_view name = "ResizeImageJob";
+//     ebworker::JobResult perform(const rapidjson::Value& arguments,
+//                                 ebworker::JobContext& context) override;
+//   };
+//
+// A fresh instance runs each message, so a job may keep per-run state in members.
+
+#include <rapidjson/document.h>
+
+#include <optional>
+#include <string>
+
+#include "core/result.h"
+#include "job/job_log.h"
+
+namespace ebworker {
+
+// Where a run came from: the aws-sqsd headers of the message, and for periodic tasks the task.
+struct JobContext {
+  std::string message_id;
+  std::string job_id;  // the envelope's job_id; empty for periodic tasks
+  int receive_count = 0;
+  std::string first_received_at;
+  std::string queue_name;
+  std::optional<std::string> task_name;     // periodic tasks only
+  std::optional<std::string> scheduled_at;  // periodic tasks only
+  JobLog log;
+};
+
+// Success, or a failure with its reason: the message is then retried (HTTP 500).
+using JobResult = Status;
+
+class Job {
+ public:
+  virtual ~Job() = default;
+  // `arguments` is the envelope's JSON array (empty for periodic tasks). Return fail("why")
+  // or throw to have the message retried; either way the reason is logged.
+  virtual JobResult perform(const rapidjson::Value& arguments, JobContext& context) = 0;
+};
+
+}  // namespace ebworker
