@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates curl
+  build-essential cmake pkg-config git ca-certificates curl openssl
   libpistache-dev rapidjson-dev libssl-dev libspdlog-dev libyaml-cpp-dev
   libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   iproute2

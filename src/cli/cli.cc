@@ -25,14 +25,14 @@ Response not_found_app(Request& request) {
   return Response::refuse(404, "no route for " + request.method + " " + request.path);
 }
 
-int run_cli(int argc, char** argv, const JobRegistry& registry, App app) {
+int run_cli(int argc, char** argv, const JobRegistry& registry, AppOptions options) {
   if (argc < 2) {
     std::fputs(kUsage, stderr);
     return 2;
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  if (command == "serve") return serve_command(args, registry, std::move(app));
+  if (command == "serve") return serve_command(args, registry, std::move(options));
   if (command == "post") return post_command(args);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);

@@ -44,7 +44,7 @@ Result<CronFile> load_cron(const WorkerConfig& config, const JobRegistry& regist
 
 }  // namespace
 
-int serve_command(const std::vector<std::string>& args, const JobRegistry& registry, App app) {
+int serve_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
       std::printf("usage: ebworker serve [OPTIONS]\n\n%s", worker_settings_help().c_str());
@@ -74,12 +74,14 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
     cron = std::move(c).value();
   }
 
+  Stack stack = default_stack(*config, registry, signer, cron);
+  if (options.edit_stack) options.edit_stack(stack);
   Server server(ServerOptions{.bind = config->bind,
                               .port = config->port,
                               .io_threads = config->io_threads,
                               .job_threads = config->job_threads,
                               .max_body = config->max_body},
-                default_stack(*config, registry, signer, cron), std::move(app));
+                std::move(stack), std::move(options.app));
   if (auto started = server.start(); !started) return startup_error(started.error().message);
 
   const std::string host = config->bind.find(':') != std::string::npos ? "[" + config->bind + "]" : config->bind;
