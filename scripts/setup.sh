@@ -23,3 +23,23 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: build dependencies present"
+
+# The local SQS (fauxqs, pinned in package-lock.json) needs Node.js 20 or later.
+node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+if [ "$(node_major)" -lt 20 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "setup: installing nodejs and npm"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq nodejs npm >/dev/null
+  if [ "$(node_major)" -lt 20 ]; then
+    echo "setup: fauxqs needs Node.js 20 or later; this machine has $(node --version 2>/dev/null || echo none)" >&2
+    exit 1
+  fi
+fi
+cd "$(dirname "$0")/.."
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing the local SQS (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+fi
+echo "setup: fauxqs $(node -p 'require("./node_modules/fauxqs/package.json").version') present"

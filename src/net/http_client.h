@@ -1,0 +1,62 @@
+#pragma once
+// An HTTP client over libcurl, in RAII types: callers never see a CURL handle. Thread-safe;
+// each call borrows an easy handle from a pool, so connections are reused (keep-alive) across
+// calls and threads.
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.h"
+#include "http/headers.h"
+
+namespace ebworker {
+
+// Signs the request with AWS Signature Version 4, done by libcurl itself (CURLOPT_AWS_SIGV4).
+struct SigV4 {
+  std::string region;
+  std::string service;
+  std::string access_key_id;
+  std::string secret_access_key;
+  std::string session_token;  // temporary credentials: sent as X-Amz-Security-Token and signed
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::string> headers;  // "Name: value"
+  std::string body;
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds timeout{30000};
+  std::optional<SigV4> sigv4;
+};
+
+struct HttpReply {
+  long status = 0;
+  std::string body;
+  Headers headers;
+};
+
+// The request never got an HTTP answer: refused, reset, timed out, DNS, TLS...
+struct TransportError {
+  std::string message;
+  bool timed_out = false;
+};
+
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  Result<HttpReply, TransportError> perform(const HttpRequest& request);
+
+ private:
+  struct Pool;
+  std::unique_ptr<Pool> pool_;
+};
+
+}  // namespace ebworker
