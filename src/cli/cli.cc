@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cron_command.h"
 #include "cli/post_command.h"
 #include "cli/serve_command.h"
 
@@ -17,6 +18,7 @@ constexpr const char* kUsage =
     "commands:\n"
     "  serve                     run the worker endpoint that aws-sqsd posts jobs to\n"
     "  post JOB [ARGS_JSON]      sign a job and POST it to a worker as aws-sqsd would\n"
+    "  cron check [FILE]         validate a cron.yaml and show each task's next run times\n"
     "  help                      this text; `ebworker COMMAND --help` for a command's options\n";
 
 }  // namespace
@@ -34,6 +36,7 @@ int run_cli(int argc, char** argv, const JobRegistry& registry, AppOptions optio
   const std::vector<std::string> args(argv + 2, argv + argc);
   if (command == "serve") return serve_command(args, registry, std::move(options));
   if (command == "post") return post_command(args);
+  if (command == "cron") return cron_command(args, registry);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

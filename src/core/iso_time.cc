@@ -19,7 +19,26 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+std::string iso8601_utc_seconds(std::chrono::sys_seconds t) {
+  using namespace std::chrono;
+  const sys_days day = floor<days>(t);
+  const year_month_day date(day);
+  const hh_mm_ss clock(t - day);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
+                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+                static_cast<int>(clock.seconds().count()));
+  return buf;
+}
+
 namespace {
+
+int number_at(std::string_view s, size_t pos, size_t n) {
+  int v = 0;
+  for (size_t i = pos; i < pos + n; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
 
 bool digits(std::string_view s, size_t pos, size_t n, int lo, int hi) {
   if (pos + n > s.size()) return false;
@@ -49,6 +68,16 @@ bool is_iso8601_utc(std::string_view s) {
     if (n < 1 || n > 9) return false;
   }
   return pos + 1 == s.size() && s[pos] == 'Z';
+}
+
+std::optional<std::chrono::sys_seconds> parse_iso8601_utc(std::string_view s) {
+  using namespace std::chrono;
+  if (!is_iso8601_utc(s)) return std::nullopt;
+  const year_month_day date{year(number_at(s, 0, 4)), month(static_cast<unsigned>(number_at(s, 5, 2))),
+                            day(static_cast<unsigned>(number_at(s, 8, 2)))};
+  if (!date.ok()) return std::nullopt;
+  return sys_days(date) + hours(number_at(s, 11, 2)) + minutes(number_at(s, 14, 2)) +
+         seconds(number_at(s, 17, 2));
 }
 
 }  // namespace ebworker

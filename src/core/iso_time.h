@@ -2,6 +2,7 @@
 // ISO 8601 UTC timestamps, the only time format on the wire.
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,7 +11,13 @@ namespace ebworker {
 // "2026-11-23T10:31:40.123Z": milliseconds, always UTC.
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
+// "2026-11-23T10:31:40Z": whole seconds, as aws-sqsd's headers and cron times are written.
+std::string iso8601_utc_seconds(std::chrono::sys_seconds t);
+
 // Accepts YYYY-MM-DDTHH:MM:SS, optional fraction of 1 to 9 digits, then 'Z'.
 bool is_iso8601_utc(std::string_view s);
+
+// The instant such a timestamp names (any fraction dropped), or nullopt if it is not one.
+std::optional<std::chrono::sys_seconds> parse_iso8601_utc(std::string_view s);
 
 }  // namespace ebworker

@@ -3,7 +3,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
-#include <set>
 #include <sstream>
 
 namespace ebworker {
@@ -23,37 +22,7 @@ Result<std::string> required_string(const YAML::Node& entry, const char* key,
   return value.Scalar();
 }
 
-std::vector<std::string_view> fields(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-    const size_t start = i;
-    while (i < s.size() && s[i] != ' ' && s[i] != '\t') ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
-}
-
 }  // namespace
-
-Status check_schedule_shape(std::string_view schedule) {
-  static const std::set<std::string_view> macros = {"@hourly",  "@daily",  "@midnight", "@weekly",
-                                                    "@monthly", "@yearly", "@annually"};
-  const auto f = fields(schedule);
-  if (f.size() == 1 && !f[0].empty() && f[0][0] == '@') {
-    if (macros.count(f[0])) return {};
-    return fail("unknown schedule macro \"" + std::string(f[0]) + "\"");
-  }
-  if (f.size() == 6)
-    return fail("schedule \"" + std::string(schedule) +
-                "\" has 6 fields: seconds are not supported (aws-sqsd would ignore the 6th field); "
-                "use 5 fields: minute hour day-of-month month day-of-week");
-  if (f.size() != 5)
-    return fail("schedule \"" + std::string(schedule) + "\" has " + std::to_string(f.size()) +
-                " fields; expected 5: minute hour day-of-month month day-of-week");
-  return {};
-}
 
 Result<CronFile> CronFile::load(const std::string& path, const JobRegistry& registry) {
   std::ifstream in(path);
@@ -92,10 +61,14 @@ Result<CronFile> CronFile::parse(std::string_view yaml, const std::string& path,
     if (!name) return Unexpected{name.error()};
     auto url = required_string(entry, "url", path);
     if (!url) return Unexpected{url.error()};
-    auto schedule = required_string(entry, "schedule", path);
-    if (!schedule) return Unexpected{schedule.error()};
-    if (auto shape = check_schedule_shape(*schedule); !shape)
-      return fail(at(path, entry["schedule"].Mark()) + shape.error().message);
+    auto schedule_text = required_string(entry, "schedule", path);
+    if (!schedule_text) return Unexpected{schedule_text.error()};
+    auto schedule = CronSchedule::parse(*schedule_text);
+    if (!schedule) return fail(at(path, entry["schedule"].Mark()) + schedule.error().message);
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (!schedule->next_after(now))
+      return fail(at(path, entry["schedule"].Mark()) + "schedule \"" + *schedule_text +
+                  "\" never fires (no such date)");
     if (!registry.contains(*name))
       return fail(at(path, entry["name"].Mark()) + "task \"" + *name +
                   "\" is not a registered job (register it in main, or fix the name)");

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "cron/cron_schedule.h"
 #include "job/job_registry.h"
 
 namespace ebworker {
@@ -20,7 +21,7 @@ namespace ebworker {
 struct CronTask {
   std::string name;
   std::string url;
-  std::string schedule;
+  CronSchedule schedule;
   int line = 0;  // 1-based, for messages
 };
 
@@ -38,9 +39,5 @@ class CronFile {
  private:
   std::vector<CronTask> tasks_;
 };
-
-// The schedule checks that need no cron engine: five fields, or an @macro. A sixth field
-// (seconds) is refused, since aws-sqsd would silently ignore it.
-Status check_schedule_shape(std::string_view schedule);
 
 }  // namespace ebworker

@@ -4,6 +4,9 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <utility>
+#include <vector>
+
 #include "core/iso_time.h"
 #include "envelope/uuid.h"
 
@@ -16,12 +19,32 @@ namespace {
 constexpr unsigned kStrictParse = rapidjson::kParseIterativeFlag |
                                   rapidjson::kParseValidateEncodingFlag;
 
+// Copying or writing a value recurses once per level of nesting, so a body of deeply nested
+// arrays (a 1 MiB body holds 500000 levels) would overflow the stack; refuse it after parsing.
+constexpr size_t kMaxDepth = 128;
+
+bool nested_deeper_than(const rapidjson::Value& root, size_t limit) {
+  std::vector<std::pair<const rapidjson::Value*, size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    const auto [value, depth] = pending.back();
+    pending.pop_back();
+    if (depth > limit) return true;
+    if (value->IsArray())
+      for (const auto& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
+    else if (value->IsObject())
+      for (const auto& member : value->GetObject()) pending.emplace_back(&member.value, depth + 1);
+  }
+  return false;
+}
+
 Result<rapidjson::Document> parse_json(std::string_view text) {
   rapidjson::Document doc;
   doc.Parse<kStrictParse>(text.data(), text.size());
   if (doc.HasParseError())
     return fail(std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) +
                 ": " + rapidjson::GetParseError_En(doc.GetParseError()));
+  if (nested_deeper_than(doc, kMaxDepth))
+    return fail("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
   return doc;
 }
 
