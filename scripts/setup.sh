@@ -1,13 +1,24 @@
 #!/usr/bin/env bash
 # Installs what ebworker needs to build and test, from Debian 12's packages.
 # Idempotent: packages already present are not fetched again.
+#   scripts/setup.sh               everything: build, tests, benchmarks, the local SQS
+#   scripts/setup.sh --build-only  only what building the library and binary needs (the
+#                                  container build, scripts/container_build.sh)
 set -euo pipefail
 
+build_only=false
+[ "${1:-}" = "--build-only" ] && build_only=true
+
+# To build.
 packages=(
-  build-essential cmake pkg-config git ca-certificates curl openssl
+  build-essential cmake pkg-config ca-certificates
   libpistache-dev rapidjson-dev libssl-dev libspdlog-dev libyaml-cpp-dev
-  libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
-  iproute2
+  libcurl4-openssl-dev
+)
+# To test: nginx only for `nginx -t` on the deploy kit's config (tests/deploy).
+$build_only || packages+=(
+  git curl openssl libgtest-dev libgmock-dev libbenchmark-dev
+  iproute2 nginx
 )
 
 missing=()
@@ -23,6 +34,7 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 echo "setup: build dependencies present"
+$build_only && exit 0
 
 # The local SQS (fauxqs, pinned in package-lock.json) needs Node.js 20 or later.
 node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }

@@ -8,16 +8,25 @@
 //   4. the EC2 instance profile through IMDSv2 (endpoint AWS_EC2_METADATA_SERVICE_ENDPOINT,
 //      default http://169.254.169.254)
 // Fetched lazily, cached, and refreshed before they expire.
+//
+// Each place is a CredentialsSource (environment_credentials.h, shared_credentials_file.h,
+// container_credentials.h, imds_credentials.h); a chain asks them in order and caches the answer.
+// No error message, and no log line, ever holds a secret access key or a token.
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "config/worker_config.h"
 #include "core/result.h"
 
 namespace ebworker {
+
+class HttpClient;
 
 struct AwsCredentials {
   std::string access_key_id;
@@ -33,10 +42,42 @@ class CredentialsProvider {
   virtual Result<AwsCredentials> get() = 0;
 };
 
+// One place credentials may be found. Not required to be thread-safe: the chain serialises calls.
+class CredentialsSource {
+ public:
+  virtual ~CredentialsSource() = default;
+  // Short and stable, for error messages and logs: "environment", "container", ...
+  virtual std::string_view name() const = 0;
+  // Fresh credentials, or why this source has none (never quoting a secret).
+  virtual Result<AwsCredentials> fetch() = 0;
+};
+
+// Wall-clock time as the chain sees it; tests inject their own.
+using Clock = std::function<std::chrono::system_clock::time_point()>;
+
+struct CredentialsChainOptions {
+  Clock clock;  // empty: std::chrono::system_clock::now
+  // Credentials that expire within this window are fetched again before being handed out.
+  std::chrono::seconds refresh_window{std::chrono::minutes(5)};
+};
+
 // Always the same credentials (tests, or keys handed over by the application).
 std::shared_ptr<CredentialsProvider> static_credentials(AwsCredentials credentials);
 
+// Asks `sources` in order; the first to answer wins and is remembered. Cached credentials that
+// expire within the refresh window are fetched again from the source that gave them, then from
+// the whole chain; if that fails while the old ones are still valid, the old ones are used.
+std::shared_ptr<CredentialsProvider> credentials_chain(
+    std::vector<std::unique_ptr<CredentialsSource>> sources, CredentialsChainOptions options = {});
+
+struct DefaultChainOptions {
+  CredentialsChainOptions chain;
+  std::shared_ptr<HttpClient> http;  // for the metadata services; empty: one of its own
+};
+
 // The SDKs' default chain, as listed above, read from `env`.
 std::shared_ptr<CredentialsProvider> default_credentials_chain(const Environment& env);
+std::shared_ptr<CredentialsProvider> default_credentials_chain(const Environment& env,
+                                                               DefaultChainOptions options);
 
 }  // namespace ebworker

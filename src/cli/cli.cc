@@ -5,8 +5,11 @@
 #include <vector>
 
 #include "cli/cron_command.h"
+#include "cli/dev_command.h"
+#include "cli/enqueue_command.h"
 #include "cli/post_command.h"
 #include "cli/serve_command.h"
+#include "cli/sqsd_command.h"
 
 namespace ebworker {
 
@@ -16,8 +19,11 @@ constexpr const char* kUsage =
     "usage: ebworker COMMAND [OPTIONS]\n"
     "\n"
     "commands:\n"
+    "  dev                       run the local stack: local SQS, worker, daemon, and a demo job\n"
     "  serve                     run the worker endpoint that aws-sqsd posts jobs to\n"
     "  post JOB [ARGS_JSON]      sign a job and POST it to a worker as aws-sqsd would\n"
+    "  enqueue JOB [ARGS_JSON]   sign a job and send it to the SQS queue; prints the MessageId\n"
+    "  sqsd                      poll an SQS queue and post its messages to a worker, as aws-sqsd does\n"
     "  cron check [FILE]         validate a cron.yaml and show each task's next run times\n"
     "  help                      this text; `ebworker COMMAND --help` for a command's options\n";
 
@@ -34,9 +40,12 @@ int run_cli(int argc, char** argv, const JobRegistry& registry, AppOptions optio
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
+  if (command == "dev") return dev_command(args, registry, std::move(options));
   if (command == "serve") return serve_command(args, registry, std::move(options));
   if (command == "post") return post_command(args);
+  if (command == "enqueue") return enqueue_command(args, process_environment());
   if (command == "cron") return cron_command(args, registry);
+  if (command == "sqsd") return sqsd_command(args, registry);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -5,15 +5,11 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
-#include <optional>
 
 #include "cli/logging.h"
+#include "cli/signals.h"
+#include "cli/worker.h"
 #include "config/worker_config.h"
-#include "cron/cron_file.h"
-#include "envelope/signer.h"
-#include "http/server.h"
-#include "middleware/default_stack.h"
 
 namespace ebworker {
 
@@ -22,24 +18,6 @@ namespace {
 int startup_error(const std::string& message) {
   std::fprintf(stderr, "ebworker serve: %s\n", message.c_str());
   return 2;
-}
-
-// cron.yaml is optional unless named explicitly.
-Result<CronFile> load_cron(const WorkerConfig& config, const JobRegistry& registry) {
-  if (!config.cron_file_required && !std::filesystem::exists(config.cron_file)) {
-    spdlog::info("no {} here: no periodic tasks", config.cron_file);
-    return CronFile{};
-  }
-  auto cron = CronFile::load(config.cron_file, registry);
-  if (!cron) return cron;
-  for (const auto& task : cron->tasks()) {
-    spdlog::info("periodic task {} at {} on \"{}\"", task.name, task.url, task.schedule.text());
-    if (task.url != config.periodic_path)
-      spdlog::warn("{}:{}: task {} posts to {}, but periodic tasks are taken at {} "
-                   "(EBWORKER_PERIODIC_PATH): it would be refused",
-                   config.cron_file, task.line, task.name, task.url, config.periodic_path);
-  }
-  return cron;
 }
 
 }  // namespace
@@ -51,50 +29,22 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
       return 0;
     }
 
-  // Signals are taken by sigwait below; block them before any thread starts so none of the
-  // server's or the pool's threads receives them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  const sigset_t signals = block_stop_signals();
 
   auto config = load_worker_config(process_environment(), args);
   if (!config) return startup_error(config.error().message);
   setup_logging(config->log_level);
 
-  std::optional<Signer> signer;
-  CronFile cron;
-  if (config->process_jobs) {
-    auto s = Signer::from_environment();
-    if (!s) return startup_error(s.error().message + " (it signs and verifies every job)");
-    signer = std::move(s).value();
-    auto c = load_cron(*config, registry);
-    if (!c) return startup_error(c.error().message);
-    cron = std::move(c).value();
-  }
+  auto server = start_worker(*config, registry, std::move(options));
+  if (!server) return startup_error(server.error().message);
+  Server& worker = **server;
 
-  Stack stack = default_stack(*config, registry, signer, cron);
-  if (options.edit_stack) options.edit_stack(stack);
-  Server server(ServerOptions{.bind = config->bind,
-                              .port = config->port,
-                              .io_threads = config->io_threads,
-                              .job_threads = config->job_threads,
-                              .max_body = config->max_body},
-                std::move(stack), std::move(options.app));
-  if (auto started = server.start(); !started) return startup_error(started.error().message);
-
-  const std::string host = config->bind.find(':') != std::string::npos ? "[" + config->bind + "]" : config->bind;
-  spdlog::info("listening on http://{}:{} (job processing {}, {} job threads, {} jobs registered)", host,
-               server.port(), config->process_jobs ? "on" : "off (EBWORKER_PROCESS_JOBS is not true)",
-               config->job_threads, registry.names().size());
-
-  int received = 0;
-  sigwait(&signals, &received);
+  const int received = wait_for_stop_signal(signals);
+  worker.stop_accepting();  // before saying so: a request sent after this line must get 503
   spdlog::info("{}: refusing new jobs, waiting up to {}s for running ones", strsignal(received),
                config->shutdown_timeout.count());
-  if (server.drain(config->shutdown_timeout)) {
-    server.stop();
+  if (worker.drain(config->shutdown_timeout)) {
+    worker.stop();
     spdlog::info("stopped");
     return 0;
   }

@@ -6,12 +6,11 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
-#include <map>
 #include <string>
-#include <string_view>
 #include <vector>
 
+#include "config/environment.h"
+#include "config/settings.h"
 #include "core/result.h"
 #include "http/ip_range.h"
 
@@ -32,19 +31,9 @@ struct WorkerConfig {
   std::string log_level = "info";
 };
 
-// One documented setting; the table drives parsing, --help and the README's table.
-struct Setting {
-  std::string_view env;      // e.g. "PORT"
-  std::string_view flag;     // e.g. "--port"; empty when there is no flag
-  std::string_view fallback; // the default, as text
-  std::string_view meaning;
-  std::function<Status(WorkerConfig&, std::string_view value)> apply;
-};
+using WorkerSetting = Setting<WorkerConfig>;
 
-const std::vector<Setting>& worker_settings();
-
-using Environment = std::map<std::string, std::string, std::less<>>;
-Environment process_environment();
+const std::vector<WorkerSetting>& worker_settings();
 
 // Defaults, then the environment, then flags ("--port 8080" or "--port=8080").
 Result<WorkerConfig> load_worker_config(const Environment& env, const std::vector<std::string>& args);

@@ -1,8 +1,12 @@
 #include "http/server.h"
 
+#include <fcntl.h>
 #include <pistache/endpoint.h>
 #include <pistache/http.h>
+#include <pistache/peer.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -23,22 +27,31 @@ struct Server::Core {
   Core(Stack s, App a, std::size_t job_threads, std::size_t body_limit)
       : stack(std::move(s)), app(std::move(a)), max_body(body_limit), pool(job_threads) {}
 
+  // A request is "answering" from when it is taken until its answer is handed to pistache, then
+  // "writing" until pistache says it is written.
   void started() {
     std::lock_guard lock(mutex);
-    ++in_flight;
+    ++answering;
   }
-  void finished() {
+  void handed_over() {
     std::lock_guard lock(mutex);
-    --in_flight;
-    if (in_flight == 0) idle.notify_all();
+    --answering;
+    ++writing;
+    changed.notify_all();
+  }
+  void written() {
+    std::lock_guard lock(mutex);
+    --writing;
+    changed.notify_all();
   }
 
   Stack stack;
   App app;
   std::size_t max_body;
   std::mutex mutex;
-  std::condition_variable idle;
-  std::size_t in_flight = 0;  // requests taken whose response is not yet written
+  std::condition_variable changed;
+  std::size_t answering = 0;
+  std::size_t writing = 0;
   // Last, so it is destroyed first: its threads are joined while the rest is still alive.
   JobPool pool;
 };
@@ -64,15 +77,74 @@ void keep_alive_by_default(const Http::Request& in, Http::ResponseWriter& writer
   }
 }
 
-void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core) {
+// pistache 0.0.5 answers "Connection: Close" to a request that asks to close (or to HTTP/1.0
+// without keep-alive) but then leaves the connection open. This closes it once the response is
+// written. It holds a duplicate of the socket's descriptor, taken on the I/O thread while
+// pistache still owns the original, so the shutdown may run on any thread without racing
+// pistache's own close() of the original (after which its number may belong to a new peer).
+class CloseAfterResponse {
+ public:
+  explicit CloseAfterResponse(int fd) : fd_(fd) {}
+  ~CloseAfterResponse() { close_now(); }
+  CloseAfterResponse(const CloseAfterResponse&) = delete;
+  CloseAfterResponse& operator=(const CloseAfterResponse&) = delete;
+
+  // Sends FIN after what is already written; pistache then reads EOF and drops the peer.
+  void close_now() {
+    const int fd = fd_.exchange(-1);
+    if (fd < 0) return;
+    ::shutdown(fd, SHUT_RDWR);
+    ::close(fd);
+  }
+
+ private:
+  std::atomic<int> fd_;
+};
+
+std::shared_ptr<CloseAfterResponse> close_after_response(const Http::Request& in,
+                                                         const Http::ResponseWriter& writer) {
+  const auto connection = in.headers().tryGet<Http::Header::Connection>();
+  const bool close = connection ? connection->control() == Http::ConnectionControl::Close
+                                : in.version() == Http::Version::Http10;
+  if (!close) return nullptr;
+  const auto peer = writer.getPeer();
+  if (!peer) return nullptr;
+  const int fd = ::fcntl(peer->fd(), F_DUPFD_CLOEXEC, 0);
+  return fd < 0 ? nullptr : std::make_shared<CloseAfterResponse>(fd);
+}
+
+// A response header by name. pistache 0.0.5 writes only typed headers (addRaw ones are
+// dropped), so each of ours becomes a typed header whose name is known only at run time.
+class NamedHeader : public Http::Header::Header {
+ public:
+  NamedHeader(std::string name, std::string value) : name_(std::move(name)), value_(std::move(value)) {}
+  const char* name() const override { return name_.c_str(); }
+  void parse(const std::string& data) override { value_ = data; }
+  void write(std::ostream& stream) const override { stream << value_; }
+#ifdef SAFE_HEADER_CAST
+  uint64_t hash() const override { return std::hash<std::string>{}(name_); }
+#endif
+
+ private:
+  std::string name_;
+  std::string value_;
+};
+
+void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core,
+          const std::shared_ptr<CloseAfterResponse>& closer) {
+  core->handed_over();
+  const auto done = [core, closer] {
+    if (closer) closer->close_now();
+    core->written();
+  };
   try {
     for (const auto& [name, value] : response.headers.fields())
-      writer.headers().addRaw(Http::Header::Raw(name, value));
+      writer.headers().add(std::make_shared<NamedHeader>(name, value));
     writer.send(static_cast<Http::Code>(response.status), response.body, MIME(Text, Plain))
-        .then([core](ssize_t) { core->finished(); }, [core](std::exception_ptr) { core->finished(); });
+        .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
   } catch (const std::exception& e) {
     spdlog::warn("could not write a {} response: {}", response.status, e.what());
-    core->finished();
+    done();
   }
 }
 
@@ -83,10 +155,11 @@ class Handler : public Http::Handler {
 
   void onRequest(const Http::Request& in, Http::ResponseWriter writer) override {
     keep_alive_by_default(in, writer);
+    const auto closer = close_after_response(in, writer);
     auto request = std::make_shared<Request>(to_request(in));
     core_->started();
     if (request->body.size() > core_->max_body) {
-      reply_now(*request, writer,
+      reply_now(*request, writer, closer,
                 Response::refuse(413, "body of " + std::to_string(request->body.size()) +
                                           " bytes is over EBWORKER_MAX_BODY (" +
                                           std::to_string(core_->max_body) + ")"));
@@ -96,7 +169,7 @@ class Handler : public Http::Handler {
     // A raw pointer: the pool lives inside Core, so Core outlives every task it runs (and a
     // task must never hold the last reference, or the pool would be joined from its own thread).
     Server::Core* core = core_.get();
-    const auto admission = core_->pool.try_submit([core, request, shared_writer] {
+    const auto admission = core_->pool.try_submit([core, request, shared_writer, closer] {
       Response response;
       try {
         response = core->stack.call(*request, core->app);
@@ -104,10 +177,10 @@ class Handler : public Http::Handler {
         response = Response::refuse(500, std::string("internal error: ") + e.what());
         log_request(*request, response);
       }
-      send(*shared_writer, response, core);
+      send(*shared_writer, response, core, closer);
     });
     if (admission == JobPool::Admission::accepted) return;
-    reply_now(*request, *shared_writer,
+    reply_now(*request, *shared_writer, closer,
               admission == JobPool::Admission::busy
                   ? Response::refuse(503, "all " + std::to_string(core_->pool.size()) +
                                               " job threads are busy (EBWORKER_JOB_THREADS)")
@@ -115,9 +188,10 @@ class Handler : public Http::Handler {
   }
 
  private:
-  void reply_now(const Request& request, Http::ResponseWriter& writer, const Response& response) {
+  void reply_now(const Request& request, Http::ResponseWriter& writer,
+                 const std::shared_ptr<CloseAfterResponse>& closer, const Response& response) {
     log_request(request, response);
-    send(writer, response, core_.get());
+    send(writer, response, core_.get(), closer);
   }
 
   std::shared_ptr<Server::Core> core_;
@@ -159,10 +233,18 @@ std::uint16_t Server::port() const {
   return listener_ ? static_cast<std::uint16_t>(listener_->endpoint.getPort()) : 0;
 }
 
+void Server::stop_accepting() { core_->pool.stop_accepting(); }
+
 bool Server::drain(std::chrono::milliseconds timeout) {
-  core_->pool.stop_accepting();
+  stop_accepting();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(core_->mutex);
-  return core_->idle.wait_for(lock, timeout, [this] { return core_->in_flight == 0; });
+  if (!core_->changed.wait_until(lock, deadline, [this] { return core_->answering == 0; })) return false;
+  // pistache 0.0.5 never confirms a write to a peer that has gone away (the daemon gave up on a
+  // slow job, say), so wait for the writes only briefly: the answers are all handed over.
+  const auto grace = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2));
+  core_->changed.wait_until(lock, grace, [this] { return core_->writing == 0; });
+  return true;
 }
 
 void Server::stop() {

@@ -34,6 +34,8 @@ class Server {
   Status start();
   std::uint16_t port() const;
 
+  // From now on every new request gets 503 ("shutting down").
+  void stop_accepting();
   // Graceful stop, first half: every new request gets 503, then waits until every request
   // already taken has its response written, or the timeout passes. True when all finished.
   bool drain(std::chrono::milliseconds timeout);

@@ -1,0 +1,50 @@
+# ebworker on Elastic Beanstalk's Docker platform (Docker running on 64bit Amazon Linux 2023).
+# Beanstalk builds this image on each instance, runs it, and its nginx proxies port 80 to the
+# port EXPOSEd below; aws-sqsd posts jobs to that nginx. To ship your own app, replace jobs/
+# (or point the build at your own CMake project; see README, "Use ebworker in your own CMake
+# project").
+#
+# The build's real steps are in scripts/container_build.sh (CI runs them on Debian 12 without a
+# Docker engine); this file only copies the tree and calls it.
+
+# ---- build: compile the binary (Release, no tests) -------------------------------------------
+FROM debian:12 AS build
+WORKDIR /src
+COPY . .
+RUN ./scripts/container_build.sh /opt/ebworker /tmp/ebworker-build
+
+# ---- runtime: the binary, its shared libraries, nothing else ---------------------------------
+FROM debian:12-slim
+# runtime-packages lists the Debian packages holding the libraries the binary links (written
+# by the build stage); ca-certificates is for HTTPS to SQS (`ebworker enqueue`, `ebworker sqsd`).
+COPY --from=build /opt/ebworker/share/ebworker/runtime-packages /tmp/runtime-packages
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+      ca-certificates $(cat /tmp/runtime-packages) \
+ && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages
+
+# A user of its own: the worker never runs as root.
+RUN useradd --system --user-group --uid 10001 --home-dir /app --no-create-home \
+      --shell /usr/sbin/nologin ebworker
+WORKDIR /app
+COPY --from=build /opt/ebworker/bin/ebworker /app/ebworker
+# ./cron.yaml is found from the working directory (EBWORKER_CRON_FILE's default).
+COPY --from=build /src/cron.yaml /app/cron.yaml
+USER ebworker
+
+# The port Beanstalk's nginx proxies to (it reads EXPOSE); keep PORT and EXPOSE equal.
+ENV PORT=5000
+# Inside a container the worker must listen on every interface: nginx runs on the host and
+# reaches the container through the Docker bridge.
+ENV EBWORKER_BIND=0.0.0.0
+# The source check. Requests from nginx arrive from the Docker bridge gateway, not loopback, so
+# the worker must trust that address or it answers 403 to every job. 172.17.0.1 is Docker's
+# default bridge gateway; if `docker network inspect bridge` on the instance shows another
+# Gateway, set EBWORKER_TRUSTED_SOURCES to it in the environment's properties.
+ENV EBWORKER_TRUSTED_SOURCES=172.17.0.1
+# Job processing, the secret and the rest come from the environment properties
+# (.ebextensions/02-environment.config, and SECRET_KEY_BASE from the console).
+EXPOSE 5000
+
+# serve answers SIGTERM by finishing running jobs (EBWORKER_SHUTDOWN_TIMEOUT) and exiting 0.
+CMD ["/app/ebworker", "serve"]

@@ -1,0 +1,98 @@
+#include "aws/credentials_json.h"
+
+#include <rapidjson/document.h>
+
+#include <cctype>
+
+#include "core/iso_time.h"
+
+namespace ebworker {
+
+namespace {
+
+constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
+                                 rapidjson::kParseValidateEncodingFlag;
+
+// A string member, or nullptr when absent; an error when present but not a string.
+Result<const rapidjson::Value*> optional_string(const rapidjson::Value& root, const char* name) {
+  const auto it = root.FindMember(name);
+  if (it == root.MemberEnd() || it->value.IsNull()) return static_cast<const rapidjson::Value*>(nullptr);
+  if (!it->value.IsString()) return fail(std::string("field \"") + name + "\" is not a string");
+  return &it->value;
+}
+
+Result<std::string> required_string(const rapidjson::Value& root, const char* name) {
+  auto field = optional_string(root, name);
+  if (!field) return Unexpected{field.error()};
+  if (!*field || (*field)->GetStringLength() == 0)
+    return fail(std::string("missing field \"") + name + "\"");
+  return std::string((*field)->GetString(), (*field)->GetStringLength());
+}
+
+// An error code such as "AccessDenied" or "AssumeRoleUnauthorizedAccess": letters and . _ - :
+// only. Digits are left out so that nothing shaped like a key or a token is ever quoted.
+bool plain_word(std::string_view s) {
+  if (s.empty() || s.size() > 64) return false;
+  for (const char c : s)
+    if (!std::isalpha(static_cast<unsigned char>(c)) && c != '.' && c != '_' && c != '-' && c != ':')
+      return false;
+  return true;
+}
+
+}  // namespace
+
+Result<AwsCredentials> parse_credentials_json(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(body.data(), body.size());
+  // The parser's message and offset would be harmless, but the text around a bad offset is the
+  // secret itself, so nothing of the body is quoted.
+  if (doc.HasParseError()) return fail("answer is not valid JSON");
+  if (!doc.IsObject()) return fail("answer is not a JSON object");
+
+  // IMDS says whether it succeeded; the code is a plain word, safe to quote.
+  auto code = optional_string(doc, "Code");
+  if (!code) return Unexpected{code.error()};
+  if (*code) {
+    const std::string_view value((*code)->GetString(), (*code)->GetStringLength());
+    if (value != "Success")
+      return fail(plain_word(value) ? "answer has Code \"" + std::string(value) + "\""
+                                    : std::string("answer has a Code other than \"Success\""));
+  }
+
+  AwsCredentials credentials;
+  auto key_id = required_string(doc, "AccessKeyId");
+  if (!key_id) return Unexpected{key_id.error()};
+  auto secret = required_string(doc, "SecretAccessKey");
+  if (!secret) return Unexpected{secret.error()};
+  auto token = optional_string(doc, "Token");
+  if (!token) return Unexpected{token.error()};
+  auto expiration = optional_string(doc, "Expiration");
+  if (!expiration) return Unexpected{expiration.error()};
+
+  credentials.access_key_id = std::move(*key_id);
+  credentials.secret_access_key = std::move(*secret);
+  if (*token) credentials.session_token.assign((*token)->GetString(), (*token)->GetStringLength());
+  if (*expiration) {
+    const std::string_view text((*expiration)->GetString(), (*expiration)->GetStringLength());
+    const auto expiration_time = parse_iso8601_utc(text);
+    if (!expiration_time) return fail("field \"Expiration\" is not an ISO 8601 UTC time");
+    credentials.expiration = *expiration_time;
+  }
+  return credentials;
+}
+
+std::string error_code_of(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return {};
+  for (const char* name : {"code", "Code"}) {
+    const auto it = doc.FindMember(name);
+    if (it != doc.MemberEnd() && it->value.IsString()) {
+      const std::string_view value(it->value.GetString(), it->value.GetStringLength());
+      if (plain_word(value)) return std::string(value);
+    }
+  }
+  return {};
+}
+
+}  // namespace ebworker

@@ -1,0 +1,23 @@
+#pragma once
+// The JSON document the container and instance metadata services answer with:
+//   {"AccessKeyId": "...", "SecretAccessKey": "...", "Token": "...",
+//    "Expiration": "2026-11-23T12:00:00Z"}
+// (IMDS adds "Code": "Success", "Type", "LastUpdated"; ECS adds "RoleArn".) Expiration is read
+// with core/iso_time.h's parser, to the second.
+
+#include <string>
+#include <string_view>
+
+#include "aws/credentials.h"
+#include "core/result.h"
+
+namespace ebworker {
+
+// The credentials in `body`. Errors name the missing or bad field, never a value.
+Result<AwsCredentials> parse_credentials_json(std::string_view body);
+
+// The "code" (or "Code") of an error answer, when it is a short word of letters; else empty.
+// Safe to quote: it is checked to be a plain word, not free text, and not shaped like a key.
+std::string error_code_of(std::string_view body);
+
+}  // namespace ebworker

@@ -1,0 +1,112 @@
+#include "aws/imds_credentials.h"
+
+#include <cctype>
+#include <string>
+#include <utility>
+
+#include "aws/credentials_json.h"
+#include "http/headers.h"
+#include "net/http_client.h"
+
+namespace ebworker {
+
+namespace {
+
+constexpr std::chrono::milliseconds kConnectTimeout{1000};
+constexpr std::chrono::milliseconds kTimeout{2000};
+constexpr size_t kMaxAnswer = 64 * 1024;
+constexpr std::string_view kCredentialsPath = "/latest/meta-data/iam/security-credentials/";
+
+std::string lookup(const Environment& env, std::string_view name) {
+  const auto it = env.find(name);
+  return it == env.end() ? std::string() : it->second;
+}
+
+std::string endpoint_of(const Environment& env) {
+  std::string endpoint = lookup(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  if (endpoint.empty())
+    endpoint = iequals(lookup(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"), "IPv6")
+                   ? "http://[fd00:ec2::254]"
+                   : "http://169.254.169.254";
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  return endpoint;
+}
+
+// IAM role names are 1 to 64 of [A-Za-z0-9+=,.@_-]; anything else is not put in a URL.
+bool valid_role_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (const char c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("+=,.@_-").find(c) == std::string_view::npos)
+      return false;
+  return true;
+}
+
+class ImdsCredentials final : public CredentialsSource {
+ public:
+  ImdsCredentials(const Environment& env, std::shared_ptr<HttpClient> http)
+      : http_(std::move(http)),
+        endpoint_(endpoint_of(env)),
+        disabled_(iequals(lookup(env, "AWS_EC2_METADATA_DISABLED"), "true")) {}
+
+  std::string_view name() const override { return "instance metadata (IMDSv2)"; }
+
+  Result<AwsCredentials> fetch() override {
+    if (disabled_) return fail("disabled by AWS_EC2_METADATA_DISABLED");
+
+    auto token = ask("PUT", "/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds: 21600", "token");
+    if (!token) return Unexpected{token.error()};
+    if (token->empty() || token->find_first_of("\r\n") != std::string::npos)
+      return fail("the token answer from " + endpoint_ + " is not a token");
+    const std::string token_header = "X-aws-ec2-metadata-token: " + *token;
+
+    auto roles = ask("GET", std::string(kCredentialsPath), token_header, "role name");
+    if (!roles) return Unexpected{roles.error()};
+    // One role per line; an instance profile holds exactly one.
+    std::string_view role(*roles);
+    role = role.substr(0, role.find_first_of("\r\n"));
+    while (!role.empty() && std::isspace(static_cast<unsigned char>(role.back()))) role.remove_suffix(1);
+    if (role.empty()) return fail("no IAM role is attached to this instance (" + endpoint_ + ")");
+    if (!valid_role_name(role)) return fail("the role name from " + endpoint_ + " is not a valid IAM role name");
+
+    auto document = ask("GET", std::string(kCredentialsPath) + std::string(role), token_header,
+                        "credentials of role " + std::string(role));
+    if (!document) return Unexpected{document.error()};
+    auto credentials = parse_credentials_json(*document);
+    if (!credentials)
+      return fail("credentials of role " + std::string(role) + " from " + endpoint_ + ": " +
+                  credentials.error().message);
+    return credentials;
+  }
+
+ private:
+  // The body of a 200 answer, or why there was none. `what` names the step for the message.
+  Result<std::string> ask(std::string method, const std::string& path, std::string header,
+                          const std::string& what) {
+    HttpRequest request;
+    request.method = std::move(method);
+    request.url = endpoint_ + path;
+    request.headers.push_back(std::move(header));
+    request.connect_timeout = kConnectTimeout;
+    request.timeout = kTimeout;
+    auto reply = http_->perform(request);
+    if (!reply) return fail(what + " request failed: " + reply.error().message);
+    if (reply->status == 404 && path == kCredentialsPath)
+      return fail("no IAM role is attached to this instance (" + request.url + " answered HTTP 404)");
+    if (reply->status != 200)
+      return fail(what + " request: " + request.url + " answered HTTP " + std::to_string(reply->status));
+    if (reply->body.size() > kMaxAnswer) return fail(what + " request: " + request.url + " answered more than 64 KiB");
+    return std::move(reply->body);
+  }
+
+  std::shared_ptr<HttpClient> http_;
+  std::string endpoint_;
+  bool disabled_;
+};
+
+}  // namespace
+
+std::unique_ptr<CredentialsSource> imds_credentials(const Environment& env, std::shared_ptr<HttpClient> http) {
+  return std::make_unique<ImdsCredentials>(env, std::move(http));
+}
+
+}  // namespace ebworker

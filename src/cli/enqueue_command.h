@@ -1,0 +1,15 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/environment.h"
+
+namespace ebworker {
+
+// `ebworker enqueue JOB [ARGS_JSON] [--delay S] [--queue-url URL] [--group-id G] [--dedup-id D]`:
+// signs JOB and sends it to SQS with the enqueue client; prints the MessageId. Exits 0 when SQS
+// holds the message intact, 1 with one line on stderr when not, 2 on a usage error.
+int enqueue_command(const std::vector<std::string>& args, const Environment& env);
+
+}  // namespace ebworker

@@ -1,0 +1,66 @@
+#include "cli/sqsd_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/logging.h"
+#include "cli/signals.h"
+#include "cron/cron_file.h"
+#include "sqs/sqs_endpoint.h"
+#include "sqsd/queue_setup.h"
+#include "sqsd/sqsd_daemon.h"
+
+namespace ebworker {
+
+namespace {
+
+int startup_error(const std::string& message) {
+  std::fprintf(stderr, "ebworker sqsd: %s\n", message.c_str());
+  return 2;
+}
+
+}  // namespace
+
+int sqsd_command(const std::vector<std::string>& args, const JobRegistry& registry) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::printf("usage: ebworker sqsd [OPTIONS]\n\n%s", settings_help(sqsd_settings()).c_str());
+      return 0;
+    }
+  const sigset_t signals = block_stop_signals();
+  const Environment env = process_environment();
+  auto config = load_sqsd_config(env, args);
+  if (!config) return startup_error(config.error().message);
+  setup_logging(config->log_level);
+
+  std::vector<CronTask> tasks;
+  if (config->leader && (config->cron_file_required || std::filesystem::exists(config->cron_file))) {
+    auto cron = CronFile::load(config->cron_file, registry);
+    if (!cron) return startup_error(cron.error().message);
+    tasks = cron->tasks();
+  }
+
+  auto sqs = std::make_shared<SqsClient>(SqsClientOptions{.credentials = default_credentials_chain(env),
+                                                          .endpoint = sqs_endpoint_settings(env)});
+  if (config->create_queues) {
+    auto url = QueueUrl::parse(config->queue_url);
+    if (!url) return startup_error("--queue-url: " + url.error().message);
+    auto created = create_queues(*sqs, url->name, config->max_retries);
+    if (!created) return startup_error(created.error().message);
+    spdlog::info("queue {} with dead-letter queue {} (after {} receives)", created->queue_url,
+                 created->dead_letter_queue_url, config->max_retries);
+  }
+
+  SqsdDaemon daemon(*config, sqs, std::move(tasks));
+  if (auto started = daemon.start(); !started) return startup_error(started.error().message);
+  const int received = wait_for_stop_signal(signals);
+  spdlog::info("{}: finishing the posts in flight", strsignal(received));
+  daemon.stop();
+  spdlog::info("stopped");
+  return 0;
+}
+
+}  // namespace ebworker

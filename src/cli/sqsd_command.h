@@ -1,0 +1,14 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "job/job_registry.h"
+
+namespace ebworker {
+
+// `ebworker sqsd`: our aws-sqsd, for running the worker off Elastic Beanstalk (a laptop, CI, ECS,
+// Kubernetes, a VM). Runs until SIGTERM or SIGINT, then stops gracefully.
+int sqsd_command(const std::vector<std::string>& args, const JobRegistry& registry);
+
+}  // namespace ebworker

@@ -1,0 +1,17 @@
+#pragma once
+// Starting the worker endpoint from its configuration: the signer, cron.yaml, the default stack
+// (as the app edits it) and the listener. `ebworker serve` and `ebworker dev` share it.
+
+#include <memory>
+
+#include "cli/cli.h"
+#include "config/worker_config.h"
+#include "http/server.h"
+
+namespace ebworker {
+
+// Listening when it returns. Errors name the variable or file at fault.
+Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
+                                             AppOptions options);
+
+}  // namespace ebworker

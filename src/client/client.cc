@@ -1,0 +1,139 @@
+#include "client/client.h"
+
+#include <map>
+
+#include "envelope/envelope.h"
+#include "sqs/message_checks.h"
+
+namespace ebworker {
+
+struct Client::Prepared {
+  OutgoingMessage message;
+  std::string job_id;
+  std::string queue_url;
+};
+
+Client::Client(ClientConfig config, Signer signer, std::shared_ptr<const SqsClient> sqs)
+    : config_(std::move(config)), signer_(std::move(signer)), sqs_(std::move(sqs)) {}
+
+Result<Client> Client::create(ClientConfig config) {
+  if (config.secret.empty())
+    return fail("SECRET_KEY_BASE is not set: jobs must be signed with the key the worker checks");
+  auto signer = Signer::create(config.secret);
+  if (!signer) return Unexpected{signer.error()};
+  if (!config.queue_url.empty())
+    if (auto q = QueueUrl::parse(config.queue_url); !q) return Unexpected{q.error()};
+  if (!config.credentials) config.credentials = default_credentials_chain(process_environment());
+
+  SqsClientOptions options;
+  options.credentials = config.credentials;
+  options.endpoint = config.endpoint;
+  options.retry = config.retry;
+  options.retry_hooks = config.retry_hooks;
+  options.connect_timeout = config.connect_timeout;
+  options.request_timeout = config.request_timeout;
+  auto sqs = std::make_shared<const SqsClient>(std::move(options));
+  return Client(std::move(config), std::move(signer).value(), std::move(sqs));
+}
+
+Result<Client> Client::from_environment(const Environment& env) {
+  auto config = load_client_config(env);
+  if (!config) return Unexpected{config.error()};
+  return create(std::move(config).value());
+}
+
+SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_view arguments_json,
+                                            const EnqueueOptions& options) const {
+  const auto refuse = [&](std::string message) {
+    SqsError e = invalid_request(std::move(message));
+    e.context = "enqueue " + std::string(job.empty() ? "(no job)" : job);
+    return Unexpected{std::move(e)};
+  };
+  if (job.empty()) return refuse("name a job");
+  Prepared p;
+  p.queue_url = options.queue_url.empty() ? config_.queue_url : options.queue_url;
+  if (p.queue_url.empty()) return refuse("no queue URL: set EBWORKER_QUEUE_URL or name a queue URL");
+  auto queue = QueueUrl::parse(p.queue_url);
+  if (!queue) return refuse(queue.error().message);
+
+  // The envelope's queue_name is the queue's own name, as ActiveJob's would be.
+  auto envelope = Envelope::make(std::string(job), arguments_json, queue->name);
+  if (!envelope) return refuse("arguments: " + envelope.error().message);
+  p.job_id = envelope->job_id;
+
+  OutgoingMessage& m = p.message;
+  m.body = envelope->to_json();
+  m.attributes = {{std::string(kDigestAttribute), "String", signer_.sign(m.body)},
+                  {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
+  m.delay_seconds = options.delay_seconds;
+  m.group_id = options.group_id;
+  m.deduplication_id = options.deduplication_id;
+  if (queue->fifo()) {
+    if (m.delay_seconds == 0) m.delay_seconds.reset();  // SQS refuses even a zero on FIFO queues
+    if (m.group_id.empty()) m.group_id = std::string(job);
+    if (m.deduplication_id.empty()) m.deduplication_id = p.job_id;
+  }
+  if (auto ok = check_outgoing_message(m, queue->fifo(), {config_.max_message_bytes}); !ok)
+    return refuse(ok.error().message);
+  return p;
+}
+
+SqsResult<Enqueued> Client::enqueue(std::string_view job, std::string_view arguments_json,
+                                    const EnqueueOptions& options) const {
+  auto prepared = prepare(job, arguments_json, options);
+  if (!prepared) return Unexpected{prepared.error()};
+  auto sent = sqs_->send_message(prepared->queue_url, prepared->message);
+  if (!sent) return Unexpected{sent.error()};
+  return Enqueued{sent->message_id, prepared->job_id, sent->sequence_number};
+}
+
+std::vector<SqsResult<Enqueued>> Client::enqueue_batch(const std::vector<JobToEnqueue>& jobs) const {
+  std::vector<std::optional<SqsResult<Enqueued>>> results(jobs.size());
+  std::vector<std::optional<Prepared>> prepared(jobs.size());
+  // Jobs that passed the checks, by queue, in the order given.
+  std::map<std::string, std::vector<std::size_t>> by_queue;
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    auto p = prepare(jobs[i].job, jobs[i].arguments_json, jobs[i].options);
+    if (!p) {
+      results[i] = Unexpected{p.error()};
+      continue;
+    }
+    by_queue[p->queue_url].push_back(i);
+    prepared[i] = std::move(p).value();
+  }
+
+  for (const auto& [queue_url, indexes] : by_queue) {
+    // Split into requests of at most 10 entries whose sizes add up to no more than one message's
+    // limit (SQS caps a batch's total payload as it caps one message).
+    std::size_t start = 0;
+    while (start < indexes.size()) {
+      std::vector<OutgoingMessage> chunk;
+      std::vector<std::size_t> chunk_jobs;
+      std::size_t bytes = 0;
+      for (std::size_t k = start; k < indexes.size() && chunk.size() < kMaxBatchEntries; ++k) {
+        const auto& message = prepared[indexes[k]]->message;
+        const std::size_t size = message_size(message);
+        if (!chunk.empty() && bytes + size > config_.max_message_bytes) break;
+        bytes += size;
+        chunk.push_back(message);
+        chunk_jobs.push_back(indexes[k]);
+      }
+      start += chunk.size();
+      auto sent = sqs_->send_message_batch(queue_url, chunk);
+      for (std::size_t k = 0; k < chunk_jobs.size(); ++k) {
+        const std::size_t i = chunk_jobs[k];
+        if (sent[k])
+          results[i] = Enqueued{sent[k]->message_id, prepared[i]->job_id, sent[k]->sequence_number};
+        else
+          results[i] = Unexpected{sent[k].error()};
+      }
+    }
+  }
+
+  std::vector<SqsResult<Enqueued>> out;
+  out.reserve(jobs.size());
+  for (auto& r : results) out.push_back(std::move(*r));
+  return out;
+}
+
+}  // namespace ebworker

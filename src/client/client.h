@@ -1,0 +1,75 @@
+#pragma once
+// The enqueue client: what web-tier code calls to hand a job to the worker tier.
+//
+//   auto client = ebworker::Client::from_environment(ebworker::process_environment());
+//   auto sent = client->enqueue("EchoJob", R"(["hello"])");
+//   if (!sent) log(sent.error().describe()); else log(sent->message_id);
+//
+// Each job travels as a signed envelope (envelope/envelope.h): the body is the envelope JSON,
+// with String attributes message-digest (HMAC-SHA256 of the body under SECRET_KEY_BASE) and
+// origin=ebworker. Before anything is sent the message is checked (size, delay, characters,
+// FIFO rules); after, SQS's MD5s are checked against it: a success is a message SQS holds intact.
+//
+// Thread-safe; copies share one connection pool.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "client/client_config.h"
+#include "envelope/signer.h"
+#include "sqs/sqs_client.h"
+
+namespace ebworker {
+
+struct EnqueueOptions {
+  std::optional<int> delay_seconds;  // 0–900, standard queues only
+  std::string queue_url;             // empty: the client's queue
+  // FIFO queues (URL ending .fifo). Empty: the job name, and the job id.
+  std::string group_id;
+  std::string deduplication_id;
+};
+
+struct Enqueued {
+  std::string message_id;       // SQS's MessageId
+  std::string job_id;           // the envelope's job_id
+  std::string sequence_number;  // FIFO queues only
+};
+
+struct JobToEnqueue {
+  std::string job;
+  std::string arguments_json = "[]";  // a JSON array
+  EnqueueOptions options;
+};
+
+class Client {
+ public:
+  // Checks the configuration: the secret's length, the queue URL.
+  static Result<Client> create(ClientConfig config);
+  static Result<Client> from_environment(const Environment& env);
+
+  SqsResult<Enqueued> enqueue(std::string_view job, std::string_view arguments_json = "[]",
+                              const EnqueueOptions& options = {}) const;
+
+  // One result per job, in order. Jobs go 10 to a SendMessageBatch request (fewer when the 10
+  // would exceed the size limit together); entries SQS fails are retried when that is safe,
+  // else reported for that job alone.
+  std::vector<SqsResult<Enqueued>> enqueue_batch(const std::vector<JobToEnqueue>& jobs) const;
+
+  const ClientConfig& config() const { return config_; }
+  const SqsClient& sqs() const { return *sqs_; }
+
+ private:
+  struct Prepared;
+  Client(ClientConfig config, Signer signer, std::shared_ptr<const SqsClient> sqs);
+  SqsResult<Prepared> prepare(std::string_view job, std::string_view arguments_json,
+                              const EnqueueOptions& options) const;
+
+  ClientConfig config_;
+  Signer signer_;
+  std::shared_ptr<const SqsClient> sqs_;
+};
+
+}  // namespace ebworker

@@ -1,0 +1,53 @@
+#pragma once
+// The enqueue client's configuration: built in code, or read from the environment with the
+// names the AWS SDKs use plus ebworker's own. A bad value is an error naming the variable.
+//
+//   EBWORKER_QUEUE_URL          the queue jobs go to (a call may name another)
+//   SECRET_KEY_BASE             the key jobs are signed with (the worker's current key)
+//   EBWORKER_MAX_MESSAGE_BYTES  body plus attributes, default 262144
+//   EBWORKER_SQS_*              timeouts and retries (client_settings() lists them)
+//   AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION (sqs_endpoint.h)
+//   AWS_MAX_ATTEMPTS            the SDKs' name for EBWORKER_SQS_MAX_ATTEMPTS (which wins)
+//   credentials: the SDKs' default chain (aws/credentials.h)
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "aws/credentials.h"
+#include "config/environment.h"
+#include "config/settings.h"
+#include "core/result.h"
+#include "sqs/message_checks.h"
+#include "sqs/retry_policy.h"
+#include "sqs/sqs_endpoint.h"
+
+namespace ebworker {
+
+struct ClientConfig {
+  std::string queue_url;
+  std::string secret;  // SECRET_KEY_BASE: at least 32 bytes
+  std::size_t max_message_bytes = kDefaultMaxMessageBytes;
+  SqsEndpointSettings endpoint;
+  RetrySettings retry;
+  RetryHooks retry_hooks;  // tests only
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds request_timeout{10000};
+  // Empty: the SDKs' default chain read from this process's environment.
+  std::shared_ptr<CredentialsProvider> credentials;
+};
+
+// One documented variable each, as for the worker (config/settings.h); none has a flag.
+using ClientSetting = Setting<ClientConfig>;
+
+const std::vector<ClientSetting>& client_settings();
+
+// Defaults, then `env`; credentials from default_credentials_chain(env).
+Result<ClientConfig> load_client_config(const Environment& env);
+
+std::string client_settings_help();
+
+}  // namespace ebworker

@@ -1,0 +1,21 @@
+#include "config/settings.h"
+
+#include <cctype>
+
+namespace ebworker {
+
+Result<bool> parse_bool(std::string_view value) {
+  std::string lower(value);
+  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "true") return true;
+  if (lower == "false" || lower.empty()) return false;
+  return fail("expected true or false, got \"" + std::string(value) + "\"");
+}
+
+Status check_log_level(std::string_view value) {
+  for (std::string_view level : {"trace", "debug", "info", "warn", "error", "critical", "off"})
+    if (level == value) return {};
+  return fail("unknown level \"" + std::string(value) + "\"");
+}
+
+}  // namespace ebworker

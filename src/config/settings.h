@@ -1,0 +1,94 @@
+#pragma once
+// A table of documented settings: each has one environment variable and usually a flag that
+// overrides it. The table drives parsing, --help and the README's tables, so they cannot drift.
+// A bad value is an error naming the variable or flag.
+
+#include <charconv>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/environment.h"
+#include "core/result.h"
+
+namespace ebworker {
+
+template <typename Config>
+struct Setting {
+  std::string_view env;       // e.g. "PORT"
+  std::string_view flag;      // e.g. "--port"; empty when there is no flag
+  std::string_view fallback;  // the default, as text
+  std::string_view meaning;
+  std::function<Status(Config&, std::string_view value)> apply;
+  bool is_switch = false;     // the flag alone means "true" (--process-jobs)
+};
+
+Result<bool> parse_bool(std::string_view value);
+
+// spdlog's level names: trace, debug, info, warn, error, critical, off.
+Status check_log_level(std::string_view value);
+
+template <typename N>
+Result<N> parse_number(std::string_view value, N min, N max) {
+  N n{};
+  const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
+  if (ec != std::errc() || end != value.data() + value.size() || n < min || n > max)
+    return fail("expected a whole number from " + std::to_string(min) + " to " + std::to_string(max) +
+                ", got \"" + std::string(value) + "\"");
+  return n;
+}
+
+// An `apply` for a number in [min, max], stored by `store(config, n)`.
+template <typename Config, typename N, typename Store>
+auto number_setting(N min, N max, Store store) {
+  return [=](Config& c, std::string_view v) -> Status {
+    auto n = parse_number<N>(v, min, max);
+    if (!n) return Unexpected{n.error()};
+    store(c, *n);
+    return {};
+  };
+}
+
+// Defaults, then the environment, then flags ("--port 8080" or "--port=8080").
+template <typename Config>
+Result<Config> load_settings(const std::vector<Setting<Config>>& settings, const Environment& env,
+                             const std::vector<std::string>& args, Config config = {}) {
+  for (const auto& s : settings) {
+    const auto it = env.find(s.env);
+    if (it == env.end()) continue;
+    if (auto st = s.apply(config, it->second); !st) return fail(std::string(s.env) + ": " + st.error().message);
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    const auto eq = arg.find('=');
+    const std::string_view name = arg.substr(0, eq);
+    const Setting<Config>* setting = nullptr;
+    for (const auto& s : settings)
+      if (!s.flag.empty() && s.flag == name) setting = &s;
+    if (!setting) return fail("unknown option " + std::string(name) + " (see --help)");
+    std::string_view value;
+    if (eq != std::string_view::npos) {
+      value = arg.substr(eq + 1);
+    } else if (setting->is_switch) {
+      value = "true";
+    } else {
+      if (i + 1 >= args.size()) return fail(std::string(name) + " needs a value");
+      value = args[++i];
+    }
+    if (auto st = setting->apply(config, value); !st) return fail(std::string(name) + ": " + st.error().message);
+  }
+  return config;
+}
+
+template <typename Config>
+std::string settings_help(const std::vector<Setting<Config>>& settings) {
+  std::string out = "Options (each also an environment variable):\n";
+  for (const auto& s : settings) {
+    out += "  " + std::string(s.flag) + "  [" + std::string(s.env) + "]\n      " + std::string(s.meaning) +
+           " (default " + std::string(s.fallback) + ")\n";
+  }
+  return out;
+}
+
+}  // namespace ebworker

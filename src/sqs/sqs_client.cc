@@ -1,0 +1,353 @@
+#include "sqs/sqs_client.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+#include "sqs/sqs_json.h"
+
+namespace ebworker {
+
+namespace {
+
+SqsError error_of(SqsErrorKind kind, std::string message) {
+  SqsError e;
+  e.kind = kind;
+  e.message = std::move(message);
+  return e;
+}
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+SqsError mismatch(std::string_view message_id, std::string_view field, std::string_view theirs,
+                  std::string_view ours, std::string_view what) {
+  return error_of(SqsErrorKind::md5_mismatch,
+                  "message " + std::string(message_id) + ": SQS's " + std::string(field) + " is " +
+                      (theirs.empty() ? std::string("missing") : std::string(theirs)) + " but " +
+                      std::string(what) + " hashes to " + std::string(ours) +
+                      "; SQS holds something other than what was sent");
+}
+
+// SQS's MD5s against the message sent: the body always, the attributes when there were any.
+SqsResult<SentMessage> verified(const OutgoingMessage& sent, const SendAnswer& answer) {
+  const std::string body_md5 = md5_of_body(sent.body);
+  if (lowercase(answer.md5_of_body) != body_md5)
+    return Unexpected{mismatch(answer.message_id, "MD5OfMessageBody", answer.md5_of_body, body_md5,
+                               "the body sent")};
+  if (!sent.attributes.empty()) {
+    const std::string attributes_md5 = md5_of_attributes(sent.attributes);
+    if (lowercase(answer.md5_of_attributes) != attributes_md5)
+      return Unexpected{mismatch(answer.message_id, "MD5OfMessageAttributes", answer.md5_of_attributes,
+                                 attributes_md5, "the attributes sent")};
+  }
+  return SentMessage{answer.message_id, answer.sequence_number};
+}
+
+// The same check on a received message, against what arrived.
+SqsResult<void> verify_received(const ReceivedMessage& m) {
+  const std::string body_md5 = md5_of_body(m.body);
+  if (lowercase(m.md5_of_body) != body_md5)
+    return Unexpected{mismatch(m.message_id, "MD5OfBody", m.md5_of_body, body_md5, "the body received")};
+  if (!m.message_attributes.empty()) {
+    const std::string attributes_md5 = md5_of_attributes(m.message_attributes);
+    if (lowercase(m.md5_of_message_attributes) != attributes_md5)
+      return Unexpected{mismatch(m.message_id, "MD5OfMessageAttributes", m.md5_of_message_attributes,
+                                 attributes_md5, "the attributes received")};
+  }
+  return {};
+}
+
+// An answer we could not read: SQS may have acted on the request, so it is not sent again.
+SqsError unreadable(std::string_view action, std::string_view about, const std::string& why) {
+  SqsError e = error_of(SqsErrorKind::server, "unreadable answer: " + why);
+  e.http_status = 200;
+  e.context = std::string(action) + " " + std::string(about);
+  return e;
+}
+
+}  // namespace
+
+SqsClient::SqsClient(SqsClientOptions options)
+    : options_(std::move(options)), retry_(options_.retry, options_.retry_hooks) {
+  if (!options_.http) options_.http = std::make_shared<HttpClient>();
+}
+
+SqsResult<std::string> SqsClient::attempt(std::string_view action, std::string_view queue_url,
+                                                  const std::string& body,
+                                                  std::chrono::milliseconds timeout) const {
+  auto target = resolve_sqs_target(options_.endpoint, queue_url);
+  if (!target) return Unexpected{invalid_request(target.error().message)};
+  if (!options_.credentials)
+    return Unexpected{error_of(SqsErrorKind::credentials, "no AWS credentials provider configured")};
+  auto credentials = options_.credentials->get();
+  if (!credentials) return Unexpected{error_of(SqsErrorKind::credentials, credentials.error().message)};
+
+  HttpRequest request;
+  request.method = "POST";
+  request.url = target->url;
+  request.headers = {"Content-Type: application/x-amz-json-1.0",
+                     "X-Amz-Target: AmazonSQS." + std::string(action)};
+  request.body = body;
+  request.connect_timeout = std::min(options_.connect_timeout, timeout);
+  request.timeout = timeout;
+  request.sigv4 = SigV4{target->region, "sqs", credentials->access_key_id, credentials->secret_access_key,
+                        credentials->session_token};
+
+  auto reply = options_.http->perform(request);
+  if (!reply)
+    return Unexpected{error_of(reply.error().timed_out ? SqsErrorKind::timeout : SqsErrorKind::transport,
+                               reply.error().message)};
+  if (reply->status != 200) return Unexpected{sqs_error_from_reply(reply->status, reply->headers, reply->body)};
+  return std::move(reply->body);
+}
+
+SqsResult<rapidjson::Document> SqsClient::call(std::string_view action, std::string_view queue_url,
+                                               std::string_view about, const std::string& body,
+                                               RetryPolicy::Attempts& attempts,
+                                               std::chrono::milliseconds extra_timeout) const {
+  for (;;) {
+    attempts.begin_attempt();
+    // Never past the budget; never 0 either, which libcurl reads as "no timeout".
+    const auto timeout = std::max(std::min(options_.request_timeout, attempts.remaining()),
+                                  std::chrono::milliseconds(1)) + extra_timeout;
+    auto answer = attempt(action, queue_url, body, timeout);
+    if (answer) {
+      // An HTTP 200 we cannot read is not sent again: SQS may have acted on the request.
+      rapidjson::Document doc;
+      doc.Parse<rapidjson::kParseValidateEncodingFlag>(answer->data(), answer->size());
+      if (doc.HasParseError() || !doc.IsObject()) {
+        SqsError e = unreadable(action, queue_url.empty() ? about : queue_url,
+                                "HTTP 200 with a body that is not a JSON object: " + answer->substr(0, 200));
+        e.attempts = attempts.made();
+        return Unexpected{std::move(e)};
+      }
+      return doc;
+    }
+    if (!answer.error().retryable() || !attempts.wait_before_retry()) {
+      SqsError e = answer.error();
+      e.context = std::string(action) + " " + std::string(queue_url.empty() ? about : queue_url);
+      e.attempts = attempts.made();
+      return Unexpected{std::move(e)};
+    }
+  }
+}
+
+template <typename T, typename Body, typename OnSuccess>
+std::vector<SqsResult<T>> SqsClient::batch(std::string_view action, std::string_view queue_url,
+                                           std::size_t count, Body make_body, OnSuccess on_success) const {
+  std::vector<std::optional<SqsResult<T>>> results(count);
+  const auto finish = [&] {
+    std::vector<SqsResult<T>> out;
+    out.reserve(count);
+    for (auto& r : results) out.push_back(std::move(*r));
+    return out;
+  };
+  const auto fail_all = [&](const std::vector<std::size_t>& which, const SqsError& e) {
+    for (auto i : which) results[i] = Unexpected{e};
+  };
+  std::vector<std::size_t> pending(count);
+  for (std::size_t i = 0; i < count; ++i) pending[i] = i;
+  if (count > kMaxBatchEntries) {
+    fail_all(pending, invalid_request(std::string(action) + " takes at most 10 entries, got " +
+                                      std::to_string(count)));
+    return finish();
+  }
+
+  auto attempts = retry_.start();
+  while (!pending.empty()) {
+    // Entry Ids are the indexes into the caller's list: distinct, and [0-9]{1,2}.
+    auto doc = call(action, queue_url, queue_url, make_body(pending), attempts);
+    if (!doc) {
+      fail_all(pending, doc.error());
+      break;
+    }
+    auto answer = parse_batch_answer(*doc);
+    if (!answer) {
+      fail_all(pending, unreadable(action, queue_url, answer.error().message));
+      break;
+    }
+    const auto index_of = [&](const std::string& id) -> std::optional<std::size_t> {
+      for (auto i : pending)
+        if (std::to_string(i) == id && !results[i]) return i;
+      return std::nullopt;
+    };
+    std::vector<std::size_t> again;
+    std::vector<SqsError> last_errors(count);
+    for (const auto& [id, entry] : answer->successful)
+      if (auto i = index_of(id)) results[*i] = on_success(*i, *entry);
+    for (const auto& f : answer->failed) {
+      auto i = index_of(f.id);
+      if (!i) continue;
+      SqsError e = sqs_error_from_batch_entry(f.sender_fault, f.code, f.message);
+      e.context = std::string(action) + " " + std::string(queue_url) + " entry " + f.id;
+      e.attempts = attempts.made();
+      if (e.retryable())
+        again.push_back(*i), last_errors[*i] = std::move(e);
+      else
+        results[*i] = Unexpected{std::move(e)};
+    }
+    for (auto i : pending)
+      if (!results[i] && std::find(again.begin(), again.end(), i) == again.end())
+        results[i] = Unexpected{unreadable(action, queue_url, "entry " + std::to_string(i) +
+                                                                  " is neither Successful nor Failed")};
+    if (again.empty()) break;
+    if (!attempts.wait_before_retry()) {
+      for (auto i : again) results[i] = Unexpected{std::move(last_errors[i])};
+      break;
+    }
+    pending = std::move(again);  // only the failed entries go again
+  }
+  return finish();
+}
+
+SqsResult<SentMessage> SqsClient::send_message(std::string_view queue_url, const OutgoingMessage& message) const {
+  auto attempts = retry_.start();
+  auto doc = call("SendMessage", queue_url, queue_url, send_message_json(queue_url, message), attempts);
+  if (!doc) return Unexpected{doc.error()};
+  auto answer = parse_send_answer(*doc);
+  if (!answer) return Unexpected{unreadable("SendMessage", queue_url, answer.error().message)};
+  auto sent = verified(message, *answer);
+  if (!sent) {
+    SqsError e = sent.error();
+    e.context = "SendMessage " + std::string(queue_url);
+    e.attempts = attempts.made();
+    return Unexpected{std::move(e)};
+  }
+  return sent;
+}
+
+std::vector<SqsResult<SentMessage>> SqsClient::send_message_batch(
+    std::string_view queue_url, const std::vector<OutgoingMessage>& messages) const {
+  const auto body = [&](const std::vector<std::size_t>& pending) {
+    std::vector<std::pair<std::string, const OutgoingMessage*>> entries;
+    for (auto i : pending) entries.emplace_back(std::to_string(i), &messages[i]);
+    return send_message_batch_json(queue_url, entries);
+  };
+  const auto on_success = [&](std::size_t i, const rapidjson::Value& entry) -> SqsResult<SentMessage> {
+    auto answer = parse_send_answer(entry);
+    if (!answer) return Unexpected{unreadable("SendMessageBatch", queue_url, answer.error().message)};
+    auto sent = verified(messages[i], *answer);
+    if (!sent) {
+      SqsError e = sent.error();
+      e.context = "SendMessageBatch " + std::string(queue_url) + " entry " + std::to_string(i);
+      return Unexpected{std::move(e)};
+    }
+    return sent;
+  };
+  return batch<SentMessage>("SendMessageBatch", queue_url, messages.size(), body, on_success);
+}
+
+SqsResult<std::vector<ReceivedMessage>> SqsClient::receive_messages(std::string_view queue_url,
+                                                                    const ReceiveOptions& options) const {
+  JsonBody body;
+  body.string("QueueUrl", queue_url)
+      .integer("MaxNumberOfMessages", std::clamp(options.max_messages, 1, 10))
+      .integer("WaitTimeSeconds", std::clamp(options.wait_seconds, 0, 20))
+      .strings("MessageSystemAttributeNames", {"All"})
+      .strings("AttributeNames", {"All"})  // the older name, for SQS look-alikes that know only it
+      .strings("MessageAttributeNames", {"All"});
+  if (options.visibility_timeout) body.integer("VisibilityTimeout", *options.visibility_timeout);
+  auto attempts = retry_.start();
+  auto doc = call("ReceiveMessage", queue_url, queue_url, body.finish(), attempts,
+                  std::chrono::seconds(std::clamp(options.wait_seconds, 0, 20)));
+  if (!doc) return Unexpected{doc.error()};
+  auto messages = parse_received_messages(*doc);
+  if (!messages) return Unexpected{unreadable("ReceiveMessage", queue_url, messages.error().message)};
+  std::vector<ReceivedMessage> intact;
+  for (auto& m : *messages) {
+    if (auto ok = verify_received(m); !ok) {
+      // Not handed out. It comes back after its visibility timeout, and after maxReceiveCount
+      // receives a redrive policy moves it to the dead-letter queue.
+      spdlog::error("ReceiveMessage {}: {}", queue_url, ok.error().message);
+      continue;
+    }
+    intact.push_back(std::move(m));
+  }
+  return intact;
+}
+
+SqsResult<void> SqsClient::delete_message(std::string_view queue_url, std::string_view receipt_handle) const {
+  auto attempts = retry_.start();
+  auto doc = call("DeleteMessage", queue_url, queue_url,
+                  JsonBody().string("QueueUrl", queue_url).string("ReceiptHandle", receipt_handle).finish(),
+                  attempts);
+  if (!doc) return Unexpected{doc.error()};
+  return {};
+}
+
+std::vector<SqsResult<void>> SqsClient::delete_message_batch(
+    std::string_view queue_url, const std::vector<std::string>& receipt_handles) const {
+  const auto body = [&](const std::vector<std::size_t>& pending) {
+    std::vector<std::map<std::string, std::string>> entries;
+    for (auto i : pending) entries.push_back({{"Id", std::to_string(i)}, {"ReceiptHandle", receipt_handles[i]}});
+    return JsonBody().string("QueueUrl", queue_url).objects("Entries", entries).finish();
+  };
+  const auto on_success = [](std::size_t, const rapidjson::Value&) -> SqsResult<void> { return {}; };
+  return batch<void>("DeleteMessageBatch", queue_url, receipt_handles.size(), body, on_success);
+}
+
+SqsResult<void> SqsClient::change_message_visibility(std::string_view queue_url, std::string_view receipt_handle,
+                                                     int visibility_timeout_seconds) const {
+  auto attempts = retry_.start();
+  auto doc = call("ChangeMessageVisibility", queue_url, queue_url,
+                  JsonBody()
+                      .string("QueueUrl", queue_url)
+                      .string("ReceiptHandle", receipt_handle)
+                      .integer("VisibilityTimeout", visibility_timeout_seconds)
+                      .finish(),
+                  attempts);
+  if (!doc) return Unexpected{doc.error()};
+  return {};
+}
+
+SqsResult<std::string> SqsClient::create_queue(std::string_view name,
+                                               const std::map<std::string, std::string>& attributes) const {
+  JsonBody body;
+  body.string("QueueName", name);
+  if (!attributes.empty()) body.object("Attributes", attributes);
+  auto attempts = retry_.start();
+  auto doc = call("CreateQueue", "", name, body.finish(), attempts);
+  if (!doc) return Unexpected{doc.error()};
+  auto url = string_member(*doc, "QueueUrl");
+  if (!url) return Unexpected{unreadable("CreateQueue", name, url.error().message)};
+  return std::move(url).value();
+}
+
+SqsResult<std::string> SqsClient::get_queue_url(std::string_view name) const {
+  auto attempts = retry_.start();
+  auto doc = call("GetQueueUrl", "", name, JsonBody().string("QueueName", name).finish(), attempts);
+  if (!doc) return Unexpected{doc.error()};
+  auto url = string_member(*doc, "QueueUrl");
+  if (!url) return Unexpected{unreadable("GetQueueUrl", name, url.error().message)};
+  return std::move(url).value();
+}
+
+SqsResult<std::map<std::string, std::string>> SqsClient::get_queue_attributes(
+    std::string_view queue_url, const std::vector<std::string>& names) const {
+  auto attempts = retry_.start();
+  auto doc = call("GetQueueAttributes", queue_url, queue_url,
+                  JsonBody().string("QueueUrl", queue_url).strings("AttributeNames", names).finish(), attempts);
+  if (!doc) return Unexpected{doc.error()};
+  const auto it = doc->FindMember("Attributes");
+  if (it == doc->MemberEnd()) return std::map<std::string, std::string>{};
+  auto attributes = string_map(it->value);
+  if (!attributes) return Unexpected{unreadable("GetQueueAttributes", queue_url, attributes.error().message)};
+  return std::move(attributes).value();
+}
+
+SqsResult<void> SqsClient::set_queue_attributes(std::string_view queue_url,
+                                                const std::map<std::string, std::string>& attributes) const {
+  auto attempts = retry_.start();
+  auto doc = call("SetQueueAttributes", queue_url, queue_url,
+                  JsonBody().string("QueueUrl", queue_url).object("Attributes", attributes).finish(), attempts);
+  if (!doc) return Unexpected{doc.error()};
+  return {};
+}
+
+}  // namespace ebworker

@@ -1,0 +1,149 @@
+#include "sqs/sqs_endpoint.h"
+
+#include <algorithm>
+#include <cctype>
+#include <vector>
+
+namespace ebworker {
+
+namespace {
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::vector<std::string_view> labels_of(std::string_view host) {
+  std::vector<std::string_view> labels;
+  size_t start = 0;
+  while (start <= host.size()) {
+    const size_t dot = host.find('.', start);
+    labels.push_back(host.substr(start, dot == std::string_view::npos ? host.npos : dot - start));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return labels;
+}
+
+// "us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1": letters and dashes, then a digit.
+bool looks_like_region(std::string_view s) {
+  if (s.size() < 4 || s.find('-') == std::string_view::npos) return false;
+  if (!std::isdigit(static_cast<unsigned char>(s.back()))) return false;
+  for (char c : s)
+    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) &&
+        c != '-')
+      return false;
+  return true;
+}
+
+std::string first_set(const Environment& env, std::initializer_list<const char*> names) {
+  for (const char* name : names)
+    if (auto it = env.find(name); it != env.end() && !it->second.empty()) return it->second;
+  return {};
+}
+
+// The endpoint with path "/" when it has none.
+std::string post_url(std::string endpoint) {
+  const auto scheme_end = endpoint.find("://");
+  const auto path = endpoint.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (path == std::string::npos) endpoint += '/';
+  return endpoint;
+}
+
+}  // namespace
+
+namespace {
+
+// Scheme, authority and host of an http(s) URL; returns what follows the authority.
+Result<std::string_view> parse_origin(std::string_view url, QueueUrl& q) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return fail("has no scheme");
+  q.scheme = lowercase(url.substr(0, scheme_end));
+  if (q.scheme != "http" && q.scheme != "https") return fail("is not http or https");
+  std::string_view rest = url.substr(scheme_end + 3);
+  const auto end = std::min(rest.find('/'), rest.size());
+  q.authority = std::string(rest.substr(0, end));
+  if (q.authority.empty()) return fail("has no host");
+  std::string_view host = q.authority;
+  if (host.front() == '[') {
+    const auto close = host.find(']');
+    if (close == std::string_view::npos) return fail("has a malformed IPv6 host");
+    host = host.substr(1, close - 1);
+  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  q.host = lowercase(host);
+  return rest.substr(end);
+}
+
+}  // namespace
+
+Result<QueueUrl> QueueUrl::parse(std::string_view url) {
+  const auto bad = [&](const std::string& why) {
+    return fail("queue URL \"" + std::string(url) + "\" " + why +
+                " (expected https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)");
+  };
+  QueueUrl q;
+  auto rest = parse_origin(url, q);
+  if (!rest) return bad(rest.error().message);
+  std::string_view path = *rest;
+  if (path.empty()) return bad("has no path");
+  if (path.find_first_of("?#") != std::string_view::npos) return bad("has a query or fragment");
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+  q.name = std::string(path.substr(path.rfind('/') + 1));
+  if (q.name.empty()) return bad("names no queue");
+  return q;
+}
+
+bool QueueUrl::fifo() const {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".fifo") == 0;
+}
+
+std::string region_from_host(std::string_view host_in) {
+  const std::string host = lowercase(host_in);
+  const auto labels = labels_of(host);
+  if (host == "queue.amazonaws.com") return "us-east-1";  // the oldest endpoint
+  // REGION.queue.amazonaws.com (legacy)
+  if (labels.size() >= 3 && labels[1] == "queue" && looks_like_region(labels[0]))
+    return std::string(labels[0]);
+  // sqs.REGION.amazonaws.com, sqs-fips.REGION…, sqs.REGION.localhost, vpce-….sqs.REGION.vpce…
+  for (size_t i = 0; i + 1 < labels.size(); ++i)
+    if ((labels[i] == "sqs" || labels[i] == "sqs-fips") && looks_like_region(labels[i + 1]))
+      return std::string(labels[i + 1]);
+  return {};
+}
+
+SqsEndpointSettings sqs_endpoint_settings(const Environment& env) {
+  return {first_set(env, {"AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL"}),
+          first_set(env, {"AWS_REGION", "AWS_DEFAULT_REGION"})};
+}
+
+Result<SqsTarget> resolve_sqs_target(const SqsEndpointSettings& settings, std::string_view queue_url) {
+  SqsTarget target;
+  target.region = settings.region;
+  std::string endpoint = settings.endpoint;
+  if (!queue_url.empty()) {
+    auto q = QueueUrl::parse(queue_url);
+    if (!q) return Unexpected{q.error()};
+    if (endpoint.empty()) endpoint = q->origin();
+    if (target.region.empty()) target.region = region_from_host(q->host);
+  }
+  if (!endpoint.empty()) {
+    QueueUrl origin;
+    if (auto rest = parse_origin(endpoint, origin); !rest)
+      return fail("SQS endpoint \"" + endpoint + "\" " + rest.error().message);
+    if (target.region.empty()) target.region = region_from_host(origin.host);
+  }
+  if (endpoint.empty() && !target.region.empty()) endpoint = "https://sqs." + target.region + ".amazonaws.com";
+  if (endpoint.empty())
+    return fail("no SQS endpoint: set AWS_ENDPOINT_URL_SQS or AWS_REGION, or give a queue URL");
+  if (target.region.empty())
+    return fail("no AWS region: set AWS_REGION (the endpoint " + endpoint +
+                (queue_url.empty() ? std::string() : " and queue URL " + std::string(queue_url)) +
+                " name none)");
+  target.url = post_url(std::move(endpoint));
+  return target;
+}
+
+}  // namespace ebworker

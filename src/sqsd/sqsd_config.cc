@@ -1,0 +1,110 @@
+#include "sqsd/sqsd_config.h"
+
+namespace ebworker {
+
+namespace {
+
+template <typename Store>
+auto seconds(int min, int max, Store store) {
+  return number_setting<SqsdConfig>(min, max, store);
+}
+
+auto text(std::string SqsdConfig::*field, bool must_start_with_slash = false) {
+  return [=](SqsdConfig& c, std::string_view v) -> Status {
+    if (v.empty()) return fail("must not be empty");
+    if (must_start_with_slash && v[0] != '/') return fail("must start with /");
+    c.*field = std::string(v);
+    return {};
+  };
+}
+
+auto url(std::string SqsdConfig::*field) {
+  return [=](SqsdConfig& c, std::string_view v) -> Status {
+    if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+      return fail("\"" + std::string(v) + "\" is not an http(s) URL");
+    c.*field = std::string(v);
+    return {};
+  };
+}
+
+auto flag(bool SqsdConfig::*field) {
+  return [=](SqsdConfig& c, std::string_view v) -> Status {
+    auto b = parse_bool(v);
+    if (!b) return Unexpected{b.error()};
+    c.*field = *b;
+    return {};
+  };
+}
+
+}  // namespace
+
+const std::vector<SqsdSetting>& sqsd_settings() {
+  static const std::vector<SqsdSetting> settings = {
+      {"EBWORKER_SQSD_QUEUE_URL", "--queue-url", "(required)", "the worker queue's URL (WorkerQueueURL)",
+       url(&SqsdConfig::queue_url)},
+      {"EBWORKER_SQSD_WORKER_URL", "--worker-url", "http://127.0.0.1:5000", "where the worker listens",
+       [](SqsdConfig& c, std::string_view v) -> Status {
+         if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+           return fail("\"" + std::string(v) + "\" is not an http(s) URL");
+         std::string u(v);
+         while (!u.empty() && u.back() == '/') u.pop_back();
+         c.worker_url = u;
+         return {};
+       }},
+      {"EBWORKER_SQSD_HTTP_PATH", "--http-path", "/", "path messages are posted to (HttpPath)",
+       text(&SqsdConfig::http_path, true)},
+      {"EBWORKER_SQSD_MIME_TYPE", "--mime-type", "application/json", "Content-Type of the posts (MimeType)",
+       text(&SqsdConfig::mime_type)},
+      {"EBWORKER_SQSD_HTTP_CONNECTIONS", "--http-connections", "50", "posts in flight at once, 1-100 (HttpConnections)",
+       seconds(1, 100, [](SqsdConfig& c, int n) { c.http_connections = n; })},
+      {"EBWORKER_SQSD_CONNECT_TIMEOUT", "--connect-timeout", "5", "seconds to connect to the worker, 1-60",
+       seconds(1, 60, [](SqsdConfig& c, int n) { c.connect_timeout = n; })},
+      {"EBWORKER_SQSD_INACTIVITY_TIMEOUT", "--inactivity-timeout", "299",
+       "seconds a post may take before it counts as failed, 1-36000",
+       seconds(1, 36000, [](SqsdConfig& c, int n) { c.inactivity_timeout = n; })},
+      {"EBWORKER_SQSD_VISIBILITY_TIMEOUT", "--visibility-timeout", "300",
+       "seconds a received message stays hidden from other receivers, 0-43200",
+       seconds(0, 43200, [](SqsdConfig& c, int n) { c.visibility_timeout = n; })},
+      {"EBWORKER_SQSD_ERROR_VISIBILITY_TIMEOUT", "--error-visibility-timeout", "2",
+       "seconds before a failed message is retried, 0-43200",
+       seconds(0, 43200, [](SqsdConfig& c, int n) { c.error_visibility_timeout = n; })},
+      {"EBWORKER_SQSD_RETENTION_PERIOD", "--retention-period", "345600",
+       "seconds after its first receive a message is deleted without being posted, 60-1209600",
+       seconds(60, 1209600, [](SqsdConfig& c, int n) { c.retention_period = n; })},
+      {"EBWORKER_SQSD_MAX_RETRIES", "--max-retries", "10",
+       "receives before the dead-letter queue, 1-100 (the redrive policy --create-queues sets)",
+       seconds(1, 100, [](SqsdConfig& c, int n) { c.max_retries = n; })},
+      {"EBWORKER_SQSD_CRON_FILE", "--cron-file", "cron.yaml",
+       "periodic tasks; if not set and ./cron.yaml is absent there are none",
+       [](SqsdConfig& c, std::string_view v) -> Status {
+         if (v.empty()) return fail("must name a file");
+         c.cron_file = std::string(v);
+         c.cron_file_required = true;
+         return {};
+       }},
+      {"EBWORKER_SQSD_LEADER", "--leader", "true",
+       "true: this daemon sends the periodic tasks' messages (run one leader per queue)",
+       flag(&SqsdConfig::leader), true},
+      {"EBWORKER_SQSD_CREATE_QUEUES", "--create-queues", "false",
+       "create the queue and a dead-letter queue (maxReceiveCount = max retries) if missing; for local use",
+       flag(&SqsdConfig::create_queues), true},
+      {"EBWORKER_SQSD_WAIT_TIME", "--wait-time", "20", "long-poll seconds per receive, 0-20",
+       seconds(0, 20, [](SqsdConfig& c, int n) { c.wait_time = n; })},
+      {"EBWORKER_SQSD_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, critical or off",
+       [](SqsdConfig& c, std::string_view v) -> Status {
+         if (auto ok = check_log_level(v); !ok) return ok;
+         c.log_level = std::string(v);
+         return {};
+       }},
+  };
+  return settings;
+}
+
+Result<SqsdConfig> load_sqsd_config(const Environment& env, const std::vector<std::string>& args) {
+  auto config = load_settings(sqsd_settings(), env, args);
+  if (config && config->queue_url.empty())
+    return fail("EBWORKER_SQSD_QUEUE_URL (--queue-url) is required");
+  return config;
+}
+
+}  // namespace ebworker

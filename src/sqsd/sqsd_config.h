@@ -1,0 +1,40 @@
+#pragma once
+// Configuration of `ebworker sqsd`, named after the aws:elasticbeanstalk:sqsd options
+// (protocol.md §2), with the same defaults and ranges. Each is a flag and an environment
+// variable EBWORKER_SQSD_<NAME> (--queue-url → EBWORKER_SQSD_QUEUE_URL).
+
+#include <string>
+#include <vector>
+
+#include "config/settings.h"
+
+namespace ebworker {
+
+struct SqsdConfig {
+  std::string queue_url;  // required
+  std::string worker_url = "http://127.0.0.1:5000";
+  std::string http_path = "/";
+  std::string mime_type = "application/json";
+  int http_connections = 50;
+  int connect_timeout = 5;           // seconds
+  int inactivity_timeout = 299;      // seconds a POST may take
+  int visibility_timeout = 300;      // seconds a received message stays hidden
+  int error_visibility_timeout = 2;  // seconds before a failed message is visible again
+  int retention_period = 345600;     // seconds; older messages are deleted unposted
+  int max_retries = 10;              // receives before the dead-letter queue (--create-queues)
+  std::string cron_file = "cron.yaml";
+  bool cron_file_required = false;
+  bool leader = true;  // sends the periodic tasks' messages
+  bool create_queues = false;
+  int wait_time = 20;  // long-poll seconds (aws-sqsd: 20)
+  std::string log_level = "info";
+};
+
+using SqsdSetting = Setting<SqsdConfig>;
+
+const std::vector<SqsdSetting>& sqsd_settings();
+
+// Defaults, environment, flags; the queue URL is required.
+Result<SqsdConfig> load_sqsd_config(const Environment& env, const std::vector<std::string>& args);
+
+}  // namespace ebworker

@@ -1,0 +1,140 @@
+#include "sqsd/sqsd_daemon.h"
+
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+
+#include "sqs/sqs_endpoint.h"
+#include "sqsd/worker_post.h"
+
+namespace ebworker {
+
+SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron)
+    : config_(std::move(config)),
+      sqs_(std::move(sqs)),
+      deletes_(sqs_, config_.queue_url),
+      posters_(static_cast<size_t>(config_.http_connections)) {
+  auto url = QueueUrl::parse(config_.queue_url);
+  queue_name_ = url ? url->name : config_.queue_url;
+  if (config_.leader && !cron.empty())
+    scheduler_.emplace(std::move(cron), [this](const CronTask& task, PeriodicScheduler::Time at) -> Status {
+      auto sent = sqs_->send_message(config_.queue_url, scheduled_job_message(task, at));
+      if (!sent) return fail(sent.error().describe());
+      return {};
+    });
+}
+
+SqsdDaemon::~SqsdDaemon() { stop(); }
+
+Status SqsdDaemon::start() {
+  // Fail fast on a wrong queue URL or credentials, rather than logging the same error forever.
+  auto attributes = sqs_->get_queue_attributes(config_.queue_url, {"QueueArn"});
+  if (!attributes) return fail("cannot use queue " + config_.queue_url + ": " + attributes.error().describe());
+  poller_ = std::thread([this] { poll(); });
+  if (scheduler_) scheduler_->start();
+  spdlog::info("sqsd polling {} for {}{} ({} connections{})", config_.queue_url, config_.worker_url,
+               config_.http_path, config_.http_connections,
+               scheduler_ ? ", cron leader" : (config_.leader ? "" : ", not the cron leader"));
+  return {};
+}
+
+void SqsdDaemon::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !poller_.joinable()) return;
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (scheduler_) scheduler_->stop();
+  if (poller_.joinable()) poller_.join();
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return in_flight_ == 0; });
+  }
+  deletes_.flush();
+}
+
+void SqsdDaemon::poll() {
+  const int max_in_flight = config_.http_connections;
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    changed_.wait(lock, [&] { return stopping_ || in_flight_ < max_in_flight; });
+    if (stopping_) break;
+    const int room = std::min(max_in_flight - in_flight_, static_cast<int>(kMaxBatchEntries));
+    lock.unlock();
+    auto received = sqs_->receive_messages(
+        config_.queue_url,
+        ReceiveOptions{.max_messages = room, .wait_seconds = config_.wait_time,
+                       .visibility_timeout = config_.visibility_timeout});
+    lock.lock();
+    if (!received) {
+      spdlog::warn("receive from {} failed: {}", config_.queue_url, received.error().describe());
+      changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+      continue;
+    }
+    for (auto& message : *received) {
+      if (stopping_) {
+        lock.unlock();
+        release(message, 0, "sqsd is stopping");
+        lock.lock();
+        continue;
+      }
+      if (expired(message)) {
+        lock.unlock();
+        spdlog::warn("msgid={} is older than the retention period ({} s): deleted without posting",
+                     message.message_id, config_.retention_period);
+        deletes_.add(message.message_id, message.receipt_handle);
+        lock.lock();
+        continue;
+      }
+      ++in_flight_;
+      auto shared = std::make_shared<ReceivedMessage>(std::move(message));
+      // Never refused: at most http_connections are in flight and the pool has that many threads.
+      (void)posters_.try_submit([this, shared] {
+        post(std::move(*shared));
+        {
+          std::lock_guard done(mutex_);
+          --in_flight_;
+        }
+        changed_.notify_all();
+      });
+    }
+  }
+}
+
+bool SqsdDaemon::expired(const ReceivedMessage& message) const {
+  const auto it = message.attributes.find("ApproximateFirstReceiveTimestamp");
+  if (it == message.attributes.end()) return false;
+  long long first_ms = 0;
+  const auto [end, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), first_ms);
+  if (ec != std::errc()) return false;
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch()).count();
+  return now_ms - first_ms > static_cast<long long>(config_.retention_period) * 1000;
+}
+
+void SqsdDaemon::release(const ReceivedMessage& message, int visibility_seconds, std::string_view why) {
+  auto changed = sqs_->change_message_visibility(config_.queue_url, message.receipt_handle, visibility_seconds);
+  if (!changed)
+    spdlog::warn("msgid={} {}; could not change its visibility ({}): it returns after the visibility timeout",
+                 message.message_id, why, changed.error().describe());
+}
+
+void SqsdDaemon::post(ReceivedMessage message) {
+  const auto started = std::chrono::steady_clock::now();
+  const WorkerPost post = build_worker_post(message, config_, queue_name_);
+  auto reply = worker_.perform(post.request);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  const std::string what = post.task_name.empty() ? "" : " task=" + post.task_name;
+  if (reply && reply->status == 200) {
+    spdlog::info("msgid={}{} status=200 duration_ms={}: deleting", message.message_id, what, ms);
+    deletes_.add(message.message_id, message.receipt_handle);
+    return;
+  }
+  const std::string why = reply ? "status=" + std::to_string(reply->status) : "error=\"" + reply.error().message + "\"";
+  spdlog::warn("msgid={}{} {} duration_ms={}: retry in {} s", message.message_id, what, why, ms,
+               config_.error_visibility_timeout);
+  release(message, config_.error_visibility_timeout, why);
+}
+
+}  // namespace ebworker

@@ -1,0 +1,60 @@
+#pragma once
+// `ebworker sqsd`: a daemon with aws-sqsd's wire behaviour (protocol.md §1–3), so a worker runs the
+// same off Elastic Beanstalk. It long-polls the queue, keeps at most HttpConnections POSTs in
+// flight, deletes (in batches) what the worker answered 200, makes everything else visible again
+// after ErrorVisibilityTimeout, deletes unposted what is older than RetentionPeriod, and, as the
+// cron leader, sends the periodic tasks' messages.
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "cron/cron_file.h"
+#include "job/job_pool.h"
+#include "net/http_client.h"
+#include "sqs/sqs_client.h"
+#include "sqsd/delete_batcher.h"
+#include "sqsd/periodic_scheduler.h"
+#include "sqsd/sqsd_config.h"
+
+namespace ebworker {
+
+class SqsdDaemon {
+ public:
+  // `cron` is used only by a leader.
+  SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron = {});
+  ~SqsdDaemon();
+  SqsdDaemon(const SqsdDaemon&) = delete;
+  SqsdDaemon& operator=(const SqsdDaemon&) = delete;
+
+  // Starts polling (and, as leader, the scheduler) on background threads.
+  Status start();
+  // Stops polling, lets in-flight POSTs finish, makes messages received but not yet posted
+  // visible again, sends the pending deletes. Blocks until done.
+  void stop();
+
+ private:
+  void poll();
+  void post(ReceivedMessage message);
+  bool expired(const ReceivedMessage& message) const;
+  void release(const ReceivedMessage& message, int visibility_seconds, std::string_view why);
+
+  SqsdConfig config_;
+  std::shared_ptr<const SqsClient> sqs_;
+  std::string queue_name_;
+  HttpClient worker_;
+  DeleteBatcher deletes_;
+  std::optional<PeriodicScheduler> scheduler_;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int in_flight_ = 0;
+  bool stopping_ = false;
+  std::thread poller_;
+  JobPool posters_;  // last: joined first, while everything above is alive
+};
+
+}  // namespace ebworker

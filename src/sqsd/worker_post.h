@@ -1,0 +1,35 @@
+#pragma once
+// The POST aws-sqsd makes for one SQS message (protocol.md §1), built from the message:
+// the body as is, and the X-Aws-Sqsd-* headers. A periodic task's message (body
+// "elasticbeanstalk scheduled job" with beanstalk.sqsd.* attributes) becomes an empty POST to
+// the task's url with Taskname, Scheduled-At and Path headers.
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "net/http_client.h"
+#include "sqs/sqs_messages.h"
+#include "sqsd/sqsd_config.h"
+
+namespace ebworker {
+
+inline constexpr std::string_view kScheduledJobBody = "elasticbeanstalk scheduled job";
+inline constexpr std::string_view kTaskPathAttribute = "beanstalk.sqsd.path";
+inline constexpr std::string_view kTaskNameAttribute = "beanstalk.sqsd.task_name";
+inline constexpr std::string_view kTaskTimeAttribute = "beanstalk.sqsd.scheduled_time";
+// What the daemon calls itself: aws-sqsd compatible, so workers that check the prefix accept it.
+inline constexpr std::string_view kSqsdUserAgent = "aws-sqsd/3.0 (compatible; ebworker-sqsd)";
+
+struct WorkerPost {
+  HttpRequest request;
+  std::string task_name;  // periodic tasks only
+};
+
+WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
+                             std::string_view queue_name);
+
+// SQS's epoch-milliseconds attribute as "2023-08-15T13:57:53Z", or "" when absent or malformed.
+std::string iso_from_epoch_ms(std::string_view epoch_ms);
+
+}  // namespace ebworker

@@ -1,0 +1,303 @@
+// The deploy kit's files agree with AWS's ranges (../shared/protocol.md §2), with each other and
+// with the worker: .ebextensions/*.config, .platform/nginx/conf.d/*.conf, the Dockerfile and
+// cron.yaml, read from the source tree.
+
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "config/environment.h"
+#include "config/worker_config.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kRoot = EBWORKER_SOURCE_DIR;
+
+using Options = std::map<std::string, std::map<std::string, std::string>>;  // namespace → name → value
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::vector<fs::path> files_in(const fs::path& dir, const std::string& extension) {
+  std::vector<fs::path> files;
+  if (!fs::is_directory(dir)) return files;
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (entry.is_regular_file() && entry.path().extension() == extension) files.push_back(entry.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::optional<long> parse_long(const std::string& text) {
+  long n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size() || text.empty()) return std::nullopt;
+  return n;
+}
+
+// option_settings in either of the two shapes Beanstalk accepts: a map of namespace → options,
+// or a list of {namespace, option_name, value}.
+void collect_options(const YAML::Node& settings, const fs::path& file, Options& out) {
+  if (settings.IsMap()) {
+    for (const auto& ns : settings) {
+      ASSERT_TRUE(ns.second.IsMap()) << file << ": namespace " << ns.first.as<std::string>();
+      for (const auto& option : ns.second) {
+        ASSERT_TRUE(option.second.IsScalar()) << file << ": " << option.first.as<std::string>();
+        out[ns.first.as<std::string>()][option.first.as<std::string>()] = option.second.as<std::string>();
+      }
+    }
+  } else if (settings.IsSequence()) {
+    for (const auto& item : settings) {
+      ASSERT_TRUE(item["namespace"] && item["option_name"] && item["value"]) << file;
+      out[item["namespace"].as<std::string>()][item["option_name"].as<std::string>()] =
+          item["value"].as<std::string>();
+    }
+  } else {
+    FAIL() << file << ": option_settings is neither a map nor a list";
+  }
+}
+
+class DeployConfig : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    options_ = new Options;
+    for (const auto& file : files_in(kRoot / ".ebextensions", ".config")) {
+      YAML::Node doc;
+      try {
+        doc = YAML::LoadFile(file.string());
+      } catch (const YAML::Exception& e) {
+        ADD_FAILURE() << file << " is not YAML: " << e.what();
+        continue;
+      }
+      ASSERT_TRUE(doc.IsMap()) << file;
+      if (doc["option_settings"]) collect_options(doc["option_settings"], file, *options_);
+    }
+  }
+  static void TearDownTestSuite() {
+    delete options_;
+    options_ = nullptr;
+  }
+
+  static const std::map<std::string, std::string>& sqsd() { return (*options_)["aws:elasticbeanstalk:sqsd"]; }
+  static const std::map<std::string, std::string>& env() {
+    return (*options_)["aws:elasticbeanstalk:application:environment"];
+  }
+  static long sqsd_number(const std::string& name) {
+    auto n = parse_long(sqsd().at(name));
+    EXPECT_TRUE(n) << name << " = " << sqsd().at(name);
+    return n.value_or(-1);
+  }
+
+  static Options* options_;
+};
+
+Options* DeployConfig::options_ = nullptr;
+
+// protocol.md §2: option → range (inclusive).
+const std::map<std::string, std::pair<long, long>> kSqsdRanges = {
+    {"HttpConnections", {1, 100}},         {"ConnectTimeout", {1, 60}},
+    {"InactivityTimeout", {1, 36000}},     {"VisibilityTimeout", {0, 43200}},
+    {"ErrorVisibilityTimeout", {0, 43200}}, {"RetentionPeriod", {60, 1209600}},
+    {"MaxRetries", {1, 100}},
+};
+
+TEST_F(DeployConfig, EbextensionsExistAndParse) {
+  const auto files = files_in(kRoot / ".ebextensions", ".config");
+  ASSERT_FALSE(files.empty());
+  for (const auto& file : files) {
+    EXPECT_NO_THROW(YAML::LoadFile(file.string())) << file;
+    EXPECT_NE(read_file(file).find('#'), std::string::npos) << file << " has no comment";
+  }
+}
+
+TEST_F(DeployConfig, SqsdOptionsAreKnownAndComplete) {
+  const std::set<std::string> known = {"WorkerQueueURL", "HttpPath", "MimeType",
+                                       "HttpConnections", "ConnectTimeout", "InactivityTimeout",
+                                       "VisibilityTimeout", "ErrorVisibilityTimeout",
+                                       "RetentionPeriod", "MaxRetries"};
+  for (const auto& [name, value] : sqsd()) {
+    EXPECT_TRUE(known.count(name)) << "unknown sqsd option " << name;
+  }
+  for (const auto& name : known)
+    if (name != "WorkerQueueURL") {
+      EXPECT_TRUE(sqsd().count(name)) << "sqsd option " << name << " not set";
+    }
+}
+
+TEST_F(DeployConfig, SqsdNumbersLieWithinAwsRanges) {
+  for (const auto& [name, range] : kSqsdRanges) {
+    if (!sqsd().count(name)) continue;
+    const long n = sqsd_number(name);
+    EXPECT_GE(n, range.first) << name;
+    EXPECT_LE(n, range.second) << name;
+  }
+}
+
+TEST_F(DeployConfig, SqsdTextOptions) {
+  ASSERT_TRUE(sqsd().count("HttpPath"));
+  EXPECT_EQ(sqsd().at("HttpPath").substr(0, 1), "/");
+  EXPECT_EQ(sqsd().at("MimeType"), "application/json");
+  if (sqsd().count("WorkerQueueURL")) {
+    EXPECT_EQ(sqsd().at("WorkerQueueURL").rfind("https://", 0), 0u);
+  }
+}
+
+TEST_F(DeployConfig, VisibilityTimeoutExceedsInactivityTimeout) {
+  EXPECT_LT(sqsd_number("InactivityTimeout"), sqsd_number("VisibilityTimeout"));
+}
+
+TEST_F(DeployConfig, WorkerEnvironmentMatchesTheDaemon) {
+  ASSERT_TRUE(env().count("EBWORKER_PROCESS_JOBS"));
+  EXPECT_EQ(env().at("EBWORKER_PROCESS_JOBS"), "true");
+  ASSERT_TRUE(env().count("EBWORKER_JOB_THREADS"));
+  EXPECT_EQ(parse_long(env().at("EBWORKER_JOB_THREADS")), sqsd_number("HttpConnections"));
+}
+
+TEST_F(DeployConfig, NoSecretIsCommitted) {
+  for (const auto& [ns, options] : *options_)
+    for (const auto& [name, value] : options) {
+      EXPECT_EQ(name.find("SECRET"), std::string::npos) << ns << ": " << name << " belongs in the console";
+      EXPECT_EQ(name.find("AWS_ACCESS_KEY"), std::string::npos) << ns << ": " << name;
+    }
+}
+
+TEST_F(DeployConfig, WorkerAcceptsTheEnvironment) {
+  ebworker::Environment environment(env().begin(), env().end());
+  environment["SECRET_KEY_BASE"] = std::string(64, 'k');
+  auto config = ebworker::load_worker_config(environment, {});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_TRUE(config->process_jobs);
+  EXPECT_EQ(static_cast<long>(config->job_threads), sqsd_number("HttpConnections"));
+  EXPECT_GE(config->max_body, 1024u * 1024u) << "an SQS message may be 1 MiB";
+}
+
+TEST_F(DeployConfig, DeploymentCommandTimeoutInRange) {
+  const auto& command = (*options_)["aws:elasticbeanstalk:command"];
+  if (!command.count("Timeout")) GTEST_SKIP() << "no aws:elasticbeanstalk:command Timeout";
+  auto n = parse_long(command.at("Timeout"));
+  ASSERT_TRUE(n);
+  EXPECT_GE(*n, 1);
+  EXPECT_LE(*n, 3600);
+}
+
+// nginx time: a number with an optional unit (ms s m h d); seconds, or nullopt.
+std::optional<long> nginx_seconds(const std::string& value) {
+  std::smatch m;
+  if (!std::regex_match(value, m, std::regex(R"((\d+)(ms|s|m|h|d)?)"))) return std::nullopt;
+  const long n = std::stol(m[1]);
+  const std::string unit = m[2];
+  if (unit == "ms") return n / 1000;
+  if (unit == "m") return n * 60;
+  if (unit == "h") return n * 3600;
+  if (unit == "d") return n * 86400;
+  return n;
+}
+
+std::optional<long> nginx_bytes(const std::string& value) {
+  std::smatch m;
+  if (!std::regex_match(value, m, std::regex(R"((\d+)([kKmMgG])?)"))) return std::nullopt;
+  long n = std::stol(m[1]);
+  const std::string unit = m[2];
+  if (unit == "k" || unit == "K") n *= 1024;
+  if (unit == "m" || unit == "M") n *= 1024 * 1024;
+  if (unit == "g" || unit == "G") n *= 1024L * 1024 * 1024;
+  return n;
+}
+
+// directive → value, from simple one-line `name value;` directives (comments dropped).
+std::map<std::string, std::string> nginx_directives(const fs::path& file) {
+  std::map<std::string, std::string> out;
+  std::istringstream in(read_file(file));
+  std::string line;
+  const std::regex directive(R"(^\s*([a-z_]+)\s+([^;#]+?)\s*;)");
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_search(line, m, directive)) out[m[1]] = m[2];
+  }
+  return out;
+}
+
+TEST_F(DeployConfig, NginxTimeoutsCoverInactivityTimeout) {
+  const auto files = files_in(kRoot / ".platform/nginx/conf.d", ".conf");
+  ASSERT_FALSE(files.empty());
+  std::map<std::string, std::string> all;
+  for (const auto& file : files) all.merge(nginx_directives(file));
+  const long inactivity = sqsd_number("InactivityTimeout");
+  for (const char* name : {"proxy_read_timeout", "proxy_send_timeout"}) {
+    ASSERT_TRUE(all.count(name)) << name << " not set: nginx's 60 s default cuts long jobs";
+    auto seconds = nginx_seconds(all.at(name));
+    ASSERT_TRUE(seconds) << name << " " << all.at(name);
+    EXPECT_GE(*seconds, inactivity) << name;
+  }
+  ASSERT_TRUE(all.count("client_max_body_size"));
+  auto bytes = nginx_bytes(all.at("client_max_body_size"));
+  ASSERT_TRUE(bytes);
+  EXPECT_GT(*bytes, 1024 * 1024) << "an SQS message may be 1 MiB";
+}
+
+// `ENV NAME=value` lines, `EXPOSE n`, the stages' FROM and the last USER.
+struct Dockerfile {
+  std::map<std::string, std::string> env;
+  std::vector<std::string> from;
+  std::string expose, user;
+};
+
+Dockerfile read_dockerfile() {
+  Dockerfile d;
+  std::istringstream in(read_file(kRoot / "Dockerfile"));
+  std::string line;
+  std::smatch m;
+  while (std::getline(in, line)) {
+    if (std::regex_match(line, m, std::regex(R"(ENV ([A-Z_]+)=(\S+)\s*)"))) d.env[m[1]] = m[2];
+    else if (std::regex_match(line, m, std::regex(R"(FROM (\S+).*)"))) d.from.push_back(m[1]);
+    else if (std::regex_match(line, m, std::regex(R"(EXPOSE (\d+)\s*)"))) d.expose = m[1];
+    else if (std::regex_match(line, m, std::regex(R"(USER (\S+)\s*)"))) d.user = m[1];
+  }
+  return d;
+}
+
+TEST_F(DeployConfig, DockerfileListensWhereTheProxyPointsAndTrustsTheBridge) {
+  const Dockerfile d = read_dockerfile();
+  ASSERT_EQ(d.from.size(), 2u) << "multi-stage: build, runtime";
+  for (const auto& image : d.from) EXPECT_TRUE(image == "debian:12" || image == "debian:12-slim") << image;
+  EXPECT_FALSE(d.user.empty());
+  EXPECT_NE(d.user, "root");
+  EXPECT_NE(d.user, "0");
+  ASSERT_FALSE(d.expose.empty());
+  EXPECT_EQ(d.env.at("PORT"), d.expose);
+  if (env().count("PORT")) {
+    EXPECT_EQ(env().at("PORT"), d.expose);
+  }
+  EXPECT_EQ(d.env.at("EBWORKER_BIND"), "0.0.0.0");
+  EXPECT_NE(d.env.at("EBWORKER_TRUSTED_SOURCES").find("172.17.0.1"), std::string::npos);
+
+  ebworker::Environment environment(d.env.begin(), d.env.end());
+  auto config = ebworker::load_worker_config(environment, {});
+  EXPECT_TRUE(config) << config.error().message;
+}
+
+TEST_F(DeployConfig, CronTasksArriveAtThePeriodicPath) {
+  const YAML::Node cron = YAML::LoadFile((kRoot / "cron.yaml").string());
+  const std::string path =
+      env().count("EBWORKER_PERIODIC_PATH") ? env().at("EBWORKER_PERIODIC_PATH") : "/periodic_tasks";
+  ASSERT_TRUE(cron["cron"].IsSequence());
+  for (const auto& task : cron["cron"]) EXPECT_EQ(task["url"].as<std::string>(), path);
+}
+
+}  // namespace

@@ -1,0 +1,73 @@
+#include "support/worker_test.h"
+
+namespace ebworker::testing {
+
+WorkerTest::WorkerTest() { write_cron(kDefaultCron); }
+
+void WorkerTest::TearDown() {
+  for (auto& worker : workers_) {
+    if (worker->running()) {
+      const ExitStatus status = worker->stop();
+      EXPECT_TRUE(status.success()) << "worker on port " << worker->port()
+                                    << " did not stop cleanly on SIGTERM: " << status.describe()
+                                    << "\nits log:\n" << worker->log();
+    }
+    const std::string reports = sanitizer_reports(worker->log());
+    EXPECT_EQ(reports, "") << "sanitizer report in the log of the worker on port " << worker->port();
+  }
+  workers_.clear();
+}
+
+Environment WorkerTest::worker_env(const EnvChanges& changes) const {
+  Environment env = base_environment();
+  env["SECRET_KEY_BASE"] = std::string(kTestKey);
+  env["EBWORKER_PROCESS_JOBS"] = "true";
+  env["PORT"] = "0";
+  env["EBWORKER_CRON_FILE"] = (dir_ / "cron.yaml").string();
+  env["ECHO_JOB_OUT"] = (dir_ / "echo.out").string();
+  env["EBWORKER_LOG_LEVEL"] = "debug";
+  for (const auto& [name, value] : changes) {
+    if (value)
+      env[name] = *value;
+    else
+      env.erase(name);
+  }
+  return env;
+}
+
+WorkerProcess& WorkerTest::start_worker(const EnvChanges& changes) {
+  WorkerProcess::Options options;
+  options.env = worker_env(changes);
+  options.dir = dir_.path();
+  options.log_name = "worker-" + std::to_string(workers_.size()) + ".log";
+  workers_.push_back(std::make_unique<WorkerProcess>(std::move(options)));
+  return *workers_.back();
+}
+
+HttpResult WorkerTest::send(const WorkerProcess& worker, const SqsdMessage& message, std::string_view path) {
+  HttpClient client;
+  return client.post(worker.url(path), message.body, message.headers);
+}
+
+::testing::AssertionResult WorkerTest::logged_once(const WorkerProcess& worker, std::string_view msgid,
+                                                   int status, std::string_view reason) {
+  const std::string id = " msgid=" + std::string(msgid) + " ";
+  const auto first = worker.wait_for_line(
+      [&](std::string_view line) {
+        return line.find(" status=") != std::string_view::npos && line.find(id) != std::string_view::npos;
+      },
+      std::chrono::seconds(5));
+  if (!first) return ::testing::AssertionFailure() << "no request line for msgid " << msgid << "; log:\n" << worker.log();
+  const auto lines = worker.request_lines(msgid);
+  if (lines.size() != 1)
+    return ::testing::AssertionFailure() << lines.size() << " request lines for msgid " << msgid << "; log:\n"
+                                         << worker.log();
+  const std::string& line = lines.front();
+  if (line.find(" status=" + std::to_string(status) + " ") == std::string::npos)
+    return ::testing::AssertionFailure() << "expected status=" << status << " in: " << line;
+  if (!reason.empty() && line.find(reason) == std::string::npos)
+    return ::testing::AssertionFailure() << "expected reason \"" << reason << "\" in: " << line;
+  return ::testing::AssertionSuccess() << line;
+}
+
+}  // namespace ebworker::testing

@@ -1,0 +1,60 @@
+#pragma once
+// The base fixture: each test gets its own temp directory, a cron.yaml it controls, and workers
+// started on port 0 with the test key. At the end every worker still running is stopped with
+// SIGTERM and must exit 0, and no worker's log may hold a sanitizer report.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "support/http_client.h"
+#include "support/process.h"
+#include "support/sqsd_message.h"
+#include "support/temp_dir.h"
+#include "support/worker_process.h"
+
+namespace ebworker::testing {
+
+// The default cron.yaml: EchoJob is a declared periodic task, nothing else is.
+inline constexpr std::string_view kDefaultCron =
+    "version: 1\n"
+    "cron:\n"
+    "  - name: \"EchoJob\"\n"
+    "    url: \"/periodic_tasks\"\n"
+    "    schedule: \"*/5 * * * *\"\n";
+
+// Changes to the default environment: a value sets a variable, nullopt removes it.
+using EnvChanges = std::map<std::string, std::optional<std::string>>;
+
+class WorkerTest : public ::testing::Test {
+ protected:
+  WorkerTest();
+  void TearDown() override;
+
+  // base_environment() plus SECRET_KEY_BASE=kTestKey, EBWORKER_PROCESS_JOBS=true, PORT=0,
+  // EBWORKER_CRON_FILE=<dir>/cron.yaml, ECHO_JOB_OUT=<dir>/echo.out, EBWORKER_LOG_LEVEL=debug,
+  // then `changes`.
+  Environment worker_env(const EnvChanges& changes = {}) const;
+  // Starts a worker and waits until it listens (throws, with its log, if it does not).
+  WorkerProcess& start_worker(const EnvChanges& changes = {});
+
+  void write_cron(std::string_view yaml) const { write_file(dir_ / "cron.yaml", yaml); }
+  std::string echo_output() const { return read_file(dir_ / "echo.out"); }
+
+  HttpResult send(const WorkerProcess& worker, const SqsdMessage& message, std::string_view path = "/");
+
+  // The worker logged exactly one request line for `msgid`, with `status=NNN` and (when given)
+  // `reason` in it. Waits (bounded) for the line to appear.
+  ::testing::AssertionResult logged_once(const WorkerProcess& worker, std::string_view msgid, int status,
+                                         std::string_view reason = {});
+
+  TempDir dir_;
+  Signer signer_ = make_signer();
+  std::vector<std::unique_ptr<WorkerProcess>> workers_;
+};
+
+}  // namespace ebworker::testing

@@ -1,0 +1,94 @@
+// `ebworker enqueue` as a user runs it: the real binary, configured by its environment only.
+
+#include <gtest/gtest.h>
+
+#include "envelope/uuid.h"
+#include "fake_sqs.h"
+#include "fauxqs_process.h"
+
+namespace ebworker {
+namespace {
+
+using testing::ChildProcess;
+
+ChildProcess::Finished run_enqueue(const std::vector<std::string>& args, const std::vector<std::string>& extra_env) {
+  auto env = testing::base_child_environment();
+  env.insert(env.end(), extra_env.begin(), extra_env.end());
+  std::vector<std::string> argv{"enqueue"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  ChildProcess child(EBWORKER_BINARY, argv, env);
+  return child.finish(std::chrono::seconds(20));
+}
+
+std::vector<std::string> env_for(const std::string& endpoint, const std::string& queue_url) {
+  return {"EBWORKER_QUEUE_URL=" + queue_url,  "AWS_ENDPOINT_URL_SQS=" + endpoint,
+          "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",     "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+          std::string("SECRET_KEY_BASE=") + testing::kTestSecret, "EBWORKER_SQS_MAX_ATTEMPTS=1"};
+}
+
+int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
+
+TEST(EnqueueCommand, PrintsTheMessageIdOfWhatSqsHolds) {
+  testing::FauxqsProcess fauxqs;
+  const std::string queue = fauxqs.create_queue("cli");
+  const auto run = run_enqueue({"EchoJob", R"(["from the command line"])"}, env_for(fauxqs.endpoint(), queue));
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  ASSERT_EQ(lines(run.out), 1) << run.out;
+  const std::string message_id = run.out.substr(0, run.out.size() - 1);
+  EXPECT_TRUE(is_uuid(message_id)) << message_id;
+
+  auto got = fauxqs.sqs().receive_messages(queue, {.max_messages = 1, .wait_seconds = 1});
+  ASSERT_TRUE(got) << got.error().describe();
+  ASSERT_EQ(got->size(), 1u);
+  EXPECT_EQ((*got)[0].message_id, message_id);
+  EXPECT_NE((*got)[0].body.find("from the command line"), std::string::npos);
+}
+
+TEST(EnqueueCommand, NonexistentQueueIsOneClearLine) {
+  testing::FauxqsProcess fauxqs;
+  const std::string queue = fauxqs.create_queue("present");
+  const std::string missing = queue.substr(0, queue.rfind('/')) + "/absent-queue";
+  const auto run = run_enqueue({"EchoJob", "--queue-url", missing}, env_for(fauxqs.endpoint(), queue));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(lines(run.err), 1) << run.err;
+  EXPECT_NE(run.err.find("QueueDoesNotExist"), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("absent-queue"), std::string::npos) << run.err;
+}
+
+// No SQS needed: these stop before any request.
+const std::vector<std::string> kOffline = env_for("http://127.0.0.1:9", "http://127.0.0.1:9/000000000000/jobs");
+
+TEST(EnqueueCommand, RefusedBeforeSending) {
+  const auto run = run_enqueue({"EchoJob", "[]", "--delay", "3600"}, kOffline);
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(lines(run.err), 1) << run.err;
+  EXPECT_NE(run.err.find("cron.yaml"), std::string::npos) << run.err;
+}
+
+TEST(EnqueueCommand, UsageErrors) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {}, {"EchoJob", "--delay", "soon"}, {"EchoJob", "--delay"}, {"EchoJob", "--bogus", "x"}, {"A", "[]", "extra"}}) {
+    const auto run = run_enqueue(args, kOffline);
+    EXPECT_EQ(run.exit_code, 2) << run.err;
+    EXPECT_EQ(lines(run.err), 1) << run.err;
+  }
+}
+
+TEST(EnqueueCommand, MissingSecretIsNamed) {
+  const auto run = run_enqueue({"EchoJob"}, {"EBWORKER_QUEUE_URL=http://127.0.0.1:9/000000000000/jobs"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(lines(run.err), 1) << run.err;
+  EXPECT_NE(run.err.find("SECRET_KEY_BASE"), std::string::npos) << run.err;
+}
+
+TEST(EnqueueCommand, HelpListsTheVariables) {
+  const auto run = run_enqueue({"--help"}, kOffline);
+  EXPECT_EQ(run.exit_code, 0);
+  for (const char* name : {"EBWORKER_QUEUE_URL", "SECRET_KEY_BASE", "EBWORKER_MAX_MESSAGE_BYTES",
+                           "EBWORKER_SQS_MAX_ATTEMPTS", "AWS_ENDPOINT_URL_SQS", "--group-id"})
+    EXPECT_NE(run.out.find(name), std::string::npos) << name;
+}
+
+}  // namespace
+}  // namespace ebworker

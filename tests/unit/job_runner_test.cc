@@ -1,0 +1,111 @@
+// run_job: the dispatch boundary turns how a job ended into the status the daemon acts on.
+
+#include "job/job_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace ebworker {
+namespace {
+
+class SumJob : public Job {
+ public:
+  JobResult perform(const rapidjson::Value& arguments, JobContext& context) override {
+    int sum = 0;
+    for (const auto& v : arguments.GetArray()) sum += v.GetInt();
+    context.queue_name = "sum=" + std::to_string(sum);  // visible to the caller
+    return {};
+  }
+};
+
+class FailJob : public Job {
+ public:
+  JobResult perform(const rapidjson::Value&, JobContext&) override { return fail("upstream said no"); }
+};
+
+class ThrowJob : public Job {
+ public:
+  JobResult perform(const rapidjson::Value&, JobContext&) override {
+    throw std::out_of_range("index 9 of 3");
+  }
+};
+
+class ThrowIntJob : public Job {
+ public:
+  JobResult perform(const rapidjson::Value&, JobContext&) override { throw 42; }
+};
+
+class JobRunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    registry.add("SumJob", [] { return std::make_unique<SumJob>(); });
+    registry.add("FailJob", [] { return std::make_unique<FailJob>(); });
+    registry.add("ThrowJob", [] { return std::make_unique<ThrowJob>(); });
+    registry.add("ThrowIntJob", [] { return std::make_unique<ThrowIntJob>(); });
+    arguments.Parse("[1,2,3]");
+  }
+
+  Response run(std::string_view name) { return run_job(registry, name, arguments, context); }
+
+  JobRegistry registry;
+  rapidjson::Document arguments;
+  JobContext context{.message_id = "m-1",
+                     .job_id = "",
+                     .receive_count = 1,
+                     .first_received_at = "",
+                     .queue_name = "",
+                     .task_name = std::nullopt,
+                     .scheduled_at = std::nullopt,
+                     .log = JobLog("m-1", "test")};
+};
+
+TEST_F(JobRunnerTest, SuccessIs200) {
+  const Response r = run("SumJob");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "OK\n");
+  EXPECT_EQ(r.reason, "");
+  EXPECT_EQ(context.queue_name, "sum=6");
+}
+
+TEST_F(JobRunnerTest, UnknownJobIs404) {
+  const Response r = run("NoSuchJob");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_EQ(r.reason, "unknown job NoSuchJob");
+  EXPECT_EQ(r.body, "unknown job NoSuchJob\n");
+  EXPECT_EQ(run("sumjob").status, 404);  // names are exact
+}
+
+TEST_F(JobRunnerTest, FailureIs500WithTheReason) {
+  const Response r = run("FailJob");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.reason, "job failed: upstream said no");
+}
+
+TEST_F(JobRunnerTest, ExceptionIs500WithItsMessage) {
+  const Response r = run("ThrowJob");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.reason, "job threw: index 9 of 3");
+}
+
+TEST_F(JobRunnerTest, NonStandardExceptionIs500) {
+  const Response r = run("ThrowIntJob");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.reason, "job threw a non-standard exception");
+}
+
+TEST_F(JobRunnerTest, EachRunGetsAFreshInstance) {
+  int created = 0;
+  JobRegistry counting;
+  counting.add("Counted", [&] {
+    ++created;
+    return std::make_unique<SumJob>();
+  });
+  EXPECT_EQ(run_job(counting, "Counted", arguments, context).status, 200);
+  EXPECT_EQ(run_job(counting, "Counted", arguments, context).status, 200);
+  EXPECT_EQ(created, 2);
+}
+
+}  // namespace
+}  // namespace ebworker
