@@ -6,8 +6,9 @@
 namespace ebworker {
 
 Response PeriodicTasks::call(Request& request, const Next& next) const {
+  // A periodic task arrives at the periodic path, or at another url cron.yaml declares.
   const std::string* task = request.headers.find(sqsd_header::kTaskName);
-  if (!task || request.path != path_) return next(request);
+  if (!task || (request.path != path_ && !cron_.declares_url(request.path))) return next(request);
 
   request.job_name = *task;
   if (!cron_.allows(*task, request.path))

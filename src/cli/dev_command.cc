@@ -24,10 +24,11 @@ namespace ebworker {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ebworker dev [--port PORT] [--sqs-port PORT] [--queue NAME]\n"
+    "usage: ebworker dev [--port PORT] [--sqs-port PORT] [--queue NAME] [--once]\n"
     "  Runs the local stack: fauxqs (the local SQS) on 127.0.0.1:SQS_PORT (default 4566), the\n"
     "  queue NAME (default ebworker-jobs) and its dead-letter queue, the worker on 127.0.0.1:PORT\n"
     "  (default 5000) and the daemon between them; sends a demo EchoJob; Ctrl-C stops it all.\n"
+    "  --once stops after the demo job (exit 0 when it was done).\n"
     "  Run it from the project root (it starts scripts/fauxqs.mjs; EBWORKER_FAUXQS_LAUNCHER\n"
     "  names another path). Uses SECRET_KEY_BASE, or makes one for the session.\n";
 
@@ -79,10 +80,15 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   worker_config.process_jobs = true;
   std::uint16_t sqs_port = 4566;
   std::string queue_name = "ebworker-jobs";
+  bool once = false;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
       std::fputs(kUsage, stdout);
       return 0;
+    }
+    if (args[i] == "--once") {
+      once = true;
+      continue;
     }
     if (i + 1 >= args.size()) return dev_error("unknown option or missing value: " + args[i] + "\n" + kUsage);
     const std::string& value = args[++i];
@@ -152,6 +158,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
                endpoint, queues->queue_url);
 
   // 4. The demo job, through SQS, the daemon and the worker.
+  bool demo_done = false;
   if (registry.contains("EchoJob")) {
     ClientConfig client_config;
     client_config.queue_url = queues->queue_url;
@@ -165,6 +172,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
     if (!sent) {
       spdlog::error("demo job not sent: {}", sent.error().describe());
     } else if (wait_for_echo(echo_out, marker, std::chrono::seconds(30))) {
+      demo_done = true;
       spdlog::info("demo job {} (message {}) done: EchoJob wrote [\"{}\"] to {}", sent->job_id,
                    sent->message_id, marker, echo_out);
     } else {
@@ -172,14 +180,18 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
     }
   }
 
-  spdlog::info("local stack running; Ctrl-C stops it");
-  const int received = wait_for_stop_signal(signals);
-  spdlog::info("{}: stopping the daemon, the worker and fauxqs", strsignal(received));
+  if (once) {
+    spdlog::info("--once: stopping the daemon, the worker and fauxqs");
+  } else {
+    spdlog::info("local stack running; Ctrl-C stops it");
+    const int received = wait_for_stop_signal(signals);
+    spdlog::info("{}: stopping the daemon, the worker and fauxqs", strsignal(received));
+  }
   daemon.stop();
   (*worker)->stop_accepting();
   (*worker)->drain(std::chrono::seconds(30));
   (*worker)->stop();
-  return 0;
+  return once && !demo_done ? 1 : 0;
 }
 
 }  // namespace ebworker

@@ -23,10 +23,6 @@ Result<CronFile> load_cron(const WorkerConfig& config, const JobRegistry& regist
   if (!cron) return cron;
   for (const auto& task : cron->tasks()) {
     spdlog::info("periodic task {} at {} on \"{}\"", task.name, task.url, task.schedule.text());
-    if (task.url != config.periodic_path)
-      spdlog::warn("{}:{}: task {} posts to {}, but periodic tasks are taken at {} "
-                   "(EBWORKER_PERIODIC_PATH): it would be refused",
-                   config.cron_file, task.line, task.name, task.url, config.periodic_path);
   }
   return cron;
 }

@@ -42,7 +42,7 @@ const std::vector<WorkerSetting>& worker_settings() {
          return {};
        }},
       {"EBWORKER_PERIODIC_PATH", "--periodic-path", "/periodic_tasks",
-       "path where periodic tasks from cron.yaml arrive",
+       "path where periodic tasks arrive (tasks may also use any other url cron.yaml declares)",
        [](WorkerConfig& c, std::string_view v) -> Status {
          if (v.empty() || v[0] != '/') return fail("must start with /");
          c.periodic_path = std::string(v);

@@ -87,4 +87,10 @@ bool CronFile::allows(std::string_view task_name, std::string_view url) const {
   return false;
 }
 
+bool CronFile::declares_url(std::string_view url) const {
+  for (const auto& t : tasks_)
+    if (t.url == url) return true;
+  return false;
+}
+
 }  // namespace ebworker

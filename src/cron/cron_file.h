@@ -34,6 +34,8 @@ class CronFile {
 
   // True when a task with this name is declared at this url.
   bool allows(std::string_view task_name, std::string_view url) const;
+  // True when some task is declared at this url.
+  bool declares_url(std::string_view url) const;
   const std::vector<CronTask>& tasks() const { return tasks_; }
 
  private:

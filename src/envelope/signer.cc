@@ -1,5 +1,7 @@
 #include "envelope/signer.h"
 
+#include "core/split.h"
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -41,19 +43,6 @@ bool decode_hex(std::string_view hex, Digest& out) {
   return true;
 }
 
-std::vector<std::string> split_commas(std::string_view s) {
-  std::vector<std::string> parts;
-  size_t start = 0;
-  while (start <= s.size()) {
-    const size_t end = s.find(',', start);
-    std::string_view part = s.substr(start, end == std::string_view::npos ? s.npos : end - start);
-    if (!part.empty()) parts.emplace_back(part);
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return parts;
-}
-
 }  // namespace
 
 Result<Signer> Signer::create(std::string current_key, std::vector<std::string> previous_keys,
@@ -70,7 +59,9 @@ Result<Signer> Signer::create(std::string current_key, std::vector<std::string> 
 Result<Signer> Signer::from_environment() {
   const char* current = std::getenv("SECRET_KEY_BASE");
   const char* previous = std::getenv("SECRET_KEY_BASE_PREVIOUS");
-  return create(current ? current : "", split_commas(previous ? previous : ""));
+  std::vector<std::string> previous_keys;
+  for (std::string_view key : split_list(previous ? previous : "")) previous_keys.emplace_back(key);
+  return create(current ? current : "", std::move(previous_keys));
 }
 
 std::string Signer::sign(std::string_view body) const {

@@ -1,5 +1,7 @@
 #include "http/ip_range.h"
 
+#include "core/split.h"
+
 #include <arpa/inet.h>
 
 #include <charconv>
@@ -43,19 +45,10 @@ Result<IpRange> IpRange::parse(std::string_view text) {
 
 Result<std::vector<IpRange>> IpRange::parse_list(std::string_view text) {
   std::vector<IpRange> ranges;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t end = text.find(',', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view item = text.substr(start, end - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (!item.empty()) {
-      auto range = parse(item);
-      if (!range) return Unexpected{range.error()};
-      ranges.push_back(*range);
-    }
-    start = end + 1;
+  for (std::string_view item : split_list(text)) {
+    auto range = parse(item);
+    if (!range) return Unexpected{range.error()};
+    ranges.push_back(*range);
   }
   return ranges;
 }

@@ -412,6 +412,18 @@ TEST_F(DefaultStackTest, PeriodicTaskOnlyRunsAtItsDeclaredUrl) {
   EXPECT_EQ(nightly.runs, 0);
 }
 
+TEST_F(DefaultStackTest, PeriodicTaskRunsAtAnotherUrlItsCronEntryDeclares) {
+  use_default_stack();
+  // EchoJob is declared at /elsewhere: it runs there, though the periodic path is the default.
+  EXPECT_EQ(call(periodic_request("EchoJob", "/elsewhere")).status, 200);
+  EXPECT_EQ(echo.runs, 1);
+  // A task declared elsewhere does not run at /elsewhere.
+  const Response wrong = call(periodic_request("NightlyCleanupJob", "/elsewhere"));
+  EXPECT_EQ(wrong.status, 404);
+  EXPECT_EQ(wrong.reason, "periodic task NightlyCleanupJob is not declared in cron.yaml at /elsewhere");
+  EXPECT_EQ(nightly.runs, 0);
+}
+
 TEST_F(DefaultStackTest, PeriodicPathIsConfigurable) {
   config.periodic_path = "/elsewhere";
   use_default_stack();

@@ -181,6 +181,16 @@ TEST(SignerFromEnvironment, ReadsCurrentAndCommaSeparatedPreviousKeys) {
   EXPECT_FALSE(signer->verify(kBody, reference_hmac(std::string(40, 'n'), kBody)));
 }
 
+TEST(SignerFromEnvironment, BlanksAroundPreviousKeysAreTrimmed) {
+  const ScopedEnv current("SECRET_KEY_BASE", kKey.c_str());
+  const std::string previous = " " + kOldKey + " , " + kOtherKey + "\t";
+  const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", previous.c_str());
+  auto signer = Signer::from_environment();
+  ASSERT_TRUE(signer.has_value()) << signer.error().message;
+  EXPECT_TRUE(signer->verify(kBody, reference_hmac(kOldKey, kBody)));
+  EXPECT_TRUE(signer->verify(kBody, reference_hmac(kOtherKey, kBody)));
+}
+
 TEST(SignerFromEnvironment, PreviousIsOptional) {
   const ScopedEnv current("SECRET_KEY_BASE", kKey.c_str());
   const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", nullptr);
