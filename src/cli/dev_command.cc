@@ -15,6 +15,7 @@
 #include "cli/signals.h"
 #include "cli/worker.h"
 #include "client/client.h"
+#include "core/hex.h"
 #include "envelope/uuid.h"
 #include "sqsd/queue_setup.h"
 #include "sqsd/sqsd_daemon.h"
@@ -40,13 +41,7 @@ int dev_error(const std::string& message) {
 std::string random_hex(size_t bytes) {
   std::vector<unsigned char> raw(bytes);
   RAND_bytes(raw.data(), static_cast<int>(raw.size()));
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : raw) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 0x0f]);
-  }
-  return out;
+  return to_hex(raw.data(), raw.size());
 }
 
 // A file only this user can read: the session's generated secret, for other terminals.
@@ -189,7 +184,11 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   }
   daemon.stop();
   (*worker)->stop_accepting();
-  (*worker)->drain(std::chrono::seconds(30));
+  if (!(*worker)->drain(std::chrono::seconds(30))) {
+    spdlog::warn("jobs still running after 30 s are cut off; their messages will be retried");
+    spdlog::default_logger()->flush();
+    std::_Exit(1);
+  }
   (*worker)->stop();
   return once && !demo_done ? 1 : 0;
 }

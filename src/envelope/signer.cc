@@ -1,7 +1,5 @@
 #include "envelope/signer.h"
 
-#include "core/split.h"
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -9,6 +7,9 @@
 #include <array>
 #include <cstdlib>
 #include <stdexcept>
+
+#include "core/hex.h"
+#include "core/split.h"
 
 namespace ebworker {
 
@@ -65,15 +66,8 @@ Result<Signer> Signer::from_environment() {
 }
 
 std::string Signer::sign(std::string_view body) const {
-  static constexpr char hex[] = "0123456789abcdef";
   const Digest d = hmac_sha256(current_, body);
-  std::string out;
-  out.reserve(d.size() * 2);
-  for (unsigned char b : d) {
-    out.push_back(hex[b >> 4]);
-    out.push_back(hex[b & 0x0f]);
-  }
-  return out;
+  return to_hex(d.data(), d.size());
 }
 
 bool Signer::verify(std::string_view body, std::string_view digest_hex) const {

@@ -7,6 +7,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "core/hex.h"
+
 namespace ebworker {
 
 namespace {
@@ -29,13 +31,7 @@ class Md5 {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     EVP_DigestFinal_ex(ctx_.get(), digest, &len);
-    static constexpr char digits[] = "0123456789abcdef";
-    std::string out;
-    for (unsigned int i = 0; i < len; ++i) {
-      out.push_back(digits[digest[i] >> 4]);
-      out.push_back(digits[digest[i] & 0x0f]);
-    }
-    return out;
+    return to_hex(digest, len);
   }
 
  private:
