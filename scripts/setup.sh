@@ -19,6 +19,7 @@ packages=(
 $build_only || packages+=(
   git curl openssl libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 nginx
+  wrk  # the worker benchmark's load generator (bench/run.sh; its smoke test runs in ctest)
 )
 
 missing=()
@@ -31,7 +32,17 @@ if ((${#missing[@]})); then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # nginx is only for `nginx -t` in the tests: don't let its package start a server on port 80.
+  # policy-rc.d is Debian's switch for that; ours exists only during this install.
+  policy=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    policy=/usr/sbin/policy-rc.d
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod +x "$policy"
+  fi
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    { [ -z "$policy" ] || $sudo rm -f "$policy"; exit 1; }
+  [ -z "$policy" ] || $sudo rm -f "$policy"
 fi
 echo "setup: build dependencies present"
 $build_only && exit 0
