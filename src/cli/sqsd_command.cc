@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 
 #include "cli/logging.h"
 #include "cli/signals.h"
@@ -43,11 +44,20 @@ int sqsd_command(const std::vector<std::string>& args, const JobRegistry& regist
     tasks = cron->tasks();
   }
 
-  auto sqs = std::make_shared<SqsClient>(SqsClientOptions{.credentials = default_credentials_chain(env),
-                                                          .endpoint = sqs_endpoint_settings(env)});
+  SqsEndpointSettings endpoint = sqs_endpoint_settings(env);
+  std::optional<QueueUrl> url;
   if (config->create_queues) {
-    auto url = QueueUrl::parse(config->queue_url);
-    if (!url) return startup_error("--queue-url: " + url.error().message);
+    auto parsed = QueueUrl::parse(config->queue_url);
+    if (!parsed) return startup_error("--queue-url: " + parsed.error().message);
+    url = *parsed;
+    // CreateQueue names no queue URL: where it goes and its region come from --queue-url, as
+    // every other request's do, unless configured.
+    if (endpoint.endpoint.empty()) endpoint.endpoint = url->origin();
+    if (endpoint.region.empty()) endpoint.region = region_from_host(url->host);
+  }
+  auto sqs = std::make_shared<SqsClient>(SqsClientOptions{.credentials = default_credentials_chain(env),
+                                                          .endpoint = endpoint});
+  if (url) {
     auto created = create_queues(*sqs, url->name, config->max_retries);
     if (!created) return startup_error(created.error().message);
     spdlog::info("queue {} with dead-letter queue {} (after {} receives)", created->queue_url,

@@ -28,7 +28,7 @@ void DeleteBatcher::add(std::string message_id, std::string receipt_handle) {
 
 void DeleteBatcher::flush() {
   std::unique_lock lock(mutex_);
-  oldest_ = std::chrono::steady_clock::time_point{};  // due now
+  oldest_ = std::chrono::steady_clock::time_point::min();  // due now, whatever the linger
   wake_.notify_all();
   drained_.wait(lock, [this] { return pending_.empty() && !sending_; });
 }
@@ -46,7 +46,7 @@ void DeleteBatcher::run() {
     std::vector<Pending> batch(std::make_move_iterator(pending_.begin()),
                                std::make_move_iterator(pending_.begin() + static_cast<long>(n)));
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(n));
-    if (!pending_.empty()) oldest_ = std::chrono::steady_clock::time_point{};  // the rest goes next
+    if (!pending_.empty()) oldest_ = std::chrono::steady_clock::time_point::min();  // the rest goes next
     sending_ = true;
     lock.unlock();
     send(std::move(batch));

@@ -4,26 +4,36 @@
 
 #include "envelope/uuid.h"
 #include "fake_sqs.h"
-#include "fauxqs_process.h"
+#include "support/fauxqs_process.h"
+#include "support/process.h"
 
 namespace ebworker {
 namespace {
 
-using testing::ChildProcess;
+// The command's exit code (-1 when it timed out or died of a signal), stdout and stderr.
+struct EnqueueRun {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
 
-ChildProcess::Finished run_enqueue(const std::vector<std::string>& args, const std::vector<std::string>& extra_env) {
-  auto env = testing::base_child_environment();
-  env.insert(env.end(), extra_env.begin(), extra_env.end());
+EnqueueRun run_enqueue(const std::vector<std::string>& args, const testing::Environment& extra_env) {
+  auto env = testing::base_environment();
+  for (const auto& [name, value] : extra_env) env[name] = value;
   std::vector<std::string> argv{"enqueue"};
   argv.insert(argv.end(), args.begin(), args.end());
-  ChildProcess child(EBWORKER_BINARY, argv, env);
-  return child.finish(std::chrono::seconds(20));
+  auto result = testing::run_command(EBWORKER_BINARY, argv, env, std::chrono::seconds(20));
+  const int code = result.status && result.status->exited ? result.status->code : -1;
+  return {code, std::move(result.out), std::move(result.err)};
 }
 
-std::vector<std::string> env_for(const std::string& endpoint, const std::string& queue_url) {
-  return {"EBWORKER_QUEUE_URL=" + queue_url,  "AWS_ENDPOINT_URL_SQS=" + endpoint,
-          "AWS_ACCESS_KEY_ID=AKIDEXAMPLE",     "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-          std::string("SECRET_KEY_BASE=") + testing::kTestSecret, "EBWORKER_SQS_MAX_ATTEMPTS=1"};
+testing::Environment env_for(const std::string& endpoint, const std::string& queue_url) {
+  return {{"EBWORKER_QUEUE_URL", queue_url},
+          {"AWS_ENDPOINT_URL_SQS", endpoint},
+          {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
+          {"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"},
+          {"SECRET_KEY_BASE", testing::kTestSecret},
+          {"EBWORKER_SQS_MAX_ATTEMPTS", "1"}};
 }
 
 int lines(const std::string& s) { return static_cast<int>(std::count(s.begin(), s.end(), '\n')); }
@@ -57,7 +67,7 @@ TEST(EnqueueCommand, NonexistentQueueIsOneClearLine) {
 }
 
 // No SQS needed: these stop before any request.
-const std::vector<std::string> kOffline = env_for("http://127.0.0.1:9", "http://127.0.0.1:9/000000000000/jobs");
+const testing::Environment kOffline = env_for("http://127.0.0.1:9", "http://127.0.0.1:9/000000000000/jobs");
 
 TEST(EnqueueCommand, RefusedBeforeSending) {
   const auto run = run_enqueue({"EchoJob", "[]", "--delay", "3600"}, kOffline);
@@ -76,7 +86,7 @@ TEST(EnqueueCommand, UsageErrors) {
 }
 
 TEST(EnqueueCommand, MissingSecretIsNamed) {
-  const auto run = run_enqueue({"EchoJob"}, {"EBWORKER_QUEUE_URL=http://127.0.0.1:9/000000000000/jobs"});
+  const auto run = run_enqueue({"EchoJob"}, {{"EBWORKER_QUEUE_URL", "http://127.0.0.1:9/000000000000/jobs"}});
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(lines(run.err), 1) << run.err;
   EXPECT_NE(run.err.find("SECRET_KEY_BASE"), std::string::npos) << run.err;

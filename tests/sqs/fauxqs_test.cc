@@ -8,7 +8,7 @@
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "fake_sqs.h"
-#include "fauxqs_process.h"
+#include "support/fauxqs_process.h"
 
 namespace ebworker {
 namespace {

@@ -179,6 +179,27 @@ std::string Process::stderr_text() const {
   return options_.stderr_path.empty() ? std::string() : read_file(options_.stderr_path);
 }
 
+std::optional<std::string> Process::wait_for_line(const std::function<bool(std::string_view)>& match,
+                                                  std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    const bool ended = !running();  // checked before reading: what it printed is all there
+    const std::string text = stdout_text();
+    size_t start = 0;
+    for (size_t end; (end = text.find('\n', start)) != std::string::npos; start = end + 1) {
+      const std::string_view line(text.data() + start, end - start);
+      if (match(line)) return std::string(line);
+    }
+    if (ended || Clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+std::optional<std::string> Process::wait_for_line(std::string_view substring, std::chrono::milliseconds timeout) {
+  return wait_for_line([&](std::string_view line) { return line.find(substring) != std::string_view::npos; },
+                       timeout);
+}
+
 std::string CommandResult::describe() const {
   return (status ? status->describe() : std::string("timed out")) + "\n--- stdout:\n" + out +
          "\n--- stderr:\n" + err;

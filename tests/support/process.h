@@ -10,9 +10,11 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ebworker::testing {
@@ -62,6 +64,12 @@ class Process {
   std::string stdout_text() const;
   // Only when stderr was given its own file; otherwise "" (it is in stdout_text()).
   std::string stderr_text() const;
+
+  // Polls the stdout file until a complete line satisfies `match` and returns it; nullopt when
+  // the timeout passes, or when the child has exited without printing such a line.
+  std::optional<std::string> wait_for_line(const std::function<bool(std::string_view)>& match,
+                                           std::chrono::milliseconds timeout);
+  std::optional<std::string> wait_for_line(std::string_view substring, std::chrono::milliseconds timeout);
 
  private:
   bool reap(bool block);

@@ -1,0 +1,149 @@
+// The POST the daemon builds from an SQS message (protocol.md §1), with ISO times from SQS's
+// epoch milliseconds; a periodic task's message as the leader sends it becomes the task's POST.
+
+#include "sqsd/worker_post.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "sqsd/periodic_scheduler.h"
+
+namespace ebworker {
+namespace {
+
+using namespace std::chrono;
+
+ReceivedMessage sample_message() {
+  ReceivedMessage m;
+  m.message_id = "5fea7756-0ea4-451a-a703-a558b933e274";
+  m.receipt_handle = "handle";
+  m.body = R"({"job_class":"EchoJob"})";
+  m.attributes = {{"SentTimestamp", "1692107873000"},
+                  {"ApproximateFirstReceiveTimestamp", "1692107873999"},
+                  {"ApproximateReceiveCount", "3"},
+                  {"SenderId", "AIDAEXAMPLE"}};
+  m.message_attributes = {{"message-digest", "String", "abc123"},
+                          {"count", "Number.int", "7"},
+                          {"label", "String.custom", "x"},
+                          {"blob", "Binary", std::string("\x00\x01", 2)},
+                          {"beanstalk.sqsd.path", "String", "/internal"},
+                          {"evil", "String", "a\r\nX-Injected: 1"}};
+  return m;
+}
+
+// The value of header `name` ("Name: value" lines), or nullopt.
+std::optional<std::string> header(const HttpRequest& r, std::string_view name) {
+  const std::string prefix = std::string(name) + ": ";
+  for (const auto& h : r.headers)
+    if (h.rfind(prefix, 0) == 0) return h.substr(prefix.size());
+  return std::nullopt;
+}
+
+TEST(BuildWorkerPost, NormalMessage) {
+  SqsdConfig config;
+  config.worker_url = "http://127.0.0.1:5000";
+  config.http_path = "/jobs";
+  config.mime_type = "text/plain";
+  config.connect_timeout = 3;
+  config.inactivity_timeout = 42;
+  const WorkerPost post = build_worker_post(sample_message(), config, "my-queue");
+  const HttpRequest& r = post.request;
+  EXPECT_EQ(post.task_name, "");
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.url, "http://127.0.0.1:5000/jobs");
+  EXPECT_EQ(r.body, R"({"job_class":"EchoJob"})");
+  EXPECT_EQ(r.connect_timeout, seconds(3));
+  EXPECT_EQ(r.timeout, seconds(42));
+  EXPECT_EQ(header(r, "Content-Type"), "text/plain");
+  EXPECT_EQ(header(r, "User-Agent").value_or("").rfind("aws-sqsd", 0), 0u);
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Msgid"), "5fea7756-0ea4-451a-a703-a558b933e274");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Queue"), "my-queue");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-First-Received-At"), "2023-08-15T13:57:53Z");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Sent-At"), "2023-08-15T13:57:53Z");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Receive-Count"), "3");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Sender-Id"), "AIDAEXAMPLE");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Path"), "/jobs");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-message-digest"), "abc123");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-count"), "7");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-label"), "x");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-blob"), std::nullopt);
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-beanstalk.sqsd.path"), std::nullopt);
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-evil"), std::nullopt);  // would inject a header
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Taskname"), std::nullopt);
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Scheduled-At"), std::nullopt);
+  for (const auto& h : r.headers) EXPECT_EQ(h.find_first_of("\r\n"), std::string::npos) << h;
+}
+
+TEST(BuildWorkerPost, PeriodicTask) {
+  ReceivedMessage m = sample_message();
+  m.body = std::string(kScheduledJobBody);
+  m.message_attributes = {{"beanstalk.sqsd.path", "String", "/periodic_tasks"},
+                          {"beanstalk.sqsd.task_name", "String", "NightlyCleanupJob"},
+                          {"beanstalk.sqsd.scheduled_time", "String", "2019-11-14 00:47:00 UTC"}};
+  SqsdConfig config;
+  const WorkerPost post = build_worker_post(m, config, "q");
+  const HttpRequest& r = post.request;
+  EXPECT_EQ(post.task_name, "NightlyCleanupJob");
+  EXPECT_EQ(r.url, "http://127.0.0.1:5000/periodic_tasks");
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Taskname"), "NightlyCleanupJob");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Scheduled-At"), "2019-11-14T00:47:00Z");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Path"), "/periodic_tasks");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Msgid"), m.message_id);
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Receive-Count"), "3");
+  for (const auto& h : r.headers) EXPECT_NE(h.rfind("X-Aws-Sqsd-Attr-", 0), 0u) << h;
+}
+
+TEST(BuildWorkerPost, ScheduledBodyWithoutItsAttributesIsAnOrdinaryMessage) {
+  ReceivedMessage m = sample_message();
+  m.body = std::string(kScheduledJobBody);
+  m.message_attributes = {{"beanstalk.sqsd.task_name", "String", "X"},
+                          {"beanstalk.sqsd.path", "String", "http://elsewhere/"}};  // not a path
+  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q");
+  EXPECT_EQ(post.task_name, "");
+  EXPECT_EQ(post.request.url, "http://127.0.0.1:5000/");
+  EXPECT_EQ(post.request.body, kScheduledJobBody);
+  EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Taskname"), std::nullopt);
+}
+
+TEST(BuildWorkerPost, MissingSystemAttributesLeaveTheirHeadersOut) {
+  ReceivedMessage m;
+  m.message_id = "id";
+  m.body = "x";
+  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q");
+  EXPECT_EQ(header(post.request, "X-Aws-Sqsd-First-Received-At"), std::nullopt);
+  EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Receive-Count"), std::nullopt);
+  EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Msgid"), "id");
+}
+
+TEST(IsoFromEpochMs, Converts) {
+  EXPECT_EQ(iso_from_epoch_ms("0"), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(iso_from_epoch_ms("1692107873000"), "2023-08-15T13:57:53Z");
+  EXPECT_EQ(iso_from_epoch_ms("1692107873999"), "2023-08-15T13:57:53Z");  // truncated
+  EXPECT_EQ(iso_from_epoch_ms("951868800000"), "2000-03-01T00:00:00Z");
+  EXPECT_EQ(iso_from_epoch_ms("951868799999"), "2000-02-29T23:59:59Z");
+}
+
+TEST(IsoFromEpochMs, MalformedIsEmpty) {
+  for (const char* bad : {"", "-1", "12a", " 12", "1.5", "99999999999999999999999"})
+    EXPECT_EQ(iso_from_epoch_ms(bad), "") << bad;
+}
+
+TEST(ScheduledJobMessage, RoundTripsThroughBuildWorkerPost) {
+  auto schedule = CronSchedule::parse("*/5 * * * *");
+  ASSERT_TRUE(schedule);
+  const auto sent = scheduled_job_message({"EchoJob", "/tasks/echo", *schedule, 1},
+                                          sys_days{year{2024} / February / 29} + 5min);
+  ReceivedMessage m;
+  m.message_id = "id";
+  m.body = sent.body;
+  m.message_attributes = sent.attributes;
+  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q");
+  EXPECT_EQ(post.task_name, "EchoJob");
+  EXPECT_EQ(post.request.url, "http://127.0.0.1:5000/tasks/echo");
+  EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Scheduled-At"), "2024-02-29T00:05:00Z");
+}
+
+}  // namespace
+}  // namespace ebworker
