@@ -20,6 +20,7 @@ $build_only || packages+=(
   git curl openssl libgtest-dev libgmock-dev libbenchmark-dev
   iproute2 nginx
   wrk  # the worker benchmark's load generator (bench/run.sh; its smoke test runs in ctest)
+  clang-14 libclang-rt-14-dev  # the fuzz build (scripts/fuzz.sh): clang and libFuzzer's runtime
 )
 
 missing=()

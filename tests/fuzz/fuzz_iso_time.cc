@@ -1,0 +1,34 @@
+// Input modelled: an ISO 8601 UTC timestamp from outside: an envelope's enqueued_at, aws-sqsd's
+// X-Aws-Sqsd-First-Received-At and -Scheduled-At headers, a credentials answer's Expiration.
+// Checked: the parser accepts only what the validator accepts and what names a real instant,
+// and an accepted time formats back (whole seconds and milliseconds) to text naming the same
+// instant.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "core/iso_time.h"
+#include "fuzz_support.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  using namespace ebworker;
+  const std::string_view text = fuzz::as_text(data, size);
+  const bool valid = is_iso8601_utc(text);
+  const auto parsed = parse_iso8601_utc(text);
+  // The validator and the parser agree: a time the envelope accepts is one the parser reads.
+  FUZZ_CHECK(valid == parsed.has_value());
+  if (!parsed) return 0;
+  FUZZ_CHECK(text.size() >= 20 && text.back() == 'Z');
+
+  const std::string seconds_text = iso8601_utc_seconds(*parsed);
+  FUZZ_CHECK(is_iso8601_utc(seconds_text));
+  FUZZ_CHECK(parse_iso8601_utc(seconds_text) == parsed);
+  FUZZ_CHECK(seconds_text.substr(0, 16) == text.substr(0, 16) || text.substr(17, 2) == "60");
+
+  const std::string millis_text = iso8601_utc(std::chrono::system_clock::time_point(*parsed));
+  FUZZ_CHECK(is_iso8601_utc(millis_text));
+  FUZZ_CHECK(parse_iso8601_utc(millis_text) == parsed);
+  return 0;
+}

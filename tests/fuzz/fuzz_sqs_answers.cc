@@ -1,0 +1,106 @@
+// Input modelled: the body of an HTTP answer from SQS (or something pretending to be SQS), read
+// as the SQS client reads it. A 200 body is parsed into a JSON object
+// (kParseValidateEncodingFlag, as SqsClient::call does) and given to every answer parser:
+// SendMessage (parse_send_answer), SendMessageBatch / DeleteMessageBatch (parse_batch_answer,
+// then parse_send_answer on each successful entry), ReceiveMessage (parse_received_messages,
+// with Binary attribute values base64-decoded, then the MD5s the client checks), queue
+// attributes (string_map). The first byte picks the status: below 0x80 it is 200; else it is
+// 400 + (byte - 0x80), 400 to 527, and the body goes to sqs_error_from_reply, a first line
+// starting "x-amzn-query-error:" becoming that header.
+// Checked: classification follows the documented rule, and describe() is one line.
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fuzz_support.h"
+#include "sqs/message_md5.h"
+#include "sqs/sqs_error.h"
+#include "sqs/sqs_json.h"
+
+namespace {
+
+using namespace ebworker;
+
+void parse_as_answers(std::string_view body) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject()) return;  // the client stops here too
+
+  if (auto sent = parse_send_answer(doc)) FUZZ_CHECK(doc.HasMember("MessageId"));
+
+  if (auto batch = parse_batch_answer(doc)) {
+    for (const auto& [id, entry] : batch->successful) {
+      FUZZ_CHECK(entry != nullptr && entry->IsObject());
+      if (auto sent = parse_send_answer(*entry)) FUZZ_CHECK(entry->HasMember("MD5OfMessageBody"));
+    }
+    for (const auto& failure : batch->failed) {
+      SqsError e = sqs_error_from_batch_entry(failure.sender_fault, failure.code, failure.message);
+      FUZZ_CHECK(!e.message.empty());
+      FUZZ_CHECK(e.http_status == 200);
+      (void)e.describe();
+    }
+  }
+
+  if (auto messages = parse_received_messages(doc)) {
+    for (const auto& m : *messages) {
+      (void)md5_of_body(m.body);
+      if (!m.message_attributes.empty()) (void)md5_of_attributes(m.message_attributes);
+      for (const auto& a : m.message_attributes) {
+        if (a.data_type.rfind("Binary", 0) == 0) {
+          // What was decoded encodes back to base64 that decodes to the same bytes.
+          auto again = base64_decode(base64_encode(a.value));
+          FUZZ_CHECK(again.has_value() && *again == a.value);
+        }
+      }
+    }
+  }
+
+  if (auto attributes = string_map(doc)) FUZZ_CHECK(attributes->size() <= doc.MemberCount());
+}
+
+void parse_as_error(long status, std::string_view rest) {
+  Headers headers;
+  constexpr std::string_view kHeader = "x-amzn-query-error:";
+  if (rest.substr(0, kHeader.size()) == kHeader) {
+    const auto eol = rest.find('\n');
+    headers.add("x-amzn-query-error", std::string(rest.substr(kHeader.size(), eol - kHeader.size())));
+    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
+  }
+  const SqsError e = sqs_error_from_reply(status, headers, rest);
+  FUZZ_CHECK(e.http_status == status);
+  FUZZ_CHECK(!e.message.empty());
+  if (status == 429 || is_throttling_code(e.code) || is_throttling_code(e.query_code))
+    FUZZ_CHECK(e.kind == SqsErrorKind::throttled);
+  else if (status >= 500)
+    FUZZ_CHECK(e.kind == SqsErrorKind::server);
+  else
+    FUZZ_CHECK(e.kind == SqsErrorKind::client);
+  FUZZ_CHECK(e.retryable() == (e.kind != SqsErrorKind::client));
+  const std::string line = e.describe();
+  FUZZ_CHECK(line.find('\n') == std::string::npos && line.find('\r') == std::string::npos);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const std::string_view body = fuzz::as_text(data + 1, size - 1);
+  const long status = data[0] < 0x80 ? 200 : 400 + (data[0] - 0x80);
+  if (status == 200)
+    parse_as_answers(body);
+  else
+    parse_as_error(status, body);
+
+  // Binary attribute values: whatever base64 text an answer holds, decoding never goes wrong,
+  // and what it yields encodes back to text that decodes to the same bytes.
+  if (auto decoded = base64_decode(body)) {
+    FUZZ_CHECK(decoded->size() <= body.size());
+    auto again = base64_decode(base64_encode(*decoded));
+    FUZZ_CHECK(again.has_value() && *again == *decoded);
+  }
+  return 0;
+}
