@@ -94,6 +94,9 @@ class ContainerCredentials final : public CredentialsSource {
     HttpRequest request;
     request.connect_timeout = kConnectTimeout;
     request.timeout = kTimeout;
+    // One byte past the limit is enough to know the answer is too large (checked below).
+    request.max_reply_body = kMaxAnswer + 1;
+    request.oversize = HttpRequest::Oversize::truncate;
     request.headers.push_back("Accept: application/json");
     if (!relative_uri_.empty()) {
       request.url = options_.relative_uri_base + (relative_uri_.front() == '/' ? "" : "/") + relative_uri_;

@@ -32,59 +32,93 @@ class CredentialsChain final : public CredentialsProvider {
   }
 
   Result<AwsCredentials> get() override {
-    // One fetch at a time: callers arriving during a fetch wait for its result.
-    std::lock_guard lock(mutex_);
-    const auto now = options_.clock();
-    if (cached_ && !due_for_refresh(*cached_, now)) return *cached_;
-
+    if (auto ready = from_cache(/*refresh_in_progress_ok=*/true)) return *ready;
+    // One fetch at a time (sources are not thread-safe); whoever waits here re-checks the cache
+    // afterwards, so concurrent callers share one fetch, and one failure.
+    std::lock_guard fetching(fetch_mutex_);
+    if (auto ready = from_cache(/*refresh_in_progress_ok=*/false)) return *ready;
+    std::optional<size_t> first;
+    {
+      std::lock_guard lock(mutex_);
+      refreshing_ = true;
+      if (cached_) first = cached_from_;
+    }
+    // The network is asked with no lock held that a caller with usable credentials would wait on.
     std::string reasons;
-    if (cached_) {
-      // Refreshing: first the source that gave the current credentials, then the others.
-      if (try_source(cached_from_, reasons)) return *cached_;
-    }
-    for (size_t i = 0; i < sources_.size(); ++i) {
-      if (cached_ && i == cached_from_) continue;
-      if (try_source(i, reasons)) return *cached_;
-    }
+    std::optional<std::pair<AwsCredentials, size_t>> found;
+    if (first) found = try_source(*first, reasons);
+    for (size_t i = 0; !found && i < sources_.size(); ++i)
+      if (i != first) found = try_source(i, reasons);
 
-    if (cached_ && cached_->expiration && *cached_->expiration > now) {
+    std::lock_guard lock(mutex_);
+    refreshing_ = false;
+    const auto now = options_.clock();
+    if (found) {
+      if (!cached_ || cached_from_ != found->second)
+        spdlog::info("AWS credentials from {}", sources_[found->second]->name());
+      else
+        spdlog::debug("AWS credentials refreshed from {}", sources_[found->second]->name());
+      cached_ = std::move(found->first);
+      cached_from_ = found->second;
+      failure_.reset();
+      return *cached_;
+    }
+    if (still_valid(now)) {
       spdlog::warn("could not refresh AWS credentials from {} ({}); using the current ones until they expire",
                    sources_[cached_from_]->name(), reasons);
       return *cached_;
     }
     cached_.reset();
-    if (sources_.empty()) return fail("no AWS credentials: no sources to ask");
-    return fail("no AWS credentials: " + reasons);
+    failure_ = Failure{sources_.empty() ? "no AWS credentials: no sources to ask" : "no AWS credentials: " + reasons,
+                       now + options_.failure_ttl};
+    return fail(failure_->message);
   }
 
  private:
+  struct Failure {
+    std::string message;
+    std::chrono::system_clock::time_point until;
+  };
+
+  // What the cache can answer without a fetch: fresh credentials; a failure of the last
+  // failure_ttl (every source was just asked); or, while another thread refreshes, credentials
+  // that are due for refresh but still valid.
+  std::optional<Result<AwsCredentials>> from_cache(bool refresh_in_progress_ok) const {
+    std::lock_guard lock(mutex_);
+    const auto now = options_.clock();
+    if (cached_ && !due_for_refresh(*cached_, now)) return Result<AwsCredentials>(*cached_);
+    if (failure_ && now < failure_->until) return Result<AwsCredentials>(fail(failure_->message));
+    if (refresh_in_progress_ok && refreshing_ && still_valid(now)) return Result<AwsCredentials>(*cached_);
+    return std::nullopt;
+  }
+
   bool due_for_refresh(const AwsCredentials& c, std::chrono::system_clock::time_point now) const {
     return c.expiration && *c.expiration - options_.refresh_window <= now;
   }
+  bool still_valid(std::chrono::system_clock::time_point now) const {
+    return cached_ && (!cached_->expiration || *cached_->expiration > now);
+  }
 
-  // On success the credentials are cached and true returned; on failure the reason is appended.
-  bool try_source(size_t index, std::string& reasons) {
+  // The source's credentials, or nothing with the reason appended.
+  std::optional<std::pair<AwsCredentials, size_t>> try_source(size_t index, std::string& reasons) {
     CredentialsSource& source = *sources_[index];
     auto fetched = source.fetch();
     if (!fetched) {
       if (!reasons.empty()) reasons += "; ";
       reasons += std::string(source.name()) + ": " + fetched.error().message;
-      return false;
+      return std::nullopt;
     }
-    if (!cached_ || cached_from_ != index)
-      spdlog::info("AWS credentials from {}", source.name());
-    else
-      spdlog::debug("AWS credentials refreshed from {}", source.name());
-    cached_ = std::move(*fetched);
-    cached_from_ = index;
-    return true;
+    return std::make_pair(std::move(*fetched), index);
   }
 
   std::vector<std::unique_ptr<CredentialsSource>> sources_;
   CredentialsChainOptions options_;
-  std::mutex mutex_;
+  std::mutex fetch_mutex_;    // held while the sources are asked
+  mutable std::mutex mutex_;  // guards what follows; never held across the network
   std::optional<AwsCredentials> cached_;
   size_t cached_from_ = 0;
+  bool refreshing_ = false;
+  std::optional<Failure> failure_;
 };
 
 }  // namespace

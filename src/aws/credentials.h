@@ -59,6 +59,9 @@ struct CredentialsChainOptions {
   Clock clock;  // empty: std::chrono::system_clock::now
   // Credentials that expire within this window are fetched again before being handed out.
   std::chrono::seconds refresh_window{std::chrono::minutes(5)};
+  // After every source failed, callers get that failure for this long without asking again: a
+  // missing role must not cost each SQS call a round of metadata probes.
+  std::chrono::seconds failure_ttl{5};
 };
 
 // Always the same credentials (tests, or keys handed over by the application).
@@ -67,6 +70,8 @@ std::shared_ptr<CredentialsProvider> static_credentials(AwsCredentials credentia
 // Asks `sources` in order; the first to answer wins and is remembered. Cached credentials that
 // expire within the refresh window are fetched again from the source that gave them, then from
 // the whole chain; if that fails while the old ones are still valid, the old ones are used.
+// One fetch runs at a time, and no lock is held across it that a caller with usable credentials
+// would wait on. A failure of every source is remembered for failure_ttl.
 std::shared_ptr<CredentialsProvider> credentials_chain(
     std::vector<std::unique_ptr<CredentialsSource>> sources, CredentialsChainOptions options = {});
 

@@ -5,13 +5,11 @@
 #include <cctype>
 
 #include "core/iso_time.h"
+#include "core/json.h"
 
 namespace ebworker {
 
 namespace {
-
-constexpr unsigned kParseFlags = rapidjson::kParseIterativeFlag |
-                                 rapidjson::kParseValidateEncodingFlag;
 
 // A string member, or nullptr when absent; an error when present but not a string.
 Result<const rapidjson::Value*> optional_string(const rapidjson::Value& root, const char* name) {
@@ -42,11 +40,11 @@ bool plain_word(std::string_view s) {
 }  // namespace
 
 Result<AwsCredentials> parse_credentials_json(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse<kParseFlags>(body.data(), body.size());
+  auto parsed = parse_json(body);
   // The parser's message and offset would be harmless, but the text around a bad offset is the
   // secret itself, so nothing of the body is quoted.
-  if (doc.HasParseError()) return fail("answer is not valid JSON");
+  if (!parsed) return fail("answer is not valid JSON, or nested too deep");
+  const rapidjson::Document& doc = *parsed;
   if (!doc.IsObject()) return fail("answer is not a JSON object");
 
   // IMDS says whether it succeeded; the code is a plain word, safe to quote.
@@ -82,9 +80,9 @@ Result<AwsCredentials> parse_credentials_json(std::string_view body) {
 }
 
 std::string error_code_of(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse<kParseFlags>(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return {};
+  auto parsed = parse_json(body);
+  if (!parsed || !parsed->IsObject()) return {};
+  const rapidjson::Document& doc = *parsed;
   for (const char* name : {"code", "Code"}) {
     const auto it = doc.FindMember(name);
     if (it != doc.MemberEnd() && it->value.IsString()) {

@@ -88,6 +88,9 @@ class ImdsCredentials final : public CredentialsSource {
     request.headers.push_back(std::move(header));
     request.connect_timeout = kConnectTimeout;
     request.timeout = kTimeout;
+    // One byte past the limit is enough to know the answer is too large (checked below).
+    request.max_reply_body = kMaxAnswer + 1;
+    request.oversize = HttpRequest::Oversize::truncate;
     auto reply = http_->perform(request);
     if (!reply) return fail(what + " request failed: " + reply.error().message);
     if (reply->status == 404 && path == kCredentialsPath)

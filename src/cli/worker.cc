@@ -48,7 +48,9 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
                                                        .port = config.port,
                                                        .io_threads = config.io_threads,
                                                        .job_threads = config.job_threads,
-                                                       .max_body = config.max_body},
+                                                       .max_body = config.max_body,
+                                                       .read_timeout = config.read_timeout,
+                                                       .connection_timeout = config.connection_timeout},
                                          std::move(stack), std::move(options.app));
   if (auto started = server->start(); !started) return Unexpected{started.error()};
 

@@ -63,6 +63,13 @@ const std::vector<WorkerSetting>& worker_settings() {
        number<std::size_t>(1, 1000, [](WorkerConfig& c, std::size_t n) { c.job_threads = n; })},
       {"EBWORKER_IO_THREADS", "--io-threads", "2", "HTTP I/O threads (they never run jobs)",
        number<std::size_t>(1, 64, [](WorkerConfig& c, std::size_t n) { c.io_threads = n; })},
+      {"EBWORKER_READ_TIMEOUT", "--read-timeout", "60",
+       "seconds a request may take to arrive whole (line, headers, body); slower gets 408 and is closed",
+       number<long>(1, 3600, [](WorkerConfig& c, long n) { c.read_timeout = std::chrono::seconds(n); })},
+      {"EBWORKER_CONNECTION_TIMEOUT", "--connection-timeout", "43200",
+       "seconds a connection stays open after a request arrived: bounds a job's run, then the "
+       "keep-alive wait (keep it above the daemon's InactivityTimeout)",
+       number<long>(1, 43200, [](WorkerConfig& c, long n) { c.connection_timeout = std::chrono::seconds(n); })},
       {"EBWORKER_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "30",
        "seconds running jobs get to finish after SIGTERM; those cut off get no 200 and come back",
        number<long>(0, 86400, [](WorkerConfig& c, long n) { c.shutdown_timeout = std::chrono::seconds(n); })},

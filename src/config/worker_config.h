@@ -27,6 +27,8 @@ struct WorkerConfig {
   std::size_t max_body = 1024 * 1024;
   std::size_t job_threads = 50;
   std::size_t io_threads = 2;
+  std::chrono::seconds read_timeout{60};
+  std::chrono::seconds connection_timeout{43200};
   std::chrono::seconds shutdown_timeout{30};
   std::string log_level = "info";
 };

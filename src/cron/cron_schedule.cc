@@ -109,7 +109,12 @@ Result<std::bitset<64>> parse_field(std::string_view field, const FieldSpec& spe
       if (!v) return Unexpected{v.error()};
       lo = hi = *v;
     }
-    for (int v = lo; v <= hi; v += step) bits.set(static_cast<size_t>(v));
+    // A step past the range selects its first value only; stepping stops before it would
+    // overflow (a step may be as large as INT_MAX).
+    for (int v = lo;; v += step) {
+      bits.set(static_cast<size_t>(v));
+      if (hi - v < step) break;
+    }
   }
   return bits;
 }

@@ -1,6 +1,5 @@
 #include "envelope/envelope.h"
 
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -8,45 +7,15 @@
 #include <vector>
 
 #include "core/iso_time.h"
+#include "core/json.h"
 #include "envelope/uuid.h"
 
 namespace ebworker {
 
 namespace {
 
-// Iterative parsing keeps deep nesting from exhausting the stack; UTF-8 is validated because
-// SQS only carries valid Unicode and a job must not see broken text.
-constexpr unsigned kStrictParse = rapidjson::kParseIterativeFlag |
-                                  rapidjson::kParseValidateEncodingFlag;
-
-// Copying or writing a value recurses once per level of nesting, so a body of deeply nested
-// arrays (a 1 MiB body holds 500000 levels) would overflow the stack; refuse it after parsing.
+// Job arguments may nest deeper than SQS answers, but a 1 MiB body holds 500000 levels.
 constexpr size_t kMaxDepth = 128;
-
-bool nested_deeper_than(const rapidjson::Value& root, size_t limit) {
-  std::vector<std::pair<const rapidjson::Value*, size_t>> pending{{&root, 1}};
-  while (!pending.empty()) {
-    const auto [value, depth] = pending.back();
-    pending.pop_back();
-    if (depth > limit) return true;
-    if (value->IsArray())
-      for (const auto& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
-    else if (value->IsObject())
-      for (const auto& member : value->GetObject()) pending.emplace_back(&member.value, depth + 1);
-  }
-  return false;
-}
-
-Result<rapidjson::Document> parse_json(std::string_view text) {
-  rapidjson::Document doc;
-  doc.Parse<kStrictParse>(text.data(), text.size());
-  if (doc.HasParseError())
-    return fail(std::string("invalid JSON at offset ") + std::to_string(doc.GetErrorOffset()) +
-                ": " + rapidjson::GetParseError_En(doc.GetParseError()));
-  if (nested_deeper_than(doc, kMaxDepth))
-    return fail("JSON nested deeper than " + std::to_string(kMaxDepth) + " levels");
-  return doc;
-}
 
 std::string to_json_text(const rapidjson::Value& v) {
   rapidjson::StringBuffer out;
@@ -65,7 +34,7 @@ Result<std::string> string_field(const rapidjson::Value& root, const char* name)
 }  // namespace
 
 Result<rapidjson::Document> parse_json_array(std::string_view json) {
-  auto doc = parse_json(json);
+  auto doc = parse_json(json, kMaxDepth);
   if (!doc) return Unexpected{doc.error()};
   if (!doc->IsArray()) return fail("arguments must be a JSON array");
   return std::move(doc).value();
@@ -86,7 +55,7 @@ Result<Envelope> Envelope::make(std::string job_class, std::string_view argument
 }
 
 Result<Envelope> Envelope::parse(std::string_view body) {
-  auto doc = parse_json(body);
+  auto doc = parse_json(body, kMaxDepth);
   if (!doc) return Unexpected{doc.error()};
   const rapidjson::Value& root = *doc;
   if (!root.IsObject()) return fail("the message body must be a JSON object");

@@ -148,6 +148,29 @@ void send(Http::ResponseWriter& writer, const Response& response, Server::Core* 
   }
 }
 
+// A request taken by the job pool, and what it will be answered.
+struct Answer {
+  std::shared_ptr<Request> request;
+  Http::ResponseWriter writer;
+  std::shared_ptr<CloseAfterResponse> closer;
+  Response response;
+};
+
+// Runs the stack; anything it throws becomes a 500 with one log line.
+Response respond(Server::Core& core, Request& request) {
+  try {
+    return core.stack.call(request, core.app);
+  } catch (const std::exception& e) {
+    Response response = Response::refuse(500, std::string("internal error: ") + e.what());
+    log_request(request, response);
+    return response;
+  } catch (...) {
+    Response response = Response::refuse(500, "internal error: a non-standard exception");
+    log_request(request, response);
+    return response;
+  }
+}
+
 class Handler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(Handler)
@@ -165,22 +188,20 @@ class Handler : public Http::Handler {
                                           std::to_string(core_->max_body) + ")"));
       return;
     }
-    auto shared_writer = std::make_shared<Http::ResponseWriter>(std::move(writer));
+    // The request is whole: from now until its answer the connection counts as idle to pistache,
+    // whose read timeouts would otherwise cut a job off after read_timeout (see ServerOptions).
+    if (const auto peer = writer.getPeer()) peer->setIdle(true);
+    auto answer = std::make_shared<Answer>(Answer{request, std::move(writer), closer, {}});
     // A raw pointer: the pool lives inside Core, so Core outlives every task it runs (and a
     // task must never hold the last reference, or the pool would be joined from its own thread).
     Server::Core* core = core_.get();
-    const auto admission = core_->pool.try_submit([core, request, shared_writer, closer] {
-      Response response;
-      try {
-        response = core->stack.call(*request, core->app);
-      } catch (const std::exception& e) {
-        response = Response::refuse(500, std::string("internal error: ") + e.what());
-        log_request(*request, response);
-      }
-      send(*shared_writer, response, core, closer);
-    });
+    // The answer is sent only once the job's slot is free, so a daemon that posts again as soon
+    // as it hears back never meets a 503 for a slot that is in fact free.
+    const auto admission = core_->pool.try_submit(
+        [core, answer] { answer->response = respond(*core, *answer->request); },
+        [core, answer] { send(answer->writer, answer->response, core, answer->closer); });
     if (admission == JobPool::Admission::accepted) return;
-    reply_now(*request, *shared_writer, closer,
+    reply_now(*request, answer->writer, closer,
               admission == JobPool::Admission::busy
                   ? Response::refuse(503, "all " + std::to_string(core_->pool.size()) +
                                               " job threads are busy (EBWORKER_JOB_THREADS)")
@@ -218,7 +239,10 @@ Status Server::start() {
     auto opts = Http::Endpoint::options()
                     .threads(static_cast<int>(options_.io_threads))
                     .flags(Pistache::Tcp::Options::ReuseAddr)
-                    .maxRequestSize(options_.max_body + kHeaderAllowance);
+                    .maxRequestSize(options_.max_body + kHeaderAllowance)
+                    .headerTimeout(options_.read_timeout)
+                    .bodyTimeout(options_.read_timeout)
+                    .keepaliveTimeout(options_.connection_timeout);
     listener_->endpoint.init(opts);
     listener_->endpoint.setHandler(Http::make_handler<Handler>(core_));
     listener_->endpoint.serveThreaded();

@@ -21,6 +21,13 @@ struct ServerOptions {
   std::size_t io_threads = 2;
   std::size_t job_threads = 50;
   std::size_t max_body = 1024 * 1024;
+  // A request's line, headers and body must all arrive within read_timeout of its first byte,
+  // or it gets 408 and its connection is closed: a client slow to send holds nothing for long.
+  std::chrono::seconds read_timeout{60};
+  // Once a request is whole its connection counts as idle to pistache 0.0.5 (the only way to
+  // stop its read timeouts from cutting off a running job), so from the request's arrival this
+  // bounds the job's run and, after the answer, the keep-alive wait for the next request.
+  std::chrono::seconds connection_timeout{43200};
 };
 
 class Server {

@@ -1,6 +1,24 @@
 #include "job/job_pool.h"
 
+#include <spdlog/spdlog.h>
+
 namespace ebworker {
+
+namespace {
+
+// A task that throws must not end the process nor leak its slot: callers catch what they can
+// answer; this is the last net, and it says so in the log.
+void run_guarded(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    spdlog::error("a pool task threw: {}", e.what());
+  } catch (...) {
+    spdlog::error("a pool task threw a non-standard exception");
+  }
+}
+
+}  // namespace
 
 JobPool::JobPool(size_t threads) {
   threads_.reserve(threads);
@@ -17,13 +35,13 @@ JobPool::~JobPool() {
   for (auto& t : threads_) t.join();
 }
 
-JobPool::Admission JobPool::try_submit(std::function<void()> task) {
+JobPool::Admission JobPool::try_submit(std::function<void()> work, std::function<void()> then) {
   {
     std::lock_guard lock(mutex_);
     if (!accepting_) return Admission::stopping;
     if (in_use_ == threads_.size()) return Admission::busy;
     ++in_use_;
-    tasks_.push_back(std::move(task));
+    tasks_.push_back(Task{std::move(work), std::move(then)});
   }
   wake_.notify_one();
   return Admission::accepted;
@@ -42,9 +60,13 @@ void JobPool::work() {
     auto task = std::move(tasks_.front());
     tasks_.pop_front();
     lock.unlock();
-    task();
+    run_guarded(task.work);
     lock.lock();
     --in_use_;
+    if (!task.then) continue;
+    lock.unlock();
+    run_guarded(task.then);
+    lock.lock();
   }
 }
 

@@ -7,9 +7,10 @@ namespace ebworker {
 
 Response run_job(const JobRegistry& registry, std::string_view job_name,
                  const rapidjson::Value& arguments, JobContext& context) {
-  auto job = registry.create(job_name);
-  if (!job) return Response::refuse(404, "unknown job " + std::string(job_name));
   try {
+    // The factory is the job's own code too (its constructor): inside the try.
+    auto job = registry.create(job_name);
+    if (!job) return Response::refuse(404, "unknown job " + std::string(job_name));
     const JobResult result = job->perform(arguments, context);
     if (!result) return Response::refuse(500, "job failed: " + result.error().message);
     return Response::ok();

@@ -26,16 +26,41 @@ void append_header(Slist& list, const std::string& header) {
   list.reset(grown);
 }
 
+struct BodySink {
+  std::string* body;
+  std::size_t limit;
+  bool over = false;
+};
+
 size_t on_body(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
+  auto* sink = static_cast<BodySink*>(out);
+  const size_t bytes = size * n;
+  if (bytes > sink->limit - sink->body->size()) {
+    sink->body->append(data, sink->limit - sink->body->size());
+    sink->over = true;
+    return 0;  // libcurl stops the transfer (CURLE_WRITE_ERROR)
+  }
+  sink->body->append(data, bytes);
+  return bytes;
 }
+
+// A header block larger than this is not an answer we asked for.
+constexpr std::size_t kMaxHeaderBytes = 64 * 1024;
+
+struct HeaderSink {
+  Headers* headers;
+  std::size_t bytes = 0;
+};
 
 size_t on_header(char* data, size_t size, size_t n, void* out) {
   std::string_view line(data, size * n);
-  auto* headers = static_cast<Headers*>(out);
+  auto* sink = static_cast<HeaderSink*>(out);
+  Headers* headers = sink->headers;
+  sink->bytes += line.size();
+  if (sink->bytes > kMaxHeaderBytes) return 0;
   if (line.rfind("HTTP/", 0) == 0) {
     *headers = Headers{};  // a new response (after a 100 Continue or redirect) starts over
+    sink->bytes = line.size();
     return size * n;
   }
   const auto colon = line.find(':');
@@ -102,6 +127,8 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
   }
 
   HttpReply reply;
+  BodySink body{&reply.body, request.max_reply_body};
+  HeaderSink header_sink{&reply.headers};
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
   curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   if (request.method == "POST" || request.method == "PUT" || !request.body.empty()) {
@@ -114,11 +141,23 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // timeouts without SIGALRM: safe with threads
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(c, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-  curl_easy_setopt(c, CURLOPT_HEADERDATA, &reply.headers);
+  curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_sink);
 
   const CURLcode rc = curl_easy_perform(c);
+  if (body.over) {
+    // The connection is mid-answer: never reused (the handle is dropped with it).
+    if (request.oversize == HttpRequest::Oversize::fail)
+      return Unexpected{TransportError{"answer body over " + std::to_string(request.max_reply_body) +
+                                       " bytes (" + request.url + ")"}};
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+    reply.truncated = true;
+    return reply;
+  }
+  if (header_sink.bytes > kMaxHeaderBytes)
+    return Unexpected{TransportError{"answer headers over " + std::to_string(kMaxHeaderBytes) + " bytes (" +
+                                     request.url + ")"}};
   if (rc != CURLE_OK) {
     // A failed handle's connection is in doubt: drop it rather than return it to the pool.
     return Unexpected{TransportError{std::string(curl_easy_strerror(rc)) + " (" + request.url + ")",

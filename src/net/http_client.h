@@ -4,6 +4,7 @@
 // calls and threads.
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,12 +32,18 @@ struct HttpRequest {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds timeout{30000};
   std::optional<SigV4> sigv4;
+  // Reading stops once the answer's body passes this: an answer too large to be what was asked
+  // for is never held whole in memory. `fail` makes that a TransportError; `truncate` keeps the
+  // status and the first max_reply_body bytes (for a caller that needs only the status).
+  std::size_t max_reply_body = 64 * 1024;
+  enum class Oversize { fail, truncate } oversize = Oversize::fail;
 };
 
 struct HttpReply {
   long status = 0;
   std::string body;
   Headers headers;
+  bool truncated = false;  // the body passed max_reply_body (Oversize::truncate)
 };
 
 // The request never got an HTTP answer: refused, reset, timed out, DNS, TLS...

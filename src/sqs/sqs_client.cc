@@ -6,11 +6,15 @@
 #include <cctype>
 #include <optional>
 
+#include "core/json.h"
 #include "sqs/sqs_json.h"
 
 namespace ebworker {
 
 namespace {
+
+// Ten 1 MiB messages with their attributes, JSON-escaped, fit with room to spare.
+constexpr std::size_t kMaxSqsAnswer = 32 * 1024 * 1024;
 
 SqsError error_of(SqsErrorKind kind, std::string message) {
   SqsError e;
@@ -94,6 +98,7 @@ SqsResult<std::string> SqsClient::attempt(std::string_view action, std::string_v
   request.headers = {"Content-Type: application/x-amz-json-1.0",
                      "X-Amz-Target: AmazonSQS." + std::string(action)};
   request.body = body;
+  request.max_reply_body = kMaxSqsAnswer;
   request.connect_timeout = std::min(options_.connect_timeout, timeout);
   request.timeout = timeout;
   request.sigv4 = SigV4{target->region, "sqs", credentials->access_key_id, credentials->secret_access_key,
@@ -119,15 +124,14 @@ SqsResult<rapidjson::Document> SqsClient::call(std::string_view action, std::str
     auto answer = attempt(action, queue_url, body, timeout);
     if (answer) {
       // An HTTP 200 we cannot read is not sent again: SQS may have acted on the request.
-      rapidjson::Document doc;
-      doc.Parse<rapidjson::kParseValidateEncodingFlag>(answer->data(), answer->size());
-      if (doc.HasParseError() || !doc.IsObject()) {
+      auto doc = parse_json(*answer);
+      if (!doc || !doc->IsObject()) {
         SqsError e = unreadable(action, queue_url.empty() ? about : queue_url,
                                 "HTTP 200 with a body that is not a JSON object: " + answer->substr(0, 200));
         e.attempts = attempts.made();
         return Unexpected{std::move(e)};
       }
-      return doc;
+      return std::move(doc).value();
     }
     if (!answer.error().retryable() || !attempts.wait_before_retry()) {
       SqsError e = answer.error();

@@ -4,6 +4,8 @@
 
 #include <array>
 
+#include "core/json.h"
+
 namespace ebworker {
 
 std::string_view to_string(SqsErrorKind kind) {
@@ -72,9 +74,9 @@ SqsError sqs_error_from_reply(long status, const Headers& headers, std::string_v
 
   // Body: {"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"…"} (some services say
   // "Message"). Anything else, e.g. a proxy's HTML page, leaves code and message empty.
-  rapidjson::Document doc;
-  doc.Parse(body.data(), body.size());
-  if (!doc.HasParseError() && doc.IsObject()) {
+  auto parsed = parse_json(body);
+  if (parsed && parsed->IsObject()) {
+    const rapidjson::Document& doc = *parsed;
     if (auto t = doc.FindMember("__type"); t != doc.MemberEnd() && t->value.IsString()) {
       std::string_view type(t->value.GetString(), t->value.GetStringLength());
       if (const auto hash = type.rfind('#'); hash != std::string_view::npos) type.remove_prefix(hash + 1);

@@ -59,11 +59,21 @@ void DeleteBatcher::run() {
 void DeleteBatcher::send(std::vector<Pending> batch) {
   std::vector<std::string> handles;
   for (const auto& p : batch) handles.push_back(p.receipt_handle);
-  const auto results = sqs_->delete_message_batch(queue_url_, handles);
-  for (size_t i = 0; i < batch.size() && i < results.size(); ++i)
-    if (!results[i])
-      spdlog::warn("msgid={} could not be deleted ({}): it will run again", batch[i].message_id,
-                   results[i].error().describe());
+  std::vector<SqsResult<void>> results;
+  try {
+    results = sqs_->delete_message_batch(queue_url_, handles);
+  } catch (const std::exception& e) {
+    spdlog::error("a delete batch failed: {}", e.what());  // every entry counts as failed below
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (i < results.size() && results[i]) {
+      ++deleted_;
+      continue;
+    }
+    ++failed_;
+    spdlog::warn("msgid={} could not be deleted ({}): it will run again", batch[i].message_id,
+                 i < results.size() ? results[i].error().describe() : "no answer");
+  }
 }
 
 }  // namespace ebworker

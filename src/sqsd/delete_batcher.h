@@ -1,8 +1,10 @@
 #pragma once
 // Deletes handled messages in batches of up to 10 (DeleteMessageBatch), as aws-sqsd does:
 // a batch goes when it is full or when its oldest handle has waited `linger`.
-// A failed delete is logged; the message then comes back and runs again (at-least-once).
+// A failed delete is logged and counted; the message then comes back and runs again
+// (at-least-once).
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -25,6 +27,9 @@ class DeleteBatcher {
   // Sends everything pending and waits until it is sent.
   void flush();
 
+  long deleted() const { return deleted_; }
+  long failed() const { return failed_; }
+
  private:
   struct Pending {
     std::string message_id;
@@ -43,6 +48,8 @@ class DeleteBatcher {
   std::chrono::steady_clock::time_point oldest_;
   bool sending_ = false;
   bool stopping_ = false;
+  std::atomic<long> deleted_{0};
+  std::atomic<long> failed_{0};
   std::thread thread_;
 };
 

@@ -45,7 +45,14 @@ void PeriodicScheduler::start() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
       lock.unlock();
-      const std::optional<Time> next = tick();
+      std::optional<Time> next;
+      try {
+        next = tick();
+      } catch (const std::exception& e) {
+        // Keep scheduling: log why, and look again in a minute (the schedule's resolution).
+        spdlog::error("periodic tasks: a tick failed: {}", e.what());
+        next = clock_() + std::chrono::minutes(1);
+      }
       lock.lock();
       if (!next) {
         wake_.wait(lock, [this] { return stopping_; });

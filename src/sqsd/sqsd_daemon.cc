@@ -30,6 +30,10 @@ Status SqsdDaemon::start() {
   // Fail fast on a wrong queue URL or credentials, rather than logging the same error forever.
   auto attributes = sqs_->get_queue_attributes(config_.queue_url, {"QueueArn"});
   if (!attributes) return fail("cannot use queue " + config_.queue_url + ": " + attributes.error().describe());
+  if (config_.inactivity_timeout >= config_.visibility_timeout)
+    spdlog::warn("InactivityTimeout ({} s) is not below VisibilityTimeout ({} s) and nothing extends a "
+                 "message's visibility: a POST still running when it expires is received and posted again",
+                 config_.inactivity_timeout, config_.visibility_timeout);
   poller_ = std::thread([this] { poll(); });
   if (scheduler_) scheduler_->start();
   spdlog::info("sqsd polling {} for {}{} ({} connections{})", config_.queue_url, config_.worker_url,
@@ -52,9 +56,36 @@ void SqsdDaemon::stop() {
     changed_.wait(lock, [this] { return in_flight_ == 0; });
   }
   deletes_.flush();
+  spdlog::info("sqsd totals: {}", counters().describe());
+}
+
+SqsdCounters SqsdDaemon::counters() const {
+  SqsdCounters c = counters_.snapshot();
+  c.deleted = deletes_.deleted();
+  c.delete_failed = deletes_.failed();
+  std::lock_guard lock(mutex_);
+  c.in_flight = in_flight_;
+  return c;
 }
 
 void SqsdDaemon::poll() {
+  // The poller must outlive anything one round throws (a bad answer, a full disk for the log):
+  // it logs why and polls again, so the daemon never goes quietly deaf.
+  for (;;) {
+    try {
+      poll_until_stopped();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("the poller failed: {}; polling again in 1 s", e.what());
+    } catch (...) {
+      spdlog::error("the poller failed (a non-standard exception); polling again in 1 s");
+    }
+    std::unique_lock lock(mutex_);
+    if (changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; })) return;
+  }
+}
+
+void SqsdDaemon::poll_until_stopped() {
   const int max_in_flight = config_.http_connections;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
@@ -72,6 +103,7 @@ void SqsdDaemon::poll() {
       changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
       continue;
     }
+    counters_.received += static_cast<long>(received->size());
     for (auto& message : *received) {
       if (stopping_) {
         lock.unlock();
@@ -83,21 +115,32 @@ void SqsdDaemon::poll() {
         lock.unlock();
         spdlog::warn("msgid={} is older than the retention period ({} s): deleted without posting",
                      message.message_id, config_.retention_period);
+        ++counters_.expired;
         deletes_.add(message.message_id, message.receipt_handle);
         lock.lock();
         continue;
       }
       ++in_flight_;
+      ++counters_.posted;
       auto shared = std::make_shared<ReceivedMessage>(std::move(message));
-      // Never refused: at most http_connections are in flight and the pool has that many threads.
-      (void)posters_.try_submit([this, shared] {
-        post(std::move(*shared));
-        {
-          std::lock_guard done(mutex_);
-          --in_flight_;
-        }
-        changed_.notify_all();
-      });
+      // The in-flight count comes down in `then`, once the poster's slot is free again: at most
+      // http_connections are in flight and the pool has that many threads, so it never refuses.
+      const auto admission = posters_.try_submit([this, shared] { post(*shared); },
+                                                 [this] {
+                                                   {
+                                                     std::lock_guard done(mutex_);
+                                                     --in_flight_;
+                                                   }
+                                                   changed_.notify_all();
+                                                 });
+      if (admission != JobPool::Admission::accepted) {
+        --in_flight_;
+        --counters_.posted;
+        lock.unlock();
+        spdlog::error("msgid={} found no free poster: released", shared->message_id);
+        release(*shared, 0, "no poster was free");
+        lock.lock();
+      }
     }
   }
 }
@@ -115,22 +158,25 @@ bool SqsdDaemon::expired(const ReceivedMessage& message) const {
 
 void SqsdDaemon::release(const ReceivedMessage& message, int visibility_seconds, std::string_view why) {
   auto changed = sqs_->change_message_visibility(config_.queue_url, message.receipt_handle, visibility_seconds);
+  ++(changed ? counters_.released : counters_.release_failed);
   if (!changed)
     spdlog::warn("msgid={} {}; could not change its visibility ({}): it returns after the visibility timeout",
                  message.message_id, why, changed.error().describe());
 }
 
-void SqsdDaemon::post(ReceivedMessage message) {
+void SqsdDaemon::post(const ReceivedMessage& message) {
   const auto started = std::chrono::steady_clock::now();
   const WorkerPost post = build_worker_post(message, config_, queue_name_);
   auto reply = worker_.perform(post.request);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   const std::string what = post.task_name.empty() ? "" : " task=" + post.task_name;
   if (reply && reply->status == 200) {
+    ++counters_.succeeded;
     spdlog::info("msgid={}{} status=200 duration_ms={}: deleting", message.message_id, what, ms);
     deletes_.add(message.message_id, message.receipt_handle);
     return;
   }
+  ++counters_.failed;
   const std::string why = reply ? "status=" + std::to_string(reply->status) : "error=\"" + reply.error().message + "\"";
   spdlog::warn("msgid={}{} {} duration_ms={}: retry in {} s", message.message_id, what, why, ms,
                config_.error_visibility_timeout);

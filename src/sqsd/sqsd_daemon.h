@@ -19,6 +19,7 @@
 #include "sqsd/delete_batcher.h"
 #include "sqsd/periodic_scheduler.h"
 #include "sqsd/sqsd_config.h"
+#include "sqsd/sqsd_counters.h"
 
 namespace ebworker {
 
@@ -36,9 +37,13 @@ class SqsdDaemon {
   // visible again, sends the pending deletes. Blocks until done.
   void stop();
 
+  // What has happened to every message so far.
+  SqsdCounters counters() const;
+
  private:
   void poll();
-  void post(ReceivedMessage message);
+  void poll_until_stopped();
+  void post(const ReceivedMessage& message);
   bool expired(const ReceivedMessage& message) const;
   void release(const ReceivedMessage& message, int visibility_seconds, std::string_view why);
 
@@ -49,7 +54,8 @@ class SqsdDaemon {
   DeleteBatcher deletes_;
   std::optional<PeriodicScheduler> scheduler_;
 
-  std::mutex mutex_;
+  LiveSqsdCounters counters_;
+  mutable std::mutex mutex_;
   std::condition_variable changed_;
   int in_flight_ = 0;
   bool stopping_ = false;

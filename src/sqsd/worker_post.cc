@@ -44,6 +44,9 @@ WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& c
   r.method = "POST";
   r.connect_timeout = std::chrono::seconds(config.connect_timeout);
   r.timeout = std::chrono::seconds(config.inactivity_timeout);
+  // Only the status matters; a worker's long answer must neither fill memory nor fail a 200.
+  r.max_reply_body = 64 * 1024;
+  r.oversize = HttpRequest::Oversize::truncate;
 
   std::string path = config.http_path;
   const MessageAttribute* task = message.attribute(kTaskNameAttribute);

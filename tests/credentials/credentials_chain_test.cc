@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <latch>
 #include <thread>
 #include <vector>
@@ -194,8 +195,9 @@ TEST_F(CredentialsChainTest, FailedRefreshKeepsCredentialsUntilTheyExpire) {
   EXPECT_NE(got.error().message.find("container: " + container_.url() + "/creds answered HTTP 503"),
             std::string::npos)
       << got.error().message;
-  // A later success is taken again.
+  // A later success is taken again, once the failure's few seconds in the cache are over.
   container_answer_.set(200, container_json("ASIABACK", 1h));
+  clock_.advance(6s);
   EXPECT_EQ(key_id(*provider), "ASIABACK");
 }
 
@@ -226,12 +228,66 @@ TEST_F(CredentialsChainTest, NothingFoundListsEverySourceAndFailsFast) {
   EXPECT_NE(message.find(imds_url), std::string::npos) << message;
 }
 
-TEST_F(CredentialsChainTest, AFailureIsNotCached) {
+TEST_F(CredentialsChainTest, AFailureIsCachedBrieflyThenAskedAgain) {
   TempDir home;
   auto provider = chain(Environment{{"HOME", home.path().string()}, {"AWS_EC2_METADATA_DISABLED", "true"}});
-  EXPECT_FALSE(provider->get());
+  const auto first = provider->get();
+  ASSERT_FALSE(first);
   home.write(".aws/credentials", "[default]\naws_access_key_id = AKIALATE\naws_secret_access_key = s\n");
+  // Within the failure's 5 s nobody asks the sources again: the same answer, at once.
+  clock_.advance(4s);
+  const auto cached = provider->get();
+  ASSERT_FALSE(cached);
+  EXPECT_EQ(cached.error().message, first.error().message);
+  clock_.advance(2s);
   EXPECT_EQ(key_id(*provider), "AKIALATE");
+}
+
+// A failing instance metadata service is asked once per failure window, however many callers.
+TEST_F(CredentialsChainTest, ManyCallersDuringAFailureAskTheServiceOnce) {
+  imds_answer_.set(503, "");
+  auto provider = chain(instance_only());
+  for (int i = 0; i < 20; ++i) EXPECT_FALSE(provider->get());
+  const size_t asked = imds_.requests().size();
+  EXPECT_GE(asked, 1u);
+  EXPECT_LE(asked, 3u);  // one round: token, role, document at most
+}
+
+// A refresh that hangs on the network holds up nobody who still has valid credentials.
+TEST(CredentialsChainLocking, ARefreshInProgressDoesNotBlockCallersWithValidCredentials) {
+  struct Slow : CredentialsSource {
+    std::string_view name() const override { return "slow"; }
+    Result<AwsCredentials> fetch() override {
+      const int n = ++calls;
+      if (n == 2) {
+        in_fetch.count_down();
+        release.wait();
+      }
+      return AwsCredentials{"AKIA" + std::to_string(n), "s", "", expires};
+    }
+    std::atomic<int> calls{0};
+    std::latch in_fetch{1};
+    std::latch release{1};
+    std::chrono::system_clock::time_point expires;
+  };
+  auto now = std::make_shared<std::atomic<std::chrono::system_clock::time_point>>(testing::at("2026-11-23T11:00:00Z"));
+  auto source = std::make_unique<Slow>();
+  Slow* slow = source.get();
+  slow->expires = now->load() + 10min;
+  std::vector<std::unique_ptr<CredentialsSource>> sources;
+  sources.push_back(std::move(source));
+  auto provider = credentials_chain(std::move(sources), {.clock = [now] { return now->load(); }});
+  ASSERT_TRUE(provider->get());  // fetch 1: valid 10 minutes
+
+  now->store(now->load() + 6min);  // within the 5-minute refresh window, still valid
+  std::thread refresher([&] { EXPECT_EQ(provider->get()->access_key_id, "AKIA2"); });
+  slow->in_fetch.wait();  // fetch 2 is on the network now
+  const auto got = provider->get();
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->access_key_id, "AKIA1");  // the current ones, without waiting
+  slow->release.count_down();
+  refresher.join();
+  EXPECT_EQ(slow->calls.load(), 2);
 }
 
 TEST_F(CredentialsChainTest, ConcurrentGetsShareOneFetch) {

@@ -70,6 +70,9 @@ Environment base_environment() {
   env["PATH"] = path && *path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   for (const char* name : {"TMPDIR", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "ASAN_SYMBOLIZER_PATH"})
     if (const char* v = std::getenv(name)) env[name] = v;
+  // A safety net: no child of a test ever asks the real instance metadata service. A test of
+  // that path points AWS_EC2_METADATA_SERVICE_ENDPOINT at a server of its own and clears this.
+  env["AWS_EC2_METADATA_DISABLED"] = "true";
   return env;
 }
 

@@ -21,8 +21,9 @@ namespace ebworker::testing {
 
 using Environment = std::map<std::string, std::string>;
 
-// PATH, plus the sanitizer and TMPDIR variables of this process when set; nothing else, so a
-// child never inherits (say) a SECRET_KEY_BASE or a proxy from whoever runs the tests.
+// PATH, plus the sanitizer and TMPDIR variables of this process when set, and
+// AWS_EC2_METADATA_DISABLED=true; nothing else, so a child never inherits (say) a
+// SECRET_KEY_BASE or a proxy from whoever runs the tests, nor reaches the metadata service.
 Environment base_environment();
 
 struct ExitStatus {

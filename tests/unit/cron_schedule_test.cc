@@ -138,6 +138,14 @@ TEST(CronSchedule, FieldErrorsNameTheField) {
   EXPECT_EQ(error_of("x * * * *"), "minute field \"x\": \"x\" is not a number");
 }
 
+// A step may be as large as an int: stepping past the range must stop, not overflow (this
+// schedule once aborted the process with std::out_of_range, and overflowed under UBSan).
+TEST(CronSchedule, HugeStepsSelectTheFirstValueOnly) {
+  EXPECT_EQ(next("0 0 1-31/2147483647 * *", "2024-01-05T00:00:00Z"), "2024-02-01T00:00:00Z");
+  EXPECT_EQ(next("*/2147483647 * * * *", "2024-01-05T00:00:30Z"), "2024-01-05T01:00:00Z");
+  EXPECT_EQ(next("0 0 * * 0-7/2147483646", "2024-01-05T00:00:00Z"), "2024-01-07T00:00:00Z");
+}
+
 TEST(CronSchedule, StructuralErrors) {
   EXPECT_EQ(error_of("5/10 * * * *"),
             "minute field \"5/10\": \"5/10\": a step needs * or a range before it (e.g. */10)");

@@ -225,9 +225,11 @@ TEST(Envelope, UnknownFieldsAreIgnored) {
 }
 
 TEST(Envelope, DeepUnclosedNestingIsAnErrorNotACrash) {
-  const std::string reason = rejection(std::string(100000, '['));
+  // Refused before the parser runs, so it never builds 100000 levels.
+  EXPECT_EQ(rejection(std::string(100000, '[')), "JSON nested deeper than 128 levels");
+  EXPECT_EQ(rejection(std::string(100000, '{')), "JSON nested deeper than 128 levels");
+  const std::string reason = rejection(std::string(100, '['));
   EXPECT_EQ(reason.rfind("invalid JSON at offset ", 0), 0u) << reason;
-  EXPECT_EQ(rejection(std::string(100000, '{')).rfind("invalid JSON at offset ", 0), 0u);
 }
 
 TEST(Envelope, DeepClosedNestingIsRefusedNotACrash) {

@@ -1,0 +1,26 @@
+#pragma once
+// The one way ebworker parses JSON from the network (job bodies, SQS and metadata answers):
+// rapidjson's iterative parser, so nesting cannot exhaust the stack while parsing; UTF-8
+// validated; and nesting refused past a depth before parsing starts, because copying, writing
+// or walking a value recursively would exhaust it afterwards.
+
+#include <rapidjson/document.h>
+
+#include <cstddef>
+#include <string_view>
+
+#include "core/result.h"
+
+namespace ebworker {
+
+// Deep enough for any answer SQS or the metadata services give (they nest 4 levels or so).
+inline constexpr std::size_t kDefaultJsonDepth = 64;
+
+// True when arrays and objects in `text` nest deeper than `limit` (strings are skipped, with
+// their escapes). Malformed text may pass; the parser refuses it.
+bool json_nested_deeper_than(std::string_view text, std::size_t limit);
+
+// The document, or why not: "nested deeper than N levels" or the parser's message and offset.
+Result<rapidjson::Document> parse_json(std::string_view text, std::size_t max_depth = kDefaultJsonDepth);
+
+}  // namespace ebworker

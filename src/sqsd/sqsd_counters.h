@@ -1,0 +1,49 @@
+#pragma once
+// The fate of every message `ebworker sqsd` receives, counted, so the daemon itself can say what
+// it did (its stop line, its tests, metrics) instead of leaving it to a reading of its log.
+
+#include <atomic>
+#include <string>
+
+namespace ebworker {
+
+struct SqsdCounters {
+  long received = 0;        // messages ReceiveMessage returned
+  long posted = 0;          // POSTs to the worker started
+  long succeeded = 0;       // POSTs answered 200 (each then queued for delete)
+  long failed = 0;          // POSTs answered otherwise or not at all
+  long deleted = 0;         // deletes SQS confirmed
+  long delete_failed = 0;   // deletes that failed: those messages come back and run again
+  long released = 0;        // made visible again (after a failure, or at stop)
+  long release_failed = 0;  // could not be released: they return after the visibility timeout
+  long expired = 0;         // older than RetentionPeriod: deleted without a POST
+  long in_flight = 0;       // POSTs running now
+
+  std::string describe() const {
+    return "received=" + std::to_string(received) + " posted=" + std::to_string(posted) +
+           " succeeded=" + std::to_string(succeeded) + " failed=" + std::to_string(failed) +
+           " deleted=" + std::to_string(deleted) + " delete_failed=" + std::to_string(delete_failed) +
+           " released=" + std::to_string(released) + " release_failed=" + std::to_string(release_failed) +
+           " expired=" + std::to_string(expired) + " in_flight=" + std::to_string(in_flight);
+  }
+};
+
+// The daemon's own tally, updated from its threads.
+struct LiveSqsdCounters {
+  std::atomic<long> received{0}, posted{0}, succeeded{0}, failed{0}, released{0}, release_failed{0},
+      expired{0};
+
+  SqsdCounters snapshot() const {
+    SqsdCounters c;
+    c.received = received;
+    c.posted = posted;
+    c.succeeded = succeeded;
+    c.failed = failed;
+    c.released = released;
+    c.release_failed = release_failed;
+    c.expired = expired;
+    return c;
+  }
+};
+
+}  // namespace ebworker
