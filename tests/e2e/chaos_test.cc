@@ -4,7 +4,8 @@
 // drops and slows the daemon's SQS requests. The queue has a dead-letter queue with a small
 // maxReceiveCount. When the queue is empty, every job must have been performed at least once
 // (EchoJob's file) or sit in the dead-letter queue with its body and digest intact: nothing
-// lost. Duplicates are counted, not failed on (delivery is at-least-once).
+// lost. One job in 100 is a FailingJob, which must end there, so that path is always taken.
+// Duplicates are counted, not failed on (delivery is at-least-once).
 //
 // The kills are driven by progress: kill k of K comes once k/(K+1) of the jobs are accounted
 // for (performed or dead-lettered) and at least one more since the previous kill. Sized by the
@@ -13,7 +14,7 @@
 //   EBWORKER_CHAOS_KILLS (40)         kills in all, alternating worker and daemon
 //   EBWORKER_CHAOS_SEED (20261201)    the proxy's PRNG seed
 //   EBWORKER_CHAOS_CONNECTIONS (10)   the daemon's HttpConnections = the worker's job threads
-//   EBWORKER_CHAOS_MAX_RECEIVES (4)   the redrive policy's maxReceiveCount
+//   EBWORKER_CHAOS_MAX_RECEIVES (3)   the redrive policy's maxReceiveCount
 //   EBWORKER_CHAOS_TIMEOUT (100)      seconds for all of it, from the first enqueue
 //   EBWORKER_CHAOS_STALL (30)         seconds without any progress that fail the test as a stall
 // bench/chaos/run.sh runs the long variant (10,000+ jobs, more kills) with the same binary.
@@ -53,7 +54,7 @@ struct Settings {
   int kills = static_cast<int>(setting("EBWORKER_CHAOS_KILLS", 40, 0, 10'000));
   std::uint64_t seed = static_cast<std::uint64_t>(setting("EBWORKER_CHAOS_SEED", 20261201, 0, 1L << 62));
   int connections = static_cast<int>(setting("EBWORKER_CHAOS_CONNECTIONS", 10, 1, 100));
-  int max_receives = static_cast<int>(setting("EBWORKER_CHAOS_MAX_RECEIVES", 4, 1, 1000));
+  int max_receives = static_cast<int>(setting("EBWORKER_CHAOS_MAX_RECEIVES", 3, 1, 1000));
   std::chrono::seconds timeout{setting("EBWORKER_CHAOS_TIMEOUT", 100, 10, 36'000)};
   std::chrono::seconds stall{setting("EBWORKER_CHAOS_STALL", 30, 5, 3'600)};
 };
@@ -78,7 +79,10 @@ ChaosRates chaos_rates() {
 constexpr int kVisibility = 6;
 constexpr int kErrorVisibility = 1;
 
+constexpr int kFailingEvery = 100;  // job i is a FailingJob when i % kFailingEvery == kFailingEvery - 1
+
 std::string id_of(int i) { return "chaos-" + std::to_string(i); }
+bool failing(int i) { return i % kFailingEvery == kFailingEvery - 1; }
 
 // EchoJob's output file read as it grows: one `["chaos-N"]` line per run.
 class EchoTally {
@@ -200,13 +204,18 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
   const auto started = Clock::now();
   const auto deadline = started + s.timeout;
   std::vector<JobToEnqueue> jobs;
-  for (int i = 0; i < s.jobs; ++i) jobs.push_back({"EchoJob", "[\"" + id_of(i) + "\"]", {}});
+  for (int i = 0; i < s.jobs; ++i)
+    jobs.push_back({failing(i) ? "FailingJob" : "EchoJob", "[\"" + id_of(i) + "\"]", {}});
   const auto results = client(queue_).enqueue_batch(jobs);
   ASSERT_EQ(results.size(), jobs.size());
-  std::map<std::string, Enqueued> sent;  // id → its message id and job id
+  struct Sent {
+    Enqueued enqueued;
+    std::string job_class;
+  };
+  std::map<std::string, Sent> sent;  // id → its job class, message id and job id
   for (int i = 0; i < s.jobs; ++i) {
     ASSERT_TRUE(results[i]) << id_of(i) << ": " << results[i].error().describe();
-    sent.emplace(id_of(i), *results[i]);
+    sent.emplace(id_of(i), Sent{*results[i], jobs[i].job});
   }
 
   // Kill in turn as the jobs get accounted for; then wait for the queue to empty.
@@ -272,7 +281,7 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
         why = "digest missing or does not verify";
       else if (!envelope)
         why = "envelope: " + envelope.error().message;
-      else if (envelope->job_class != "EchoJob" || !envelope->arguments.IsArray() ||
+      else if (!envelope->arguments.IsArray() ||
                envelope->arguments.Size() != 1 || !envelope->arguments[0].IsString())
         why = "not one of the test's EchoJobs";
       if (why.empty()) {
@@ -280,8 +289,9 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
         const auto it = sent.find(id);
         if (it == sent.end())
           why = "unknown id " + id;
-        else if (it->second.job_id != envelope->job_id || it->second.message_id != m.message_id)
-          why = "job id or message id differs from what was sent";
+        else if (it->second.enqueued.job_id != envelope->job_id || it->second.enqueued.message_id != m.message_id ||
+                 it->second.job_class != envelope->job_class)
+          why = "job class, job id or message id differs from what was sent";
         else
           dead_intact.insert(id);
       }
@@ -290,9 +300,13 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
   }
 
   // The books.
-  int performed = 0, duplicates = 0, both = 0;
-  std::vector<std::string> lost;
-  for (const auto& [id, _] : sent) {
+  int performed = 0, duplicates = 0, both = 0, failing_jobs = 0;
+  std::vector<std::string> lost, failing_not_dead;
+  for (const auto& [id, what] : sent) {
+    if (what.job_class == "FailingJob") {
+      ++failing_jobs;
+      if (!dead_intact.count(id)) failing_not_dead.push_back(id);
+    }
     const auto it = tally.counts().find(id);
     const bool ran = it != tally.counts().end();
     if (ran) {
@@ -306,8 +320,8 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
   for (const auto& w : workers_) worker_logs += w->log();
   for (size_t i = 0; i < sqsds_.size(); ++i) sqsd_logs += sqsd_log(i);
 
-  std::printf("[ chaos    ] jobs %d | kills: worker %d, sqsd %d (sqsd start-up failures %d) | wall %.1f s\n", s.jobs,
-              worker_kills, sqsd_kills, sqsd_start_failures_, seconds);
+  std::printf("[ chaos    ] jobs %d (%d FailingJob) | kills: worker %d, sqsd %d (sqsd start-up failures %d) | wall %.1f s\n", s.jobs,
+              failing_jobs, worker_kills, sqsd_kills, sqsd_start_failures_, seconds);
   std::printf("[ chaos    ] faults injected %llu of %llu SQS requests: %s\n",
               static_cast<unsigned long long>(faults.injected()), static_cast<unsigned long long>(faults.requests),
               faults.describe().c_str());
@@ -332,6 +346,9 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
   EXPECT_EQ(worker_kills + sqsd_kills, s.kills);
   EXPECT_TRUE(lost.empty()) << lost.size() << " jobs neither performed nor in the dead-letter queue, first "
                             << (lost.empty() ? "" : lost.front());
+  EXPECT_TRUE(failing_not_dead.empty()) << failing_not_dead.size()
+                                        << " FailingJobs not in the dead-letter queue, first "
+                                        << (failing_not_dead.empty() ? "" : failing_not_dead.front());
   EXPECT_TRUE(dead_damaged.empty()) << dead_damaged.size() << " damaged dead letters, first "
                                     << (dead_damaged.empty() ? "" : dead_damaged.front());
   EXPECT_EQ(tally.unexpected(), 0u) << "lines in EchoJob's file that no job of the test wrote";
