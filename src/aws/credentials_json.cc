@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include <cctype>
+#include <chrono>
 
 #include "core/iso_time.h"
 #include "core/json.h"
@@ -74,6 +75,12 @@ Result<AwsCredentials> parse_credentials_json(std::string_view body) {
     const std::string_view text((*expiration)->GetString(), (*expiration)->GetStringLength());
     const auto expiration_time = parse_iso8601_utc(text);
     if (!expiration_time) return fail("field \"Expiration\" is not an ISO 8601 UTC time");
+    // system_clock counts nanoseconds in 64 bits, 1677 to 2262: converting a time outside that
+    // would overflow. Compared in seconds, which hold any year.
+    using std::chrono::seconds, std::chrono::system_clock;
+    if (*expiration_time < std::chrono::ceil<seconds>(system_clock::time_point::min()) ||
+        *expiration_time > std::chrono::floor<seconds>(system_clock::time_point::max()))
+      return fail("field \"Expiration\" is outside the years this clock can hold");
     credentials.expiration = *expiration_time;
   }
   return credentials;

@@ -60,6 +60,12 @@ bool is_iso8601_utc(std::string_view s) {
       !digits(s, 8, 2, 1, 31) || s[10] != 'T' || !digits(s, 11, 2, 0, 23) || s[13] != ':' ||
       !digits(s, 14, 2, 0, 59) || s[16] != ':' || !digits(s, 17, 2, 0, 60))
     return false;
+  // A day the month has: 30 February names no instant.
+  using namespace std::chrono;
+  if (!year_month_day{year(number_at(s, 0, 4)), month(static_cast<unsigned>(number_at(s, 5, 2))),
+                      day(static_cast<unsigned>(number_at(s, 8, 2)))}
+           .ok())
+    return false;
   size_t pos = 19;
   if (s[pos] == '.') {
     size_t start = ++pos;

@@ -11,6 +11,8 @@
 namespace ebworker {
 
 std::optional<IpBytes> parse_ip(std::string_view text) {
+  // inet_pton reads a C string: whatever follows a NUL byte would be ignored.
+  if (text.find('\0') != std::string_view::npos) return std::nullopt;
   // pistache prints IPv6 peers without brackets, but accept them for configuration.
   if (text.size() > 2 && text.front() == '[' && text.back() == ']')
     text = text.substr(1, text.size() - 2);

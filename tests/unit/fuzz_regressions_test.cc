@@ -1,0 +1,72 @@
+// Bugs the libFuzzer harnesses (tests/fuzz) found, one test each, named after the harness that
+// found it. Each failed before its fix.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "aws/credentials_json.h"
+#include "core/iso_time.h"
+#include "envelope/envelope.h"
+#include "http/ip_range.h"
+
+namespace ebworker {
+namespace {
+
+using namespace std::string_literals;
+
+// fuzz_iso_time: the validator took dates the calendar does not have (30 February, 31 April),
+// so an envelope could carry an enqueued_at that names no instant, which the parser refused.
+TEST(FuzzRegressions, IsoValidatorRefusesDatesThatDoNotExist) {
+  for (const char* text : {"2026-02-30T00:00:00Z", "2026-02-29T10:00:00Z", "2026-04-31T00:00:00.5Z",
+                           "1900-02-29T00:00:00Z", "2026-11-31T23:59:59Z"}) {
+    EXPECT_FALSE(is_iso8601_utc(text)) << text;
+    EXPECT_FALSE(parse_iso8601_utc(text).has_value()) << text;
+  }
+  for (const char* text : {"2024-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "2026-04-30T00:00:00Z",
+                           "2026-12-31T23:59:60Z"}) {
+    EXPECT_TRUE(is_iso8601_utc(text)) << text;
+    EXPECT_TRUE(parse_iso8601_utc(text).has_value()) << text;
+  }
+}
+
+TEST(FuzzRegressions, EnvelopeRefusesAnEnqueuedAtThatDoesNotExist) {
+  const std::string body =
+      R"({"job_class":"EchoJob","job_id":"0b6c6d2e-2f0a-4f6e-9d0c-2d7f3c1b9a10","queue_name":"default",)"
+      R"("arguments":[],"executions":0,"enqueued_at":"2026-02-30T10:31:40Z"})";
+  auto e = Envelope::parse(body);
+  ASSERT_FALSE(e.has_value());
+  EXPECT_NE(e.error().message.find("enqueued_at"), std::string::npos) << e.error().message;
+}
+
+// fuzz_credentials_json: an Expiration outside what std::chrono::system_clock can hold (it counts
+// nanoseconds in 64 bits: 1677 to 2262) overflowed a signed integer when stored (undefined
+// behaviour; UBSan aborts). Such a time is refused now.
+TEST(FuzzRegressions, CredentialsExpirationOutsideTheClockIsRefused) {
+  for (const char* when : {"0000-01-01T00:00:00Z", "1200-06-01T00:00:00Z", "2263-01-01T00:00:00Z",
+                           "9999-12-31T23:59:59Z"}) {
+    const std::string body = R"({"AccessKeyId":"A","SecretAccessKey":"s","Expiration":")"s + when + R"("})";
+    auto got = parse_credentials_json(body);
+    ASSERT_FALSE(got.has_value()) << when;
+    EXPECT_NE(got.error().message.find("Expiration"), std::string::npos) << got.error().message;
+  }
+  auto far = parse_credentials_json(R"({"AccessKeyId":"A","SecretAccessKey":"s","Expiration":"2200-01-01T00:00:00Z"})");
+  ASSERT_TRUE(far.has_value()) << far.error().message;
+  ASSERT_TRUE(far->expiration.has_value());
+  EXPECT_EQ(iso8601_utc(*far->expiration), "2200-01-01T00:00:00.000Z");
+}
+
+// fuzz_ip_range: parse_ip handed the text to inet_pton as a C string, so everything after a NUL
+// byte was ignored and "127.0.0.1\0junk" was taken for loopback.
+TEST(FuzzRegressions, AddressWithANulByteIsNotAnAddress) {
+  EXPECT_FALSE(parse_ip("127.0.0.1\0junk"s).has_value());
+  EXPECT_FALSE(parse_ip("::1\0"s).has_value());
+  EXPECT_FALSE(IpRange::parse("10.0.0.0\0/8"s).has_value());
+  EXPECT_FALSE(IpRange::parse_list("172.17.0.1,10.0.0.1\0x"s).has_value());
+  EXPECT_TRUE(parse_ip("127.0.0.1").has_value());
+}
+
+}  // namespace
+}  // namespace ebworker
