@@ -33,7 +33,9 @@ Response not_found_app(Request& request) {
   return Response::refuse(404, "no route for " + request.method + " " + request.path);
 }
 
-int run_cli(int argc, char** argv, const JobRegistry& registry, AppOptions options) {
+namespace {
+
+int run_command(int argc, char** argv, const JobRegistry& registry, AppOptions options) {
   if (argc < 2) {
     std::fputs(kUsage, stderr);
     return 2;
@@ -52,6 +54,21 @@ int run_cli(int argc, char** argv, const JobRegistry& registry, AppOptions optio
   }
   std::fprintf(stderr, "ebworker: unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
   return 2;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv, const JobRegistry& registry, AppOptions options) {
+  // Expected failures are values all the way up; this is the last net for a bug, so that it
+  // ends the command with a message and exit status 70 (EX_SOFTWARE), never an abort.
+  try {
+    return run_command(argc, argv, registry, std::move(options));
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ebworker: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "ebworker: internal error (a non-standard exception)\n");
+  }
+  return 70;
 }
 
 }  // namespace ebworker

@@ -16,6 +16,17 @@ PeriodicScheduler::Time PeriodicScheduler::system_clock_now() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
 }
 
+Status PeriodicScheduler::send_guarded(const CronTask& task, Time scheduled) {
+  // One task's failure, even a throw, must not keep the others from being sent.
+  try {
+    return send_(task, scheduled);
+  } catch (const std::exception& e) {
+    return fail(std::string("threw: ") + e.what());
+  } catch (...) {
+    return fail("threw a non-standard exception");
+  }
+}
+
 std::optional<PeriodicScheduler::Time> PeriodicScheduler::tick() {
   const Time now = clock_();
   std::optional<Time> next_due;
@@ -28,7 +39,7 @@ std::optional<PeriodicScheduler::Time> PeriodicScheduler::tick() {
       t = task.schedule.next_after(*t);
     }
     if (latest_due) {
-      if (auto sent = send_(task, *latest_due); !sent)
+      if (auto sent = send_guarded(task, *latest_due); !sent)
         spdlog::error("periodic task {} due {}: could not send: {}", task.name,
                       iso8601_utc_seconds(*latest_due), sent.error().message);
       else

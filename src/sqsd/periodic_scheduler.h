@@ -38,6 +38,8 @@ class PeriodicScheduler {
   static Time system_clock_now();
 
  private:
+  Status send_guarded(const CronTask& task, Time scheduled);
+
   std::vector<CronTask> tasks_;
   Send send_;
   Clock clock_;

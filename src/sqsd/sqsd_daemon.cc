@@ -50,13 +50,14 @@ void SqsdDaemon::stop() {
   }
   changed_.notify_all();
   if (scheduler_) scheduler_->stop();
-  if (poller_.joinable()) poller_.join();
+  const bool was_polling = poller_.joinable();
+  if (was_polling) poller_.join();
   {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return in_flight_ == 0; });
   }
   deletes_.flush();
-  spdlog::info("sqsd totals: {}", counters().describe());
+  if (was_polling) spdlog::info("sqsd totals: {}", counters().describe());
 }
 
 SqsdCounters SqsdDaemon::counters() const {

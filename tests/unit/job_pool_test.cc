@@ -10,7 +10,9 @@
 #include <future>
 #include <latch>
 #include <mutex>
+#include <functional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 namespace ebworker {
@@ -137,6 +139,68 @@ TEST(JobPool, ManyTasksOverTime) {
               Admission::accepted);
   done.wait();
   EXPECT_EQ(runs.load(), kTasks);
+}
+
+// Whoever hears from `then` that a task is done finds its slot free: a pool of one thread takes
+// the next task submitted from `then`. (When the caller was told from inside the task, that
+// submit was refused: the daemon then dropped the message and its in-flight count leaked.)
+TEST(JobPool, ThenRunsOnceTheSlotIsFree) {
+  constexpr int kChain = 50;
+  std::promise<int> finished;
+  auto result = finished.get_future();
+  std::atomic<int> refused{0};
+  JobPool pool(1);
+  std::function<void(int)> submit = [&](int n) {
+    const auto a = pool.try_submit([] {},
+                                   [&, n] {
+                                     if (n == kChain) return finished.set_value(n);
+                                     submit(n + 1);
+                                   });
+    if (a != Admission::accepted) {
+      ++refused;
+      finished.set_value(n);
+    }
+  };
+  submit(1);
+  ASSERT_EQ(result.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(result.get(), kChain);
+  EXPECT_EQ(refused.load(), 0);
+}
+
+TEST(JobPool, ThenRunsOnTheTasksThreadAfterItsWork) {
+  std::promise<std::pair<std::thread::id, std::thread::id>> ids;
+  auto future = ids.get_future();
+  std::thread::id work_thread;
+  std::atomic<bool> worked{false};
+  JobPool pool(2);
+  ASSERT_EQ(pool.try_submit(
+                [&] {
+                  work_thread = std::this_thread::get_id();
+                  worked = true;
+                },
+                [&] {
+                  EXPECT_TRUE(worked.load());
+                  ids.set_value({work_thread, std::this_thread::get_id()});
+                }),
+            Admission::accepted);
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
+  const auto [w, t] = future.get();
+  EXPECT_EQ(w, t);
+}
+
+// A task that throws is logged, its `then` still runs and its slot is free again: the process
+// goes on and the pool keeps its size.
+TEST(JobPool, ATaskThatThrowsFreesItsSlotAndStillRunsThen) {
+  std::promise<void> then_ran;
+  auto future = then_ran.get_future();
+  JobPool pool(1);
+  ASSERT_EQ(pool.try_submit([] { throw 42; }, [&] { then_ran.set_value(); }), Admission::accepted);
+  ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
+  std::promise<void> next_ran;
+  auto next = next_ran.get_future();
+  ASSERT_EQ(pool.try_submit([] { throw std::runtime_error("again"); }, [&] { next_ran.set_value(); }),
+            Admission::accepted);
+  ASSERT_EQ(next.wait_for(10s), std::future_status::ready);
 }
 
 }  // namespace

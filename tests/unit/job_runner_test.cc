@@ -95,6 +95,17 @@ TEST_F(JobRunnerTest, NonStandardExceptionIs500) {
   EXPECT_EQ(r.reason, "job threw a non-standard exception");
 }
 
+// The factory runs the job's constructor: what it throws is the job's failure too (it once
+// escaped the dispatch boundary and ended the worker).
+TEST_F(JobRunnerTest, AConstructorThatThrowsIs500) {
+  registry.add("BrokenJob", []() -> std::unique_ptr<Job> { throw std::runtime_error("no database"); });
+  registry.add("BrokenIntJob", []() -> std::unique_ptr<Job> { throw 7; });
+  const Response r = run("BrokenJob");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.reason, "job threw: no database");
+  EXPECT_EQ(run("BrokenIntJob").status, 500);
+}
+
 TEST_F(JobRunnerTest, EachRunGetsAFreshInstance) {
   int created = 0;
   JobRegistry counting;

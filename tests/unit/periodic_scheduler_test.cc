@@ -107,6 +107,26 @@ TEST_F(Scheduler, NoTasksNothingDue) {
   EXPECT_EQ(s.tick(), std::nullopt);
 }
 
+// A send that throws is that task's failure only: the other tasks are still sent, and the
+// scheduler goes on to the next due time (a throw once ended the scheduler's thread).
+TEST(SchedulerFailures, ASendThatThrowsDoesNotStopTheOthers) {
+  Time now = at("2030-01-01T00:00:30Z");
+  std::vector<std::string> sent;
+  PeriodicScheduler scheduler(
+      {task("Bad", "* * * * *"), task("Good", "* * * * *")},
+      [&](const CronTask& t, Time) -> Status {
+        if (t.name == "Bad") throw std::runtime_error("boom");
+        sent.push_back(t.name);
+        return {};
+      },
+      [&] { return now; });
+  now = at("2030-01-01T00:01:00Z");
+  const auto next = scheduler.tick();
+  EXPECT_EQ(sent, (std::vector<std::string>{"Good"}));
+  ASSERT_TRUE(next);
+  EXPECT_EQ(iso8601_utc_seconds(*next), "2030-01-01T00:02:00Z");
+}
+
 TEST(ScheduledJobMessage, AsTheLeaderSendsIt) {
   auto schedule = CronSchedule::parse("0 3 * * *");
   ASSERT_TRUE(schedule);
