@@ -1,6 +1,11 @@
-// SIGTERM: running jobs finish and get their 200, new ones are refused, the process exits 0;
-// jobs still running at EBWORKER_SHUTDOWN_TIMEOUT are cut off with no answer at all, so the
-// daemon retries them.
+// SIGTERM: running jobs finish and get their 200; from "refusing new jobs" on, every new request
+// is answered 503 "shutting down" (the listener stays open while jobs drain: a connection is
+// never refused, on a new connection or on one kept alive); the process exits 0 once they are
+// done. Jobs still running at EBWORKER_SHUTDOWN_TIMEOUT are cut off with no answer at all, so
+// the daemon retries them.
+//
+// The running job is the test app's GateJob, which runs until the test opens its gate: the
+// drain window lasts exactly as long as the test needs it.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -8,7 +13,7 @@
 #include <chrono>
 #include <future>
 
-#include "support/worker_test.h"
+#include "support/test_app.h"
 
 namespace ebworker::testing {
 namespace {
@@ -16,64 +21,88 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-class GracefulShutdown : public WorkerTest {};
+class GracefulShutdown : public TestAppTest {};
 
-TEST_F(GracefulShutdown, RunningJobFinishesNewOnesAreRefusedExitZero) {
-  auto& worker = start_worker();
-  const auto slow = job_message("SleepJob", "[1500]", signer_);
-  auto running = std::async(std::launch::async, [&] { return send(worker, slow); });
-  ASSERT_TRUE(worker.wait_for_line("msgid=" + slow.msgid + " job=SleepJob sleeping 1500 ms", 10s))
-      << worker.log();
+TEST_F(GracefulShutdown, RunningJobFinishesNewRequestsGet503ExitZero) {
+  auto& worker = start_test_app();
+  // A connection the daemon already holds, kept alive across the signal.
+  HttpClient kept;
+  const auto before = job_message("EchoJob", R"(["before"])", signer_);
+  const auto first = kept.post(worker.url(), before.body, before.headers, 5s);
+  ASSERT_EQ(first.status, 200) << first.describe();
+
+  const auto g = gate("drain");
+  const auto running_job = job_message("GateJob", g.arguments(), signer_);
+  auto running = std::async(std::launch::async, [&] { return send(worker, running_job); });
+  ASSERT_TRUE(worker.wait_for_line(waiting_line(running_job, g), 10s)) << worker.log();
 
   worker.send_signal(SIGTERM);
   ASSERT_TRUE(worker.wait_for_line("refusing new jobs", 5s)) << worker.log();
 
-  const auto late = job_message("EchoJob", "[\"late\"]", signer_);
-  HttpClient client;
-  const auto refused = client.post(worker.url(), late.body, late.headers, 5s);
-  if (refused.ok()) {
-    EXPECT_EQ(refused.status, 503) << refused.describe();
-    EXPECT_TRUE(logged_once(worker, late.msgid, 503, "reason=shutting down"));
-  } else {
-    // The listener may already be closed: a refused connection is as good as a 503.
-    constexpr int kCouldNotConnect = 7;  // CURLE_COULDNT_CONNECT
-    EXPECT_EQ(refused.curl_code, kCouldNotConnect) << refused.describe();
-  }
-  EXPECT_EQ(running.wait_for(0s), std::future_status::timeout) << "the job finished before the late request";
+  // A new connection: accepted, and answered 503.
+  const auto late = job_message("EchoJob", R"(["late"])", signer_);
+  HttpClient fresh;
+  const auto refused = fresh.post(worker.url(), late.body, late.headers, 5s);
+  ASSERT_TRUE(refused.ok()) << "the worker is draining, yet the request got no answer: " << refused.describe();
+  EXPECT_EQ(refused.status, 503) << refused.describe();
+  EXPECT_EQ(refused.body, "shutting down\n") << refused.describe();
+  EXPECT_TRUE(logged_once(worker, late.msgid, 503, "reason=shutting down"));
 
+  // The kept-alive connection: answered 503 on it.
+  const auto later = job_message("EchoJob", R"(["later"])", signer_);
+  const auto on_kept = kept.post(worker.url(), later.body, later.headers, 5s);
+  ASSERT_TRUE(on_kept.ok()) << on_kept.describe();
+  EXPECT_EQ(on_kept.status, 503) << on_kept.describe();
+  EXPECT_EQ(on_kept.new_connections, 0) << "the kept-alive connection was not used";
+  EXPECT_TRUE(logged_once(worker, later.msgid, 503, "reason=shutting down"));
+
+  // A periodic task too: nothing new starts.
+  const auto task = periodic_message("EchoJob");
+  const auto task_refused = send(worker, task, "/periodic_tasks");
+  ASSERT_TRUE(task_refused.ok()) << task_refused.describe();
+  EXPECT_EQ(task_refused.status, 503) << task_refused.describe();
+
+  EXPECT_EQ(running.wait_for(0s), std::future_status::timeout) << "the job finished before its release";
+  EXPECT_TRUE(worker.running()) << "exited with a job still running";
+
+  g.open();
   const auto finished = running.get();
   EXPECT_EQ(finished.status, 200) << finished.describe();
-  EXPECT_TRUE(logged_once(worker, slow.msgid, 200, "job=SleepJob"));
+  EXPECT_TRUE(logged_once(worker, running_job.msgid, 200, "job=GateJob"));
 
   const auto status = worker.wait_for_exit(10s);
   ASSERT_TRUE(status) << "still running 10 s after its last job finished; log:\n" << worker.log();
   EXPECT_TRUE(status->success()) << status->describe() << "\n" << worker.log();
   EXPECT_TRUE(worker.wait_for_line("stopped", 0s)) << worker.log();
-  EXPECT_EQ(echo_output(), "");
+  // Only the job sent before the signal ran EchoJob.
+  EXPECT_NE(echo_output().find("[\"before\"]"), std::string::npos) << echo_output();
+  EXPECT_EQ(echo_output().find("late"), std::string::npos) << echo_output();
+  EXPECT_EQ(echo_output().find("[]"), std::string::npos) << "the periodic task ran: " << echo_output();
 }
 
 TEST_F(GracefulShutdown, JobPastTheTimeoutGetsNoAnswerAndExitIsNonZero) {
-  auto& worker = start_worker({{"EBWORKER_SHUTDOWN_TIMEOUT", "1"}});
-  const auto slow = job_message("SleepJob", "[20000]", signer_);
+  auto& worker = start_test_app({{"EBWORKER_SHUTDOWN_TIMEOUT", "1"}});
+  auto g = gate("never");  // never opened
+  g.limit = 20s;
+  const auto stuck = job_message("GateJob", g.arguments(), signer_);
   auto running = std::async(std::launch::async, [&] {
     HttpClient client;
-    return client.post(worker.url(), slow.body, slow.headers, 15s);
+    return client.post(worker.url(), stuck.body, stuck.headers, 15s);
   });
-  ASSERT_TRUE(worker.wait_for_line("msgid=" + slow.msgid + " job=SleepJob sleeping 20000 ms", 10s))
-      << worker.log();
+  ASSERT_TRUE(worker.wait_for_line(waiting_line(stuck, g), 10s)) << worker.log();
 
   const auto signalled = Clock::now();
   worker.send_signal(SIGTERM);
   const auto status = worker.wait_for_exit(8s);
   ASSERT_TRUE(status) << "still running 8 s after SIGTERM with EBWORKER_SHUTDOWN_TIMEOUT=1; log:\n" << worker.log();
   EXPECT_LT(Clock::now() - signalled, 8s);
-  EXPECT_FALSE(status->success()) << status->describe();
+  EXPECT_TRUE(status->exited && status->code == 1) << status->describe();
 
   const auto cut = running.get();
-  EXPECT_FALSE(cut.ok() && cut.status == 200) << cut.describe();
+  EXPECT_FALSE(cut.ok() && cut.status != 0) << "a cut-off job got an answer: " << cut.describe();
   EXPECT_NE(cut.status, 200) << cut.describe();
   EXPECT_TRUE(worker.wait_for_line("shutdown timeout", 0s)) << worker.log();
-  EXPECT_TRUE(worker.request_lines(slow.msgid).empty()) << worker.log();
+  EXPECT_TRUE(worker.request_lines(stuck.msgid).empty()) << worker.log();
 }
 
 }  // namespace
