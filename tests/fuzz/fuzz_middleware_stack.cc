@@ -6,12 +6,15 @@
 // a cron.yaml declaring it; no network, no thread pool.
 // Checked: the job runs only for a request from an allowed peer that is either signed with the
 // key or a periodic task cron.yaml declares at that path; every answer has a status we document.
+// EBWORKER_FUZZ_VERBOSE=1 prints each request's answer (to see what a replayed input does).
 
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -136,6 +139,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const App app = [](Request&) { return Response{kAppStatus, "app\n", "", {}}; };
   runs = 0;
   const Response response = (process ? *w.stack : *w.web_stack).call(request, app);
+
+  static const bool verbose = std::getenv("EBWORKER_FUZZ_VERBOSE") != nullptr;
+  if (verbose)
+    std::fprintf(stderr, "%s %s peer=%s status=%d runs=%d reason=%s\n", request.method.c_str(),
+                 request.path.c_str(), request.peer_address.c_str(), response.status, runs,
+                 response.reason.c_str());
 
   switch (response.status) {
     case 200: case 400: case 403: case 404: case 500: case kAppStatus: break;

@@ -1,21 +1,26 @@
 // Input modelled: the body of an HTTP answer from SQS (or something pretending to be SQS), read
-// as the SQS client reads it. A 200 body is parsed into a JSON object
-// (kParseValidateEncodingFlag, as SqsClient::call does) and given to every answer parser:
+// as the SQS client reads it. A 200 body is parsed with parse_json (iterative, depth-limited, as
+// SqsClient::call does) and, when it is an object, given to every answer parser:
 // SendMessage (parse_send_answer), SendMessageBatch / DeleteMessageBatch (parse_batch_answer,
 // then parse_send_answer on each successful entry), ReceiveMessage (parse_received_messages,
 // with Binary attribute values base64-decoded, then the MD5s the client checks), queue
 // attributes (string_map). The first byte picks the status: below 0x80 it is 200; else it is
 // 400 + (byte - 0x80), 400 to 527, and the body goes to sqs_error_from_reply, a first line
 // starting "x-amzn-query-error:" becoming that header.
-// Checked: classification follows the documented rule, and describe() is one line.
+// Checked: nothing parsed nests deeper than the limit; classification follows the documented
+// retry rule; describe() is one line.
 
 #include <rapidjson/document.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
+#include "core/json.h"
 #include "fuzz_support.h"
 #include "sqs/message_md5.h"
 #include "sqs/sqs_error.h"
@@ -25,10 +30,31 @@ namespace {
 
 using namespace ebworker;
 
+// How deep a parsed value nests, walked without recursion.
+size_t depth_of(const rapidjson::Value& root) {
+  size_t deepest = 0;
+  std::vector<std::pair<const rapidjson::Value*, size_t>> pending{{&root, 1}};
+  while (!pending.empty()) {
+    const auto [value, depth] = pending.back();
+    pending.pop_back();
+    deepest = std::max(deepest, depth);
+    if (value->IsArray())
+      for (const auto& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
+    else if (value->IsObject())
+      for (const auto& member : value->GetObject()) pending.emplace_back(&member.value, depth + 1);
+  }
+  return deepest;
+}
+
 void parse_as_answers(std::string_view body) {
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (doc.HasParseError() || !doc.IsObject()) return;  // the client stops here too
+  auto parsed = parse_json(body);  // what SqsClient::call does with a 200's body
+  if (!parsed) {
+    FUZZ_CHECK(!parsed.error().message.empty());
+    return;
+  }
+  FUZZ_CHECK(depth_of(*parsed) <= kDefaultJsonDepth);
+  if (!parsed->IsObject()) return;  // the client stops here too
+  const rapidjson::Document& doc = *parsed;
 
   if (auto sent = parse_send_answer(doc)) FUZZ_CHECK(doc.HasMember("MessageId"));
 
