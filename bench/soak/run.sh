@@ -10,13 +10,15 @@
 # bound or not exiting 0, or the worker running fewer jobs than were queued.
 #
 #   bench/soak/run.sh [--jobs N] [--connections 1,2,50] [--interval S] [--rss-growth-mib M]
-#                     [--sqsd-shutdown-bound S] [--worker-shutdown-bound S] [--timeout S]
-#                     [--build-dir DIR] [--out DIR]
-#   bench/soak/run.sh --smoke --build-dir DIR     1,500 jobs per setting, 1 s intervals, the
-#                                                 binaries of DIR (ctest -L soak-smoke)
-# Defaults: 200,000 jobs, HttpConnections 1, 2 and 50, 5 s intervals, RSS growth 64 MiB, shutdown
-# bounds 25 s for the daemon (its long poll of 20 s ends first) and 10 s for the worker,
-# 1,800 s per setting. Without --build-dir it builds Release in build-bench/ as bench/run.sh does.
+#                     [--wait-time S] [--sqsd-shutdown-bound S] [--worker-shutdown-bound S]
+#                     [--timeout S] [--build-dir DIR] [--out DIR]
+#   bench/soak/run.sh --smoke --build-dir DIR     1,500 jobs per setting, 1 s intervals, 1 s long
+#                                                 polls, RSS bound 512 MiB (ASan), the binaries of
+#                                                 DIR (ctest -L soak-smoke)
+# Defaults: 200,000 jobs, HttpConnections 1, 2 and 50, 5 s intervals, RSS growth 64 MiB, the
+# daemon's own long poll (20 s), shutdown bounds of the long poll + 5 s for the daemon (the
+# receive in flight ends first) and 10 s for the worker, 1,800 s per setting. Without --build-dir
+# it builds Release in build-bench/ as bench/run.sh does.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bench=$(dirname "$here")
@@ -26,7 +28,8 @@ jobs=200000
 connections=1,2,50
 interval=5
 rss_growth=64
-sqsd_bound=25
+wait_time=20
+sqsd_bound=""
 worker_bound=10
 timeout_s=1800
 build_dir=""
@@ -34,22 +37,24 @@ out=""
 smoke=false
 while (($#)); do
   case $1 in
-    --smoke) smoke=true; jobs=1500; interval=1; rss_growth=256; timeout_s=120 ;;
+    --smoke) smoke=true; jobs=1500; interval=1; rss_growth=512; wait_time=1; timeout_s=120 ;;
     --jobs) jobs=$2; shift ;;
     --connections) connections=$2; shift ;;
     --interval) interval=$2; shift ;;
     --rss-growth-mib) rss_growth=$2; shift ;;
+    --wait-time) wait_time=$2; shift ;;
     --sqsd-shutdown-bound) sqsd_bound=$2; shift ;;
     --worker-shutdown-bound) worker_bound=$2; shift ;;
     --timeout) timeout_s=$2; shift ;;
     --build-dir) build_dir=$2; shift ;;
     --out) out=$2; shift ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "soak: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
+[ -n "$sqsd_bound" ] || sqsd_bound=$((wait_time + 5))
 source "$bench/lib/common.sh"
 bench_secret="bench-secret-key-base-0123456789abcdef0123456789abcdef"  # bench::kSecret
 
@@ -75,7 +80,7 @@ else
   mkdir -p "$out"
   trap 'stop_all' EXIT
 fi
-log "soak: $jobs jobs at HttpConnections $connections, ${interval} s intervals; logs in $out"
+log "soak: $jobs jobs at HttpConnections $connections, ${interval} s intervals, ${wait_time} s long polls; logs in $out"
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # stop_timed PID BOUND: SIGTERM, then waits for the exit (a watchdog sends SIGKILL BOUND + 5 s
@@ -121,7 +126,7 @@ for c in "${settings[@]}"; do
 
   (cd "$out/cwd" && exec env AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench-secret AWS_REGION=us-east-1 \
     AWS_ENDPOINT_URL_SQS="$sqs_endpoint" "$bin/ebworker-bench" sqsd --queue-url "$queue" \
-    --worker-url "$worker_url" --http-connections "$c") >"$out/sqsd-$c.log" 2>&1 &
+    --worker-url "$worker_url" --http-connections "$c" --wait-time "$wait_time") >"$out/sqsd-$c.log" 2>&1 &
   sqsd_pid=$!
   bench_pids+=("$sqsd_pid")
   wait_for_line "$out/sqsd-$c.log" 'sqsd polling' 30 "$sqsd_pid" >/dev/null || exit 1
