@@ -238,6 +238,7 @@ Status Server::start() {
     listener_ = std::make_unique<Listener>(Pistache::Address(host, Pistache::Port(options_.port)));
     auto opts = Http::Endpoint::options()
                     .threads(static_cast<int>(options_.io_threads))
+                    .threadsName("ebworker-io")
                     .flags(Pistache::Tcp::Options::ReuseAddr)
                     .maxRequestSize(options_.max_body + kHeaderAllowance)
                     .headerTimeout(options_.read_timeout)

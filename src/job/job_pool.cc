@@ -1,5 +1,6 @@
 #include "job/job_pool.h"
 
+#include <pthread.h>
 #include <spdlog/spdlog.h>
 
 namespace ebworker {
@@ -53,6 +54,8 @@ void JobPool::stop_accepting() {
 }
 
 void JobPool::work() {
+  // Named, so a stack dump, `top -H` or a test can tell a job thread from an I/O thread.
+  pthread_setname_np(pthread_self(), "ebworker-job");
   std::unique_lock lock(mutex_);
   for (;;) {
     wake_.wait(lock, [this] { return exiting_ || !tasks_.empty(); });

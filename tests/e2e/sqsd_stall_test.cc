@@ -23,7 +23,7 @@ class SqsdStall : public LocalStackTest {
 
     // The worker is sized exactly like the daemon, as the README tells users to do.
     auto& worker = start_worker({{"EBWORKER_JOB_THREADS", std::to_string(connections)},
-                                 {"EBWORKER_LOG_LEVEL", "warn"}});
+                                 {"EBWORKER_LOG_LEVEL", "info"}});
     // A visibility timeout longer than the whole test: a dropped message would not come back
     // in time, so any stall shows as jobs never performed.
     auto& sqsd = start_sqsd(queue, worker.url(""),

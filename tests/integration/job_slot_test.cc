@@ -15,7 +15,7 @@ namespace {
 class JobSlots : public WorkerTest {};
 
 TEST_F(JobSlots, BackToBackPostsOnOneJobThreadAreNeverRefused) {
-  auto& worker = start_worker({{"EBWORKER_JOB_THREADS", "1"}, {"EBWORKER_LOG_LEVEL", "warn"}});
+  auto& worker = start_worker({{"EBWORKER_JOB_THREADS", "1"}, {"EBWORKER_LOG_LEVEL", "info"}});
   HttpClient client;
   constexpr int kPosts = 300;
   int refused = 0;
