@@ -29,7 +29,10 @@ Result<rapidjson::Document> parse_json(std::string_view text, std::size_t max_de
   if (json_nested_deeper_than(text, max_depth))
     return fail("JSON nested deeper than " + std::to_string(max_depth) + " levels");
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(text.data(), text.size());
+  // Full precision: the default number parser can land one unit in the last place away from
+  // the double the text names, so a job would see other numbers than its producer sent.
+  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+            rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
   if (doc.HasParseError())
     return fail("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
                 rapidjson::GetParseError_En(doc.GetParseError()));

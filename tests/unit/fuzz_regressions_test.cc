@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <iterator>
 #include <string>
 #include <string_view>
 
@@ -66,6 +68,29 @@ TEST(FuzzRegressions, AddressWithANulByteIsNotAnAddress) {
   EXPECT_FALSE(IpRange::parse("10.0.0.0\0/8"s).has_value());
   EXPECT_FALSE(IpRange::parse_list("172.17.0.1,10.0.0.1\0x"s).has_value());
   EXPECT_TRUE(parse_ip("127.0.0.1").has_value());
+}
+
+// fuzz_envelope: rapidjson's default number parsing is fast but not exact, so a job argument
+// such as -23.50e31 became a double one unit in the last place away from the one the text names
+// (and from what strtod gives); writing the envelope back and parsing it again changed it once
+// more. Numbers are now parsed to the nearest double.
+TEST(FuzzRegressions, EnvelopeNumbersAreTheNearestDoubleAndSurviveARoundTrip) {
+  const char* const numbers[] = {"-23.50e31", "123456789012345678901234567890", "2.2250738585072011e-308",
+                                 "0.1", "1.7976931348623157e308"};
+  std::string arguments = "[";
+  for (const char* n : numbers) arguments += std::string(arguments.size() > 1 ? "," : "") + n;
+  arguments += "]";
+  const std::string body =
+      R"({"job_class":"EchoJob","job_id":"0b6c6d2e-2f0a-4f6e-9d0c-2d7f3c1b9a10","queue_name":"default",)"
+      R"("arguments":)" + arguments + R"(,"executions":0,"enqueued_at":"2026-11-23T10:31:40Z"})";
+  auto e = Envelope::parse(body);
+  ASSERT_TRUE(e.has_value()) << e.error().message;
+  ASSERT_EQ(e->arguments.Size(), std::size(numbers));
+  for (rapidjson::SizeType i = 0; i < e->arguments.Size(); ++i)
+    EXPECT_EQ(e->arguments[i].GetDouble(), std::strtod(numbers[i], nullptr)) << numbers[i];
+  auto again = Envelope::parse(e->to_json());
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->arguments, e->arguments) << e->arguments_json() << " became " << again->arguments_json();
 }
 
 }  // namespace
