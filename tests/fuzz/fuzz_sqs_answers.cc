@@ -30,14 +30,15 @@ namespace {
 
 using namespace ebworker;
 
-// How deep a parsed value nests, walked without recursion.
+// How deeply arrays and objects nest in a parsed value (a top-level [] is 1), walked without
+// recursion.
 size_t depth_of(const rapidjson::Value& root) {
   size_t deepest = 0;
   std::vector<std::pair<const rapidjson::Value*, size_t>> pending{{&root, 1}};
   while (!pending.empty()) {
     const auto [value, depth] = pending.back();
     pending.pop_back();
-    deepest = std::max(deepest, depth);
+    if (value->IsArray() || value->IsObject()) deepest = std::max(deepest, depth);
     if (value->IsArray())
       for (const auto& item : value->GetArray()) pending.emplace_back(&item, depth + 1);
     else if (value->IsObject())
