@@ -157,7 +157,18 @@ class Chaos : public LocalStackTest {
     const EnvChanges changes = {{"PORT", std::to_string(worker_port_)},
                                 {"EBWORKER_JOB_THREADS", std::to_string(settings_.connections)},
                                 {"EBWORKER_LOG_LEVEL", "info"}};
-    WorkerProcess& worker = start_worker(changes);
+    // The same port again: rarely, an outgoing connection has just taken it as its local port
+    // and the bind fails, so a few attempts.
+    for (int attempt = 1;; ++attempt) {
+      try {
+        start_worker(changes);
+        break;
+      } catch (const std::runtime_error& e) {
+        if (attempt == 3) throw;
+        std::printf("[ chaos    ] the worker did not start (%s), starting it again\n", e.what());
+      }
+    }
+    WorkerProcess& worker = *workers_.back();
     if (worker_port_ == 0) {
       worker_port_ = worker.port();
       worker_url_ = worker.url("");
