@@ -1,10 +1,74 @@
 #include "core/json.h"
 
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/encodedstream.h>
+#include <rapidjson/reader.h>
 
+#include <charconv>
+#include <cstdint>
 #include <string>
+#include <system_error>
 
 namespace ebworker {
+
+namespace {
+
+// Builds the document from the reader's events, but reads every number itself. rapidjson
+// 1.1.0's default number parser can land a unit in the last place away from the double the text
+// names (-23.50e31), and its full-precision one turns zeros with a large negative exponent into
+// garbage (0e-211 became 9e192); std::from_chars is exact.
+class ExactNumbers {
+ public:
+  using Ch = char;
+  using SizeType = rapidjson::SizeType;
+  explicit ExactNumbers(rapidjson::Document& doc) : doc_(doc) {}
+
+  bool Null() { return doc_.Null(); }
+  bool Bool(bool b) { return doc_.Bool(b); }
+  bool Int(int i) { return doc_.Int(i); }
+  bool Uint(unsigned u) { return doc_.Uint(u); }
+  bool Int64(std::int64_t i) { return doc_.Int64(i); }
+  bool Uint64(std::uint64_t u) { return doc_.Uint64(u); }
+  bool Double(double d) { return doc_.Double(d); }
+  bool String(const Ch* s, SizeType n, bool copy) { return doc_.String(s, n, copy); }
+  bool StartObject() { return doc_.StartObject(); }
+  bool Key(const Ch* s, SizeType n, bool copy) { return doc_.Key(s, n, copy); }
+  bool EndObject(SizeType members) { return doc_.EndObject(members); }
+  bool StartArray() { return doc_.StartArray(); }
+  bool EndArray(SizeType elements) { return doc_.EndArray(elements); }
+
+  // The reader has checked the syntax: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+  bool RawNumber(const Ch* s, SizeType n, bool) {
+    const char* const end = s + n;
+    const std::string_view text(s, n);
+    if (text.find_first_of(".eE") == std::string_view::npos) {  // an integer, kept one if it fits
+      if (text.front() == '-') {
+        std::int64_t i = 0;
+        if (const auto r = std::from_chars(s, end, i); r.ec == std::errc() && r.ptr == end) return doc_.Int64(i);
+      } else {
+        std::uint64_t u = 0;
+        if (const auto r = std::from_chars(s, end, u); r.ec == std::errc() && r.ptr == end) return doc_.Uint64(u);
+      }
+    }
+    double d = 0;
+    const auto r = std::from_chars(s, end, d);
+    if (r.ec == std::errc() && r.ptr == end) return doc_.Double(d);
+    if (r.ec != std::errc::result_out_of_range) return false;
+    // Too small for a double reads as zero, as before; too large is refused, as before.
+    long double wide = 0;
+    const auto w = std::from_chars(s, end, wide);
+    const bool tiny = w.ec == std::errc() ? (wide < 1 && wide > -1) : text.find("e-") != std::string_view::npos ||
+                                                                         text.find("E-") != std::string_view::npos;
+    if (!tiny) return false;
+    return doc_.Double(text.front() == '-' ? -0.0 : 0.0);
+  }
+
+ private:
+  rapidjson::Document& doc_;
+};
+
+}  // namespace
 
 bool json_nested_deeper_than(std::string_view text, std::size_t limit) {
   std::size_t depth = 0;
@@ -29,13 +93,24 @@ Result<rapidjson::Document> parse_json(std::string_view text, std::size_t max_de
   if (json_nested_deeper_than(text, max_depth))
     return fail("JSON nested deeper than " + std::to_string(max_depth) + " levels");
   rapidjson::Document doc;
-  // Full precision: the default number parser can land one unit in the last place away from
-  // the double the text names, so a job would see other numbers than its producer sent.
-  doc.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-            rapidjson::kParseFullPrecisionFlag>(text.data(), text.size());
-  if (doc.HasParseError())
-    return fail("invalid JSON at offset " + std::to_string(doc.GetErrorOffset()) + ": " +
-                rapidjson::GetParseError_En(doc.GetParseError()));
+  rapidjson::ParseResult result;
+  const auto parse = [&](rapidjson::Document& handler) {
+    rapidjson::MemoryStream bytes(text.data(), text.size());
+    rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> in(bytes);
+    ExactNumbers exact(handler);
+    rapidjson::Reader reader;
+    result = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                          rapidjson::kParseNumbersAsStringsFlag>(in, exact);
+    return !result.IsError();
+  };
+  doc.Populate(parse);
+  if (result.IsError()) {
+    if (result.Code() == rapidjson::kParseErrorTermination)  // ExactNumbers refused a number
+      return fail("invalid JSON at offset " + std::to_string(result.Offset()) +
+                  ": Number too big to be stored in double.");
+    return fail("invalid JSON at offset " + std::to_string(result.Offset()) + ": " +
+                rapidjson::GetParseError_En(result.Code()));
+  }
   return doc;
 }
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <iterator>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "aws/credentials_json.h"
 #include "core/iso_time.h"
+#include "core/json.h"
 #include "envelope/envelope.h"
 #include "http/ip_range.h"
 
@@ -91,6 +93,41 @@ TEST(FuzzRegressions, EnvelopeNumbersAreTheNearestDoubleAndSurviveARoundTrip) {
   auto again = Envelope::parse(e->to_json());
   ASSERT_TRUE(again.has_value()) << again.error().message;
   EXPECT_EQ(again->arguments, e->arguments) << e->arguments_json() << " became " << again->arguments_json();
+}
+
+// fuzz_sqs_answers and fuzz_credentials_json, on the first try at the fix above (rapidjson's
+// full-precision mode): that parser passes 0 to __builtin_clzll for a zero with a large negative
+// exponent (undefined behaviour) and answers garbage: "0e-211" read as 9e192. Zeros stay zeros,
+// and numbers keep the types the fast parser gave them.
+TEST(FuzzRegressions, JsonZerosWithExponentsAndNumberTypes) {
+  auto doc = parse_json("[0e-211, -0e-300, 0.000e-300, 1e-400, -1e-400, 2e-324, 4.9e-324, 0, -0, 5, -5, "
+                        "4294967296, -2147483649, 18446744073709551615, 18446744073709551616, 1.0, 1e2]");
+  ASSERT_TRUE(doc.has_value()) << doc.error().message;
+  const rapidjson::Value& a = *doc;
+  for (rapidjson::SizeType i = 0; i < 6; ++i) {
+    ASSERT_TRUE(a[i].IsDouble()) << i;
+    EXPECT_EQ(a[i].GetDouble(), 0.0) << i;
+  }
+  EXPECT_TRUE(std::signbit(a[1].GetDouble()));
+  EXPECT_TRUE(std::signbit(a[4].GetDouble()));
+  EXPECT_EQ(a[6].GetDouble(), 4.9406564584124654e-324);
+  EXPECT_TRUE(a[7].IsInt() && a[7].IsUint() && a[7].GetInt() == 0);
+  EXPECT_TRUE(a[8].IsInt() && a[8].GetInt() == 0);
+  EXPECT_TRUE(a[9].IsInt() && a[9].IsUint() && a[9].IsInt64() && a[9].IsUint64() && a[9].GetInt() == 5);
+  EXPECT_TRUE(a[10].IsInt() && !a[10].IsUint() && a[10].GetInt() == -5);
+  EXPECT_TRUE(!a[11].IsUint() && a[11].IsInt64() && a[11].GetInt64() == 4294967296);
+  EXPECT_TRUE(!a[12].IsInt() && a[12].IsInt64() && a[12].GetInt64() == -2147483649);
+  EXPECT_TRUE(a[13].IsUint64() && !a[13].IsInt64() && a[13].GetUint64() == 18446744073709551615u);
+  EXPECT_TRUE(a[14].IsDouble() && a[14].GetDouble() == 18446744073709551616.0);
+  EXPECT_TRUE(a[15].IsDouble() && a[15].GetDouble() == 1.0);
+  EXPECT_TRUE(a[16].IsDouble() && a[16].GetDouble() == 100.0);
+
+  auto too_big = parse_json("[1e400]");
+  ASSERT_FALSE(too_big.has_value());
+  EXPECT_NE(too_big.error().message.find("too big"), std::string::npos) << too_big.error().message;
+  EXPECT_FALSE(parse_json("[01]").has_value());
+  EXPECT_FALSE(parse_json("[1.]").has_value());
+  EXPECT_FALSE(parse_json("[-]").has_value());
 }
 
 }  // namespace
