@@ -87,6 +87,8 @@ Result<std::bitset<64>> parse_field(std::string_view field, const FieldSpec& spe
     if (slash != std::string_view::npos) {
       const std::string_view step_text = item.substr(slash + 1);
       const auto [end, ec] = std::from_chars(step_text.data(), step_text.data() + step_text.size(), step);
+      if (ec == std::errc::result_out_of_range)
+        return fail("step \"" + std::string(step_text) + "\" is too large");
       if (ec != std::errc() || end != step_text.data() + step_text.size() || step < 1)
         return fail("step \"" + std::string(step_text) + "\" must be a whole number of at least 1");
     }

@@ -74,6 +74,11 @@ size_t on_header(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
+// libcurl calls this about once a second, and on every chunk; non-zero aborts the transfer.
+int on_progress(void* cancel, curl_off_t, curl_off_t downloaded, curl_off_t, curl_off_t) {
+  return downloaded == 0 && static_cast<const std::atomic<bool>*>(cancel)->load() ? 1 : 0;
+}
+
 struct GlobalInit {
   GlobalInit() { curl_global_init(CURL_GLOBAL_DEFAULT); }
 };
@@ -144,6 +149,11 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_sink);
+  if (request.cancel) {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, request.cancel);
+  }
 
   const CURLcode rc = curl_easy_perform(c);
   if (body.over) {
@@ -161,7 +171,7 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
   if (rc != CURLE_OK) {
     // A failed handle's connection is in doubt: drop it rather than return it to the pool.
     return Unexpected{TransportError{std::string(curl_easy_strerror(rc)) + " (" + request.url + ")",
-                                     rc == CURLE_OPERATION_TIMEDOUT}};
+                                     rc == CURLE_OPERATION_TIMEDOUT, rc == CURLE_ABORTED_BY_CALLBACK}};
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
   pool_->give_back(std::move(easy));

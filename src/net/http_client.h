@@ -3,6 +3,7 @@
 // each call borrows an easy handle from a pool, so connections are reused (keep-alive) across
 // calls and threads.
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -37,6 +38,9 @@ struct HttpRequest {
   // status and the first max_reply_body bytes (for a caller that needs only the status).
   std::size_t max_reply_body = 64 * 1024;
   enum class Oversize { fail, truncate } oversize = Oversize::fail;
+  // Once true, the request gives up (within a second) if no byte of the answer has arrived;
+  // an answer already arriving is read whole.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct HttpReply {
@@ -50,6 +54,7 @@ struct HttpReply {
 struct TransportError {
   std::string message;
   bool timed_out = false;
+  bool cancelled = false;  // HttpRequest::cancel was set before an answer began
 };
 
 class HttpClient {

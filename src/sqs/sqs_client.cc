@@ -84,7 +84,8 @@ SqsClient::SqsClient(SqsClientOptions options)
 
 SqsResult<std::string> SqsClient::attempt(std::string_view action, std::string_view queue_url,
                                                   const std::string& body,
-                                                  std::chrono::milliseconds timeout) const {
+                                                  std::chrono::milliseconds timeout,
+                                                  const std::atomic<bool>* cancel) const {
   auto target = resolve_sqs_target(options_.endpoint, queue_url);
   if (!target) return Unexpected{invalid_request(target.error().message)};
   if (!options_.credentials)
@@ -99,6 +100,7 @@ SqsResult<std::string> SqsClient::attempt(std::string_view action, std::string_v
                      "X-Amz-Target: AmazonSQS." + std::string(action)};
   request.body = body;
   request.max_reply_body = kMaxSqsAnswer;
+  request.cancel = cancel;
   request.connect_timeout = std::min(options_.connect_timeout, timeout);
   request.timeout = timeout;
   request.sigv4 = SigV4{target->region, "sqs", credentials->access_key_id, credentials->secret_access_key,
@@ -115,13 +117,14 @@ SqsResult<std::string> SqsClient::attempt(std::string_view action, std::string_v
 SqsResult<rapidjson::Document> SqsClient::call(std::string_view action, std::string_view queue_url,
                                                std::string_view about, const std::string& body,
                                                RetryPolicy::Attempts& attempts,
-                                               std::chrono::milliseconds extra_timeout) const {
+                                               std::chrono::milliseconds extra_timeout,
+                                               const std::atomic<bool>* cancel) const {
   for (;;) {
     attempts.begin_attempt();
     // Never past the budget; never 0 either, which libcurl reads as "no timeout".
     const auto timeout = std::max(std::min(options_.request_timeout, attempts.remaining()),
                                   std::chrono::milliseconds(1)) + extra_timeout;
-    auto answer = attempt(action, queue_url, body, timeout);
+    auto answer = attempt(action, queue_url, body, timeout, cancel);
     if (answer) {
       // An HTTP 200 we cannot read is not sent again: SQS may have acted on the request.
       auto doc = parse_json(*answer);
@@ -133,7 +136,8 @@ SqsResult<rapidjson::Document> SqsClient::call(std::string_view action, std::str
       }
       return std::move(doc).value();
     }
-    if (!answer.error().retryable() || !attempts.wait_before_retry()) {
+    const bool cancelled = cancel && cancel->load();
+    if (cancelled || !answer.error().retryable() || !attempts.wait_before_retry()) {
       SqsError e = answer.error();
       e.context = std::string(action) + " " + std::string(queue_url.empty() ? about : queue_url);
       e.attempts = attempts.made();
@@ -259,7 +263,7 @@ SqsResult<std::vector<ReceivedMessage>> SqsClient::receive_messages(std::string_
   if (options.visibility_timeout) body.integer("VisibilityTimeout", *options.visibility_timeout);
   auto attempts = retry_.start();
   auto doc = call("ReceiveMessage", queue_url, queue_url, body.finish(), attempts,
-                  std::chrono::seconds(std::clamp(options.wait_seconds, 0, 20)));
+                  std::chrono::seconds(std::clamp(options.wait_seconds, 0, 20)), options.cancel);
   if (!doc) return Unexpected{doc.error()};
   auto messages = parse_received_messages(*doc);
   if (!messages) return Unexpected{unreadable("ReceiveMessage", queue_url, messages.error().message)};

@@ -13,6 +13,7 @@
 
 #include <rapidjson/document.h>
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -78,10 +79,11 @@ class SqsClient {
   SqsResult<rapidjson::Document> call(std::string_view action, std::string_view queue_url,
                                       std::string_view about, const std::string& body,
                                       RetryPolicy::Attempts& attempts,
-                                      std::chrono::milliseconds extra_timeout = {}) const;
+                                      std::chrono::milliseconds extra_timeout = {},
+                                      const std::atomic<bool>* cancel = nullptr) const;
   // One request; the body of an HTTP 200.
   SqsResult<std::string> attempt(std::string_view action, std::string_view queue_url, const std::string& body,
-                                 std::chrono::milliseconds timeout) const;
+                                 std::chrono::milliseconds timeout, const std::atomic<bool>* cancel) const;
   template <typename T, typename Body, typename OnSuccess>
   std::vector<SqsResult<T>> batch(std::string_view action, std::string_view queue_url, std::size_t count,
                                   Body make_body, OnSuccess on_success) const;

@@ -1,6 +1,7 @@
 #pragma once
 // The messages the SQS client sends and gets back, as plain values.
 
+#include <atomic>
 #include <map>
 #include <optional>
 #include <string>
@@ -51,6 +52,10 @@ struct ReceiveOptions {
   int max_messages = 10;                    // 1–10
   int wait_seconds = 0;                     // long poll, 0–20
   std::optional<int> visibility_timeout{};  // seconds; the queue's own when absent
+  // Once true, a long poll that has no answer yet gives up (within a second), and no retry
+  // follows: a stopping daemon need not wait out its 20 s poll. An answer already arriving is
+  // read whole, so no received message is dropped on the way in.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 }  // namespace ebworker

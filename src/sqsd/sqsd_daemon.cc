@@ -48,6 +48,7 @@ void SqsdDaemon::stop() {
     if (stopping_ && !poller_.joinable()) return;
     stopping_ = true;
   }
+  cancel_receive_ = true;
   changed_.notify_all();
   if (scheduler_) scheduler_->stop();
   const bool was_polling = poller_.joinable();
@@ -97,8 +98,9 @@ void SqsdDaemon::poll_until_stopped() {
     auto received = sqs_->receive_messages(
         config_.queue_url,
         ReceiveOptions{.max_messages = room, .wait_seconds = config_.wait_time,
-                       .visibility_timeout = config_.visibility_timeout});
+                       .visibility_timeout = config_.visibility_timeout, .cancel = &cancel_receive_});
     lock.lock();
+    if (!received && stopping_) break;  // the long poll given up at stop
     if (!received) {
       spdlog::warn("receive from {} failed: {}", config_.queue_url, received.error().describe());
       changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });

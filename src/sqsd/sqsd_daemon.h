@@ -59,6 +59,7 @@ class SqsdDaemon {
   std::condition_variable changed_;
   int in_flight_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> cancel_receive_{false};  // set at stop: the long poll gives up
   std::thread poller_;
   JobPool posters_;  // last: joined first, while everything above is alive
 };

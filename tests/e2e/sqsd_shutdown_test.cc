@@ -53,5 +53,27 @@ TEST_F(SqsdShutdown, FinishesThePostInFlightAndLosesNothing) {
   EXPECT_EQ(messages_in(queue), 1) << "only that message is left (now in flight for this test)";
 }
 
+// SIGTERM during an idle 20 s long poll (aws-sqsd's default): the daemon gives the poll up and
+// exits within a few seconds, instead of waiting out the rest of it; a message sent afterwards
+// is still in the queue for the next daemon.
+TEST_F(SqsdShutdown, AnIdleLongPollDoesNotHoldUpTheStop) {
+  const std::string queue = create_queue("idle-stop");
+  auto& worker = start_worker();
+  auto& sqsd = start_sqsd(queue, worker.url(""), {"--wait-time", "20"});
+  // The poller starts its first receive before "sqsd polling" is logged, so the stop meets a
+  // long poll in flight.
+  const auto started = std::chrono::steady_clock::now();
+  sqsd.send_signal(SIGTERM);
+  const auto exited = sqsd.wait_for_exit(30s);
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(exited) << sqsd_log(0);
+  EXPECT_TRUE(exited->success()) << exited->describe() << "\n" << sqsd_log(0);
+  EXPECT_LT(took, 5s) << "the stop waited out the long poll";  // a bound, not a benchmark
+
+  const auto sent = client(queue).enqueue("EchoJob", "[1]");
+  ASSERT_TRUE(sent) << sent.error().describe();
+  EXPECT_TRUE(eventually([&] { return messages_in(queue) == 1; }, 5s));
+}
+
 }  // namespace
 }  // namespace ebworker::testing

@@ -144,6 +144,7 @@ TEST(CronSchedule, HugeStepsSelectTheFirstValueOnly) {
   EXPECT_EQ(next("0 0 1-31/2147483647 * *", "2024-01-05T00:00:00Z"), "2024-02-01T00:00:00Z");
   EXPECT_EQ(next("*/2147483647 * * * *", "2024-01-05T00:00:30Z"), "2024-01-05T01:00:00Z");
   EXPECT_EQ(next("0 0 * * 0-7/2147483646", "2024-01-05T00:00:00Z"), "2024-01-07T00:00:00Z");
+  EXPECT_EQ(error_of("*/2147483648 * * * *"), "minute field \"*/2147483648\": step \"2147483648\" is too large");
 }
 
 TEST(CronSchedule, StructuralErrors) {
