@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "http/headers.h"
 #include "http/request_log_line.h"
 #include "job/job_pool.h"
 
@@ -130,6 +131,15 @@ class NamedHeader : public Http::Header::Header {
   std::string value_;
 };
 
+// The media type a Content-Type value names; text/plain when pistache cannot read it.
+Http::Mime::MediaType media_type_or_text(const std::string& value) {
+  try {
+    return Http::Mime::MediaType::fromString(value);
+  } catch (const std::exception&) {
+    return MIME(Text, Plain);
+  }
+}
+
 void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core,
           const std::shared_ptr<CloseAfterResponse>& closer) {
   core->handed_over();
@@ -138,9 +148,18 @@ void send(Http::ResponseWriter& writer, const Response& response, Server::Core* 
     core->written();
   };
   try {
-    for (const auto& [name, value] : response.headers.fields())
+    // pistache writes Content-Type from the media type it is given, and Content-Length itself
+    // (a header object of ours under either name crashed it, or broke the answer).
+    Http::Mime::MediaType type = MIME(Text, Plain);
+    for (const auto& [name, value] : response.headers.fields()) {
+      if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding")) continue;
+      if (iequals(name, "Content-Type")) {
+        type = media_type_or_text(value);
+        continue;
+      }
       writer.headers().add(std::make_shared<NamedHeader>(name, value));
-    writer.send(static_cast<Http::Code>(response.status), response.body, MIME(Text, Plain))
+    }
+    writer.send(static_cast<Http::Code>(response.status), response.body, type)
         .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
   } catch (const std::exception& e) {
     spdlog::warn("could not write a {} response: {}", response.status, e.what());
