@@ -4,25 +4,47 @@
 #     unit, integration, credentials, sqs, e2e (chaos included), deploy, and the soak smoke run;
 #   - the ThreadSanitizer build of the race tests (build-tsan);
 #   - every fuzz harness for a few seconds (scripts/fuzz.sh --smoke, clang, build-fuzz).
-# Arguments go to the first ctest run (e.g. -R e2e).
+# Arguments go to the ASan ctest run (e.g. -R e2e). Exits non-zero if any part failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ./scripts/setup.sh
 # A safety net: nothing a test starts ever asks the real instance metadata service.
 export AWS_EC2_METADATA_DISABLED=true
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DEBWORKER_SANITIZE=ON -DEBWORKER_WERROR=ON >/dev/null
 cmake --build build-asan -j"$(nproc)"
-cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DEBWORKER_TSAN=ON -DEBWORKER_WERROR=ON >/dev/null
-cmake --build build-tsan -j"$(nproc)" --target race_tests
 
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
-# The benchmark smoke run (label bench-smoke) is left out: it needs minutes on a loaded 2-core
-# machine. Run it with: ctest --test-dir build-asan -L bench-smoke
-# Two at a time: most tests wait on processes and sockets; those that compile or load both cores
-# (the container build, the installed package, chaos, soak) are RUN_SERIAL.
-ctest --test-dir build-asan --output-on-failure --timeout 300 -j2 -LE bench-smoke "$@"
-ctest --test-dir build-tsan --output-on-failure --timeout 300 -L race
-./scripts/fuzz.sh --smoke
+# The ThreadSanitizer and fuzz parts run at low priority beside the ASan tests, which mostly
+# wait on sockets and processes: the spare core builds and runs them, and a test that needs both
+# cores still gets them. Their output is printed once the ASan tests are done.
+mkdir -p build-logs
+(
+  cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DEBWORKER_TSAN=ON -DEBWORKER_WERROR=ON >/dev/null &&
+    nice -n 10 cmake --build build-tsan -j"$(nproc)" --target race_tests &&
+    nice -n 10 ctest --test-dir build-tsan --output-on-failure --timeout 300 -L race
+) >build-logs/tsan.log 2>&1 &
+tsan=$!
+./scripts/fuzz.sh --smoke >build-logs/fuzz.log 2>&1 &
+fuzz=$!
+
+status=0
+# Two at a time: those that compile or load both cores (the container build, the installed
+# package, chaos, soak) are RUN_SERIAL. The benchmark smoke run (label bench-smoke) is left out:
+# it needs minutes on a loaded 2-core machine. Run it with: ctest --test-dir build-asan -L bench-smoke
+ctest --test-dir build-asan --output-on-failure --timeout 300 -j2 -LE bench-smoke "$@" || status=1
+
+for part in tsan fuzz; do
+  pid=${!part}
+  if wait "$pid"; then
+    echo "== $part: passed"
+    grep -E "tests passed|Total Test time" "build-logs/$part.log" || true
+  else
+    echo "== $part: FAILED (build-logs/$part.log):"
+    tail -80 "build-logs/$part.log"
+    status=1
+  fi
+done
+exit $status

@@ -171,7 +171,7 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
   if (rc != CURLE_OK) {
     // A failed handle's connection is in doubt: drop it rather than return it to the pool.
     return Unexpected{TransportError{std::string(curl_easy_strerror(rc)) + " (" + request.url + ")",
-                                     rc == CURLE_OPERATION_TIMEDOUT, rc == CURLE_ABORTED_BY_CALLBACK}};
+                                     rc == CURLE_OPERATION_TIMEDOUT}};
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
   pool_->give_back(std::move(easy));

@@ -54,7 +54,6 @@ struct HttpReply {
 struct TransportError {
   std::string message;
   bool timed_out = false;
-  bool cancelled = false;  // HttpRequest::cancel was set before an answer began
 };
 
 class HttpClient {
