@@ -40,10 +40,9 @@ TEST_F(MinuteScale, ALongJobTheCronLeaderAndRetentionWithDefaultTimeouts) {
   ASSERT_TRUE(long_job) << long_job.error().describe();
 
   auto& worker = start_worker({{"EBWORKER_LOG_LEVEL", "info"}});  // every HTTP timeout at its default
-  auto& sqsd = start_sqsd(queue, worker.url(""),
-                          {"--leader=true", "--cron-file", (dir_ / "cron.yaml").string(), "--retention-period", "60",
-                           "--log-level", "info"});
-  (void)sqsd;
+  start_sqsd(queue, worker.url(""),
+             {"--leader=true", "--cron-file", (dir_ / "cron.yaml").string(), "--retention-period", "60",
+              "--log-level", "info"});
 
   const std::string long_id = "msgid=" + long_job->message_id;
   ASSERT_TRUE(worker.wait_for_line(
@@ -64,7 +63,8 @@ TEST_F(MinuteScale, ALongJobTheCronLeaderAndRetentionWithDefaultTimeouts) {
   ASSERT_GE(sent.size(), 1u) << sqsd_log(0);
   EXPECT_TRUE(eventually([&] { return lines_with(echo_output(), {"[]"}).size() >= sent.size(); }, 20s))
       << echo_output();
-  EXPECT_EQ(lines_with(echo_output(), {"[]"}).size(), lines_with(sqsd_log(0), {"periodic task EchoJob due", ": sent"}).size());
+  EXPECT_EQ(lines_with(echo_output(), {"[]"}).size(),
+            lines_with(sqsd_log(0), {"periodic task EchoJob due", ": sent"}).size());
   EXPECT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 20s)) << messages_in(queue) << " left";
 }
 
