@@ -8,13 +8,16 @@
 # Docker engine); this file only copies the tree and calls it.
 
 # ---- build: compile the binary (Release, no tests) -------------------------------------------
-FROM debian:12 AS build
+# The base images come from Amazon ECR Public's mirror of Docker's Debian image: each instance
+# pulls them, and ECR Public has no anonymous pull limit like Docker Hub's.
+FROM public.ecr.aws/debian/debian:12 AS build
 WORKDIR /src
 COPY . .
-RUN ./scripts/container_build.sh /opt/ebworker /tmp/ebworker-build
+# Through bash: a bundle zipped without execute bits still builds.
+RUN bash ./scripts/container_build.sh /opt/ebworker /tmp/ebworker-build
 
 # ---- runtime: the binary, its shared libraries, nothing else ---------------------------------
-FROM debian:12-slim
+FROM public.ecr.aws/debian/debian:12-slim
 # runtime-packages lists the Debian packages holding the libraries the binary links (written
 # by the build stage); ca-certificates is for HTTPS to SQS (`ebworker enqueue`, `ebworker sqsd`).
 COPY --from=build /opt/ebworker/share/ebworker/runtime-packages /tmp/runtime-packages
@@ -38,10 +41,13 @@ ENV PORT=5000
 # reaches the container through the Docker bridge.
 ENV EBWORKER_BIND=0.0.0.0
 # The source check. Requests from nginx arrive from the Docker bridge gateway, not loopback, so
-# the worker must trust that address or it answers 403 to every job. 172.17.0.1 is Docker's
-# default bridge gateway; if `docker network inspect bridge` on the instance shows another
-# Gateway, set EBWORKER_TRUSTED_SOURCES to it in the environment's properties.
-ENV EBWORKER_TRUSTED_SOURCES=172.17.0.1
+# the worker must trust that address or it answers 403 to every job. "gateway" means this
+# container's default gateway: read from the kernel's routing table (/proc/net/route) at
+# start-up, trusted as that one address only, and logged ("trusting the default gateway …").
+# It is right whichever bridge Docker picked (172.17.0.1 usually, another one when the VPC
+# overlaps 172.17.0.0/16). Explicit addresses or CIDR ranges can be set instead, or added
+# ("gateway, 10.0.0.0/16"), in the environment's properties.
+ENV EBWORKER_TRUSTED_SOURCES=gateway
 # Job processing, the secret and the rest come from the environment properties
 # (.ebextensions/02-environment.config, and SECRET_KEY_BASE from the console).
 EXPOSE 5000

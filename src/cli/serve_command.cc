@@ -34,6 +34,9 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
   auto config = load_worker_config(process_environment(), args);
   if (!config) return startup_error(config.error().message);
   setup_logging(config->log_level);
+  if (config->trust_gateway)
+    spdlog::info("EBWORKER_TRUSTED_SOURCES: trusting the default gateway {} (from /proc/net/route)",
+                 config->trusted_gateway);
 
   auto server = start_worker(*config, registry, std::move(options));
   if (!server) return startup_error(server.error().message);

@@ -1,5 +1,6 @@
 #include "config/worker_config.h"
 
+#include "core/split.h"
 
 namespace ebworker {
 
@@ -33,12 +34,23 @@ const std::vector<WorkerSetting>& worker_settings() {
        },
        true},
       {"EBWORKER_TRUSTED_SOURCES", "--trusted-sources", "(none)",
-       "extra peer addresses or CIDR ranges allowed besides loopback, comma-separated "
-       "(e.g. the Docker bridge gateway 172.17.0.1)",
+       "extra peer addresses or CIDR ranges allowed besides loopback, comma-separated; the word "
+       "gateway trusts this host's default gateway (one address, read from /proc/net/route at "
+       "start-up and logged), which in a container is the Docker bridge nginx connects from",
        [](WorkerConfig& c, std::string_view v) -> Status {
-         auto ranges = IpRange::parse_list(v);
-         if (!ranges) return Unexpected{ranges.error()};
-         c.trusted_sources = std::move(ranges).value();
+         std::vector<IpRange> ranges;
+         bool gateway = false;
+         for (std::string_view item : split_list(v)) {
+           if (item == "gateway") {
+             gateway = true;
+             continue;
+           }
+           auto range = IpRange::parse(item);
+           if (!range) return Unexpected{range.error()};
+           ranges.push_back(*range);
+         }
+         c.trusted_sources = std::move(ranges);
+         c.trust_gateway = gateway;
          return {};
        }},
       {"EBWORKER_PERIODIC_PATH", "--periodic-path", "/periodic_tasks",
@@ -83,8 +95,17 @@ const std::vector<WorkerSetting>& worker_settings() {
   return settings;
 }
 
-Result<WorkerConfig> load_worker_config(const Environment& env, const std::vector<std::string>& args) {
-  return load_settings(worker_settings(), env, args);
+Result<WorkerConfig> load_worker_config(const Environment& env, const std::vector<std::string>& args,
+                                        const std::string& route_table) {
+  auto config = load_settings(worker_settings(), env, args);
+  if (!config || !config->trust_gateway) return config;
+  auto gateway = read_default_gateway(route_table);
+  if (!gateway) return fail("EBWORKER_TRUSTED_SOURCES (--trusted-sources) names gateway, but " + gateway.error().message);
+  auto range = IpRange::parse(*gateway);  // a bare IPv4 address: exactly one, a /32
+  if (!range) return Unexpected{range.error()};
+  config->trusted_sources.push_back(*range);
+  config->trusted_gateway = *gateway;
+  return config;
 }
 
 std::string worker_settings_help() {

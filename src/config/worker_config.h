@@ -12,6 +12,7 @@
 #include "config/environment.h"
 #include "config/settings.h"
 #include "core/result.h"
+#include "http/default_gateway.h"
 #include "http/ip_range.h"
 
 namespace ebworker {
@@ -21,6 +22,10 @@ struct WorkerConfig {
   std::uint16_t port = 5000;
   bool process_jobs = false;
   std::vector<IpRange> trusted_sources;
+  // EBWORKER_TRUSTED_SOURCES named "gateway": the default route's gateway is trusted too (a /32),
+  // read from the routing table by load_worker_config, which records the address here.
+  bool trust_gateway = false;
+  std::string trusted_gateway;
   std::string periodic_path = "/periodic_tasks";
   std::string cron_file = "cron.yaml";
   bool cron_file_required = false;  // true when named explicitly: then it must exist
@@ -37,8 +42,11 @@ using WorkerSetting = Setting<WorkerConfig>;
 
 const std::vector<WorkerSetting>& worker_settings();
 
-// Defaults, then the environment, then flags ("--port 8080" or "--port=8080").
-Result<WorkerConfig> load_worker_config(const Environment& env, const std::vector<std::string>& args);
+// Defaults, then the environment, then flags ("--port 8080" or "--port=8080"). With
+// "gateway" among the trusted sources, the default gateway is read from `route_table`
+// (the kernel's /proc/net/route; tests pass a file of their own).
+Result<WorkerConfig> load_worker_config(const Environment& env, const std::vector<std::string>& args,
+                                        const std::string& route_table = std::string(kRouteTablePath));
 
 std::string worker_settings_help();
 

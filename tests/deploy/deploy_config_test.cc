@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "config/environment.h"
 #include "config/worker_config.h"
 
@@ -275,7 +277,10 @@ Dockerfile read_dockerfile() {
 TEST_F(DeployConfig, DockerfileListensWhereTheProxyPointsAndTrustsTheBridge) {
   const Dockerfile d = read_dockerfile();
   ASSERT_EQ(d.from.size(), 2u) << "multi-stage: build, runtime";
-  for (const auto& image : d.from) EXPECT_TRUE(image == "debian:12" || image == "debian:12-slim") << image;
+  // Amazon ECR Public's mirror of the Debian image: no anonymous pull limits on each instance's build.
+  for (const auto& image : d.from)
+    EXPECT_TRUE(image == "public.ecr.aws/debian/debian:12" || image == "public.ecr.aws/debian/debian:12-slim")
+        << image;
   EXPECT_FALSE(d.user.empty());
   EXPECT_NE(d.user, "root");
   EXPECT_NE(d.user, "0");
@@ -285,11 +290,22 @@ TEST_F(DeployConfig, DockerfileListensWhereTheProxyPointsAndTrustsTheBridge) {
     EXPECT_EQ(env().at("PORT"), d.expose);
   }
   EXPECT_EQ(d.env.at("EBWORKER_BIND"), "0.0.0.0");
-  EXPECT_NE(d.env.at("EBWORKER_TRUSTED_SOURCES").find("172.17.0.1"), std::string::npos);
+  // The container's default gateway (the Docker bridge nginx connects from), whatever its address.
+  EXPECT_EQ(d.env.at("EBWORKER_TRUSTED_SOURCES"), "gateway");
 
+  // A container on a bridge whose gateway is 192.168.0.1: that address, and only it, is trusted.
+  const fs::path routes = fs::temp_directory_path() / ("ebworker_deploy_route_" + std::to_string(::getpid()));
+  std::ofstream(routes) << "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\n"
+                           "eth0\t00000000\t0100A8C0\t0003\t0\t0\t0\t00000000\t0\t0\t0\n"
+                           "eth0\t0000A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\t0\t0\t0\n";
   ebworker::Environment environment(d.env.begin(), d.env.end());
-  auto config = ebworker::load_worker_config(environment, {});
-  EXPECT_TRUE(config) << config.error().message;
+  auto config = ebworker::load_worker_config(environment, {}, routes.string());
+  fs::remove(routes);
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->trusted_gateway, "192.168.0.1");
+  ASSERT_EQ(config->trusted_sources.size(), 1u);
+  EXPECT_TRUE(config->trusted_sources[0].contains(*ebworker::parse_ip("192.168.0.1")));
+  EXPECT_FALSE(config->trusted_sources[0].contains(*ebworker::parse_ip("192.168.0.2")));
 }
 
 TEST_F(DeployConfig, CronTasksArriveAtThePeriodicPath) {
