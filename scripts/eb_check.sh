@@ -17,7 +17,7 @@
 #     least InactivityTimeout (AWS's default 299 s when unset); nginx's own default is 60 s.
 #   - HttpConnections (AWS's default 50) equals EBWORKER_JOB_THREADS (the worker's default 50).
 #     Values set in the console override the bundle's and cannot be checked here.
-#   - No secret in any file of the bundle (everything under DIR but .git, build*/ and
+#   - No secret in any file of the bundle (everything under DIR but .git, build*/ directories and
 #     node_modules/, as .dockerignore leaves out): SECRET_KEY_BASE or SECRET_KEY_BASE_PREVIOUS
 #     assigned a literal value (16 characters or more; "$secret" is a reference, not a value),
 #     an AWS secret access key (40 characters after aws_secret_access_key or
@@ -150,7 +150,7 @@ while IFS= read -r hit; do
   text=${rest#*:}
   case $text in *EXAMPLE*|*"eb_check: not a secret"*) continue ;; esac
   problem "secret in ${file#"$dir"/}:${line}: a literal key belongs in the environment properties (or Secrets Manager / SSM), never in the bundle"
-done < <(find "$dir" \( -name .git -o -name 'build*' -o -name node_modules \) -prune -o -type f -print0 |
+done < <(find "$dir" \( -name .git -o \( -type d \( -name 'build*' -o -name node_modules \) \) \) -prune -o -type f -print0 |
            xargs -0 -r grep -nIE "${grep_args[@]}" -- 2>/dev/null)
 
 # ---- EXPOSE = PORT --------------------------------------------------------------------------------

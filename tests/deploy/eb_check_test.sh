@@ -110,6 +110,11 @@ d=$(kit secret_dockerfile)
 printf 'ENV SECRET_KEY_BASE_%s=%s\n' PREVIOUS "$key" >>"$d/Dockerfile"
 expect "SECRET_KEY_BASE_PREVIOUS in the Dockerfile" "$d" '^secret in Dockerfile:[0-9]+:'
 
+d=$(kit secret_build_file)
+printf 'export SECRET_KEY_%s=%s\n' BASE "$key" >"$d/build.sh"
+mkdir -p "$d/build-local" && printf 'SECRET_KEY_%s=%s\n' BASE "$key" >"$d/build-local/env"
+expect "a file named build* is scanned, a build* directory is not" "$d" '^secret in build\.sh:1:'
+
 d=$(kit secret_aws)
 mkdir -p "$d/config"
 printf '[default]\naws_access_key_id = %s\naws_secret_%s = %s\n' "AKIA$(printf 'Q%.0s' $(seq 1 16))" access_key \
