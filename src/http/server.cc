@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "http/busy_warning.h"
 #include "http/headers.h"
 #include "http/request_log_line.h"
 #include "job/job_pool.h"
@@ -53,6 +54,7 @@ struct Server::Core {
   std::condition_variable changed;
   std::size_t answering = 0;
   std::size_t writing = 0;
+  BusyWarning busy_warning;
   // Last, so it is destroyed first: its threads are joined while the rest is still alive.
   JobPool pool;
 };
@@ -220,6 +222,8 @@ class Handler : public Http::Handler {
         [core, answer] { answer->response = respond(*core, *answer->request); },
         [core, answer] { send(answer->writer, answer->response, core, answer->closer); });
     if (admission == JobPool::Admission::accepted) return;
+    if (admission == JobPool::Admission::busy)
+      if (auto warning = core_->busy_warning.first(core_->pool.size())) spdlog::warn("{}", *warning);
     reply_now(*request, answer->writer, closer,
               admission == JobPool::Admission::busy
                   ? Response::refuse(503, "all " + std::to_string(core_->pool.size()) +
