@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cctype>
 #include <string_view>
 #include <vector>
 
@@ -19,6 +20,20 @@ inline std::vector<std::string_view> split_list(std::string_view text, char sepa
     start = end + 1;
   }
   return items;
+}
+
+// " a\tb  c " → {"a", "b", "c"}: the whitespace-separated words of a line (a cron schedule's
+// fields, a routing table's columns).
+inline std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    const size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i > start) words.push_back(text.substr(start, i - start));
+  }
+  return words;
 }
 
 }  // namespace ebworker

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <vector>
 
+#include "core/split.h"
+
 namespace ebworker {
 
 namespace {
@@ -42,18 +44,6 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     if (end == std::string_view::npos) return parts;
     start = end + 1;
   }
-}
-
-std::vector<std::string_view> words(std::string_view s) {
-  std::vector<std::string_view> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    const size_t start = i;
-    while (i < s.size() && !std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-    if (i > start) out.push_back(s.substr(start, i - start));
-  }
-  return out;
 }
 
 Result<int> value_of(std::string_view token, const FieldSpec& spec) {
@@ -140,7 +130,7 @@ std::bitset<N> narrow(const std::bitset<64>& wide) {
 }  // namespace
 
 Result<CronSchedule> CronSchedule::parse(std::string_view text) {
-  std::vector<std::string_view> fields = words(text);
+  std::vector<std::string_view> fields = split_words(text);
   if (fields.size() == 1 && !fields[0].empty() && fields[0][0] == '@') {
     const std::string_view expanded = expand_macro(fields[0]);
     if (expanded.empty())

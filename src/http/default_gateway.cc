@@ -7,24 +7,14 @@
 #include <sstream>
 #include <vector>
 
+#include "core/split.h"
+
 namespace ebworker {
 
 namespace {
 
 constexpr unsigned kRtfUp = 0x0001;       // <linux/route.h> RTF_UP
 constexpr unsigned kRtfGateway = 0x0002;  // <linux/route.h> RTF_GATEWAY
-
-std::vector<std::string_view> fields_of(std::string_view line) {
-  std::vector<std::string_view> fields;
-  size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
-    const size_t start = i;
-    while (i < line.size() && line[i] != ' ' && line[i] != '\t' && line[i] != '\r') ++i;
-    if (i > start) fields.push_back(line.substr(start, i - start));
-  }
-  return fields;
-}
 
 template <typename N>
 std::optional<N> number(std::string_view text, int base) {
@@ -59,13 +49,14 @@ Result<std::string> default_gateway_from_table(std::string_view table) {
     lines.push_back(table.substr(start, end - start));
     start = end + 1;
   }
-  if (lines.empty() || fields_of(lines[0]).empty() || fields_of(lines[0])[0] != "Iface")
+  const auto header = lines.empty() ? std::vector<std::string_view>() : split_words(lines[0]);
+  if (header.empty() || header[0] != "Iface")
     return fail("the routing table has no header line (expected \"Iface Destination Gateway ...\")");
 
   std::optional<std::uint32_t> best_gateway;
   unsigned long best_metric = 0;
   for (size_t n = 1; n < lines.size(); ++n) {
-    const auto f = fields_of(lines[n]);
+    const auto f = split_words(lines[n]);
     if (f.empty()) continue;
     const std::string where = "routing table line " + std::to_string(n + 1);
     if (f.size() < 8) return fail(where + " has " + std::to_string(f.size()) + " fields, expected at least 8");
