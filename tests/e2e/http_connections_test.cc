@@ -1,5 +1,5 @@
-// `ebworker sqsd --http-connections N` keeps at most N posts open at once (README, "Running off
-// Elastic Beanstalk"), and reaches N when that many messages wait. The worker is a capture
+// `ebworker sqsd --http-connections N` keeps at most N posts open at once (docs/deployment.md),
+// and reaches N when that many messages wait. The worker is a capture
 // endpoint in the test process that holds every post until the test releases it, counting the
 // posts open at the same time; it has room for more than N, so an extra post would show.
 

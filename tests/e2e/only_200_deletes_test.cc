@@ -1,6 +1,6 @@
-// Only 200 deletes (README, "Status codes"): a worker answering another 2xx — 201, 202, 204 —
-// has not done the job as far as the daemon knows, so `ebworker sqsd` leaves the message in the
-// queue; it is received and posted again, its receive count one higher each time, until the
+// Only 200 deletes (docs/guide.md, "Status codes"): a worker answering another 2xx — 201, 202,
+// 204 — has not done the job as far as the daemon knows, so `ebworker sqsd` leaves the message in
+// the queue; it is received and posted again, its receive count one higher each time, until the
 // worker answers 200, and only then is it deleted.
 
 #include <gtest/gtest.h>

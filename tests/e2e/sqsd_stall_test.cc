@@ -21,7 +21,7 @@ class SqsdStall : public LocalStackTest {
     for (int i = 0; i < jobs; ++i) batch.push_back({"EchoJob", "[" + std::to_string(i) + "]", {}});
     for (const auto& r : client(queue).enqueue_batch(batch)) ASSERT_TRUE(r) << r.error().describe();
 
-    // The worker is sized exactly like the daemon, as the README tells users to do.
+    // The worker is sized exactly like the daemon, as docs/guide.md tells users to do.
     auto& worker = start_worker({{"EBWORKER_JOB_THREADS", std::to_string(connections)},
                                  {"EBWORKER_LOG_LEVEL", "info"}});
     // A visibility timeout longer than the whole test: a dropped message would not come back

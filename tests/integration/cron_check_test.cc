@@ -1,4 +1,4 @@
-// `ebworker cron check [FILE]`, the real binary (README, "Commands" and "cron.yaml"): a valid
+// `ebworker cron check [FILE]`, the real binary (docs/guide.md, "Commands", "cron.yaml"): a valid
 // file exits 0 and lists each task with its next three run times; an invalid one exits non-zero
 // with "FILE:LINE: reason"; a missing file is named. Whatever the schedule, the process ends by
 // exiting, never by a signal (a crash, or a sanitizer's abort).

@@ -3,9 +3,9 @@
 // signature check refuses never reaches it) and around the job (it sees the job's answer, and the
 // job's output falls between its two lines).
 //
-// And the worker's I/O threads never run a job (README, "Concurrency and shutdown"): a job holding
-// its thread leaves the only I/O thread free to answer, and the job runs on a job thread, named
-// apart from pistache's I/O threads.
+// And the worker's I/O threads never run a job (docs/guide.md, "Concurrency, long jobs and
+// shutdown"): a job holding its thread leaves the only I/O thread free to answer, and the job runs
+// on a job thread, named apart from pistache's I/O threads.
 
 #include <gtest/gtest.h>
 

@@ -3,8 +3,8 @@
 // fails here. For each: its default, a value from the environment, its flag overriding the
 // environment, and for numbers each end of the range (min and max taken; min-1 and max+1 refused
 // with a message naming the variable, or the flag). The ranges are written out here as the
-// README and AWS's aws:elasticbeanstalk:sqsd options state them, and must agree with the table's
-// own text and with README.md's table.
+// docs and AWS's aws:elasticbeanstalk:sqsd options state them, and must agree with the table's
+// own text and with docs/configuration.md's table.
 
 #include "sqsd/sqsd_config.h"
 
@@ -269,10 +269,10 @@ TEST(SqsdConfig, FlagsNeedValuesAndUnknownOnesAreRefused) {
   EXPECT_TRUE(contains(unknown.error().message, "--http-connection")) << unknown.error().message;
 }
 
-// README.md's table of `ebworker sqsd` settings: "| `--flag` | `VARIABLE` | `default` ... (min–max) |".
-TEST(SqsdConfig, ReadmeTableMatchesTheSettings) {
-  std::ifstream in(EBWORKER_SOURCE_DIR "/README.md");
-  ASSERT_TRUE(in) << "cannot read README.md";
+// docs/configuration.md's `ebworker sqsd` table: "| `--flag` | `VARIABLE` | `default` ... (min–max) |".
+TEST(SqsdConfig, DocsTableMatchesTheSettings) {
+  std::ifstream in(EBWORKER_SOURCE_DIR "/docs/configuration.md");
+  ASSERT_TRUE(in) << "cannot read docs/configuration.md";
   std::stringstream text;
   text << in.rdbuf();
   const std::string readme = text.str();
@@ -280,17 +280,17 @@ TEST(SqsdConfig, ReadmeTableMatchesTheSettings) {
     SCOPED_TRACE(std::string(s.env));
     const std::string start = "| `" + std::string(s.flag) + "` | `" + std::string(s.env) + "` | ";
     const auto at = readme.find(start);
-    ASSERT_NE(at, std::string::npos) << "no README row starting " << start;
+    ASSERT_NE(at, std::string::npos) << "no docs/configuration.md row starting " << start;
     const std::string cell = readme.substr(at + start.size(), readme.find('\n', at) - at - start.size());
     if (s.env == "EBWORKER_SQSD_QUEUE_URL") {
       EXPECT_TRUE(contains(cell, "(required)")) << cell;
       continue;
     }
-    EXPECT_EQ(cell.rfind("`" + std::string(s.fallback) + "`", 0), 0u) << "README's default: " << cell;
+    EXPECT_EQ(cell.rfind("`" + std::string(s.fallback) + "`", 0), 0u) << "the docs' default: " << cell;
     const Spec* spec = spec_of(s);
     if (!spec || !spec->range) continue;
     const std::string range = "(" + std::to_string(spec->range->min) + "\u2013" + std::to_string(spec->range->max) + ")";
-    EXPECT_TRUE(contains(cell, range)) << "README's range, expected " << range << ": " << cell;
+    EXPECT_TRUE(contains(cell, range)) << "the docs' range, expected " << range << ": " << cell;
   }
 }
 
