@@ -1,6 +1,6 @@
 #pragma once
 
-#include "job/job.h"
+#include <ebworker/job.h>
 
 // Appends its arguments, as one JSON line, to the file named by ECHO_JOB_OUT (or logs them when
 // that is not set). The demo and the tests use it to see exactly what ran.

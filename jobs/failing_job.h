@@ -1,6 +1,6 @@
 #pragma once
 
-#include "job/job.h"
+#include <ebworker/job.h>
 
 // Always fails, so its message is retried and finally dead-lettered: for tests and for trying
 // out a dead-letter queue.

@@ -2,7 +2,8 @@
 //   ebworker serve     run the worker endpoint for aws-sqsd
 //   ebworker post      sign and post a job to a worker, as aws-sqsd would
 
-#include "cli/cli.h"
+#include <ebworker/cli.h>
+
 #include "echo_job.h"
 #include "failing_job.h"
 #include "nightly_cleanup_job.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "job/job.h"
+#include <ebworker/job.h>
 
 // Sleeps arguments[0] milliseconds: a stand-in for a slow job in tests and benchmarks.
 class SleepJob : public ebworker::Job {

@@ -28,8 +28,8 @@
 #include <string>
 #include <string_view>
 
-#include "client/client.h"
-#include "config/environment.h"
+#include <ebworker/client.h>
+#include <ebworker/environment.h>
 
 namespace {
 

@@ -2,27 +2,24 @@
 
 #include <stdexcept>
 
-#include "middleware/dispatch.h"
-#include "middleware/periodic_tasks.h"
-#include "middleware/request_log.h"
-#include "middleware/source_check.h"
-#include "middleware/sqsd_only.h"
-#include "middleware/verify_signature.h"
+#include <ebworker/middlewares.h>
+
+#include "worker/dispatch.h"
 
 namespace ebworker {
 
-Stack default_stack(const WorkerConfig& config, const JobRegistry& registry,
-                    const std::optional<Signer>& signer, const CronFile& cron) {
-  Stack stack;
-  stack.add<RequestLog>();
-  if (!config.process_jobs) return stack;
+WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry,
+                          const std::optional<Signer>& signer, const CronFile& cron, App app) {
+  WorkerChain chain;
+  chain.stack.add<RequestLog>();
+  if (!config.process_jobs) {
+    chain.end = std::move(app);
+    return chain;
+  }
   if (!signer) throw std::invalid_argument("job processing needs a signer (SECRET_KEY_BASE)");
-  stack.add<SourceCheck>(config.trusted_sources)
-      .add<SqsdOnly>()
-      .add<PeriodicTasks>(registry, cron, config.periodic_path)
-      .add<VerifySignature>(*signer)
-      .add<Dispatch>(registry);
-  return stack;
+  chain.stack.add<SourceCheck>(config.trusted_sources).add<SqsdOnly>(std::move(app)).add<VerifySignature>(*signer);
+  chain.end = Dispatch(registry, cron);
+  return chain;
 }
 
 }  // namespace ebworker

@@ -2,19 +2,29 @@
 
 #include <optional>
 
+#include <ebworker/job_registry.h>
+#include <ebworker/stack.h>
+
 #include "config/worker_config.h"
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
-#include "http/stack.h"
-#include "job/job_registry.h"
 
 namespace ebworker {
 
-// The default worker chain, in order:
-//   RequestLog → SourceCheck → SqsdOnly → PeriodicTasks → VerifySignature → Dispatch
-// With job processing off, only RequestLog: every request goes straight to the app, so one
-// binary can serve the web tier too. `signer` is required when processing is on.
-Stack default_stack(const WorkerConfig& config, const JobRegistry& registry,
-                    const std::optional<Signer>& signer, const CronFile& cron);
+// The worker's chain: the default middlewares, and the one app it ends in.
+struct WorkerChain {
+  Stack stack;
+  App end;
+
+  Response call(Request& request) const { return stack.call(request, end); }
+};
+
+// Job processing on:
+//   RequestLog → SourceCheck → SqsdOnly → VerifySignature, ending in Dispatch (the jobs);
+//   SqsdOnly answers whatever is not the daemon's with `app`.
+// Job processing off: RequestLog, ending in `app`, so one binary can serve the web tier too.
+// `signer` is required when processing is on.
+WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry,
+                          const std::optional<Signer>& signer, const CronFile& cron, App app);
 
 }  // namespace ebworker

@@ -1,4 +1,6 @@
-#include "middleware/sqsd_only.h"
+#include <ebworker/middleware/sqsd_only.h>
+
+#include "core/text.h"
 
 namespace ebworker {
 
@@ -8,7 +10,7 @@ bool SqsdOnly::is_daemon(std::string_view user_agent) {
 
 Response SqsdOnly::call(Request& request, const Next& next) const {
   if (request.method == "POST" && is_daemon(request.headers.get("User-Agent"))) return next(request);
-  return next.app(request);
+  return app_(request);
 }
 
 }  // namespace ebworker

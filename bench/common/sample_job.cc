@@ -3,10 +3,11 @@
 #include <chrono>
 #include <string>
 
+#include <ebworker/request.h>
+
 #include "core/iso_time.h"
 #include "envelope/envelope.h"
 #include "envelope/uuid.h"
-#include "http/request.h"
 
 namespace bench {
 

@@ -21,8 +21,8 @@ std::string sample_arguments(std::size_t body_bytes = 1024);
 // A fresh envelope body (new job id, enqueued now) with sample_arguments().
 std::string sample_body(std::size_t body_bytes = 1024);
 
-// The headers aws-sqsd sends with `body` (protocol.md §1), the signature included: a fresh
-// message id, received now, receive count 1.
+// The headers aws-sqsd sends with `body` (docs/wire-protocol.md, "The daemon's POST"), the
+// signature included: a fresh message id, received now, receive count 1.
 std::vector<std::pair<std::string, std::string>> sqsd_headers(const std::string& body,
                                                               const ebworker::Signer& signer);
 

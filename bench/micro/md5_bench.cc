@@ -1,4 +1,4 @@
-// The MD5s the client computes per send to check SQS's answer (protocol.md §4).
+// The MD5s the client computes per send to check SQS's answer (docs/wire-protocol.md, "SQS").
 #include <benchmark/benchmark.h>
 
 #include "common/sample_job.h"

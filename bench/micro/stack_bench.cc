@@ -1,12 +1,13 @@
 // The default middleware stack traversed by one signed aws-sqsd request running a NoopJob, called
-// directly (no HTTP): RequestLog → SourceCheck → SqsdOnly → PeriodicTasks → VerifySignature →
+// directly (no HTTP): RequestLog → SourceCheck → SqsdOnly → VerifySignature →
 // Dispatch → NoopJob. Each iteration builds the request first (the chain fills it in), as the
 // server does when it converts pistache's request; BM_RequestBuild is that alone.
 #include <benchmark/benchmark.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
-#include "cli/cli.h"
+#include <ebworker/cli.h>
+
 #include "common/noop_job.h"
 #include "common/sample_job.h"
 #include "cron/cron_file.h"
@@ -21,7 +22,7 @@ struct Fixture {
     auto s = ebworker::Signer::create(bench::kSecret);
     if (!s) throw std::runtime_error(s.error().message);
     signer = std::move(s).value();
-    stack = ebworker::default_stack(config, registry, signer, cron);
+    chain = ebworker::default_stack(config, registry, signer, cron, ebworker::not_found_app);
 
     body = bench::sample_body();
     headers = bench::sqsd_headers(body, *signer);
@@ -40,7 +41,7 @@ struct Fixture {
   ebworker::WorkerConfig config;
   std::optional<ebworker::Signer> signer;
   ebworker::CronFile cron;
-  ebworker::Stack stack;
+  ebworker::WorkerChain chain;
   std::string method = "POST";
   std::string path = "/";
   std::string peer = "127.0.0.1";
@@ -62,10 +63,9 @@ void use_logger(spdlog::level::level_enum level) {
 void traverse(benchmark::State& state, spdlog::level::level_enum level) {
   Fixture f;
   use_logger(level);
-  const ebworker::App app = ebworker::not_found_app;
   for (auto _ : state) {
     ebworker::Request request = f.request();
-    const ebworker::Response response = f.stack.call(request, app);
+    const ebworker::Response response = f.chain.call(request);
     if (response.status != 200) state.SkipWithError(("status " + std::to_string(response.status) + ": " +
                                                       response.reason).c_str());
     benchmark::DoNotOptimize(response);

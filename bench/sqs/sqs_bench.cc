@@ -26,7 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "client/client.h"
+#include <ebworker/client.h>
+
 #include "common/sample_job.h"
 #include "sqs/sqs_client.h"
 

@@ -1,6 +1,6 @@
 // Writes the requests wrk sends to a worker, as a Lua file sqsd.lua loads: COUNT distinct
 // messages, each a NoopJob envelope of about BYTES bytes signed with bench::kSecret (Lua has no
-// HMAC), with every header aws-sqsd sends (protocol.md §1).
+// HMAC), with every header aws-sqsd sends (docs/wire-protocol.md, "The daemon's POST").
 //   sqsd_requests [COUNT] [BYTES] > requests.lua
 #include <cstdio>
 #include <cstdlib>

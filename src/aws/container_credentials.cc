@@ -10,8 +10,10 @@
 #include <string>
 #include <utility>
 
+#include <ebworker/headers.h>
+
 #include "aws/credentials_json.h"
-#include "http/headers.h"
+#include "core/text.h"
 #include "net/http_client.h"
 
 namespace ebworker {
@@ -50,7 +52,7 @@ std::optional<SchemeAndHost> scheme_and_host(std::string_view url) {
       curl_url_get(parsed.get(), CURLUPART_HOST, &host.text, 0) != CURLUE_OK)
     return std::nullopt;
   SchemeAndHost out{scheme.text, host.text};
-  for (char& c : out.scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  out.scheme = to_lower(out.scheme);
   if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']')
     out.host = out.host.substr(1, out.host.size() - 2);
   return out;

@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 
 namespace ebworker {
 

@@ -1,11 +1,10 @@
-#include "aws/credentials.h"
-
 #include <spdlog/spdlog.h>
 
 #include <mutex>
 #include <utility>
 
 #include "aws/container_credentials.h"
+#include "aws/credentials_chain.h"
 #include "aws/environment_credentials.h"
 #include "aws/imds_credentials.h"
 #include "aws/shared_credentials_file.h"

@@ -8,8 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "aws/credentials.h"
-#include "core/result.h"
+#include <ebworker/result.h>
+
+#include "aws/credentials_chain.h"
 
 namespace ebworker {
 

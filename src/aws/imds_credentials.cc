@@ -4,8 +4,10 @@
 #include <string>
 #include <utility>
 
+#include <ebworker/headers.h>
+
 #include "aws/credentials_json.h"
-#include "http/headers.h"
+#include "core/text.h"
 #include "net/http_client.h"
 
 namespace ebworker {

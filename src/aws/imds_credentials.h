@@ -11,7 +11,7 @@
 
 #include <memory>
 
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 
 namespace ebworker {
 

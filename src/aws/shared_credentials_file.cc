@@ -10,6 +10,8 @@
 #include <string>
 #include <utility>
 
+#include "core/text.h"
+
 namespace ebworker {
 
 namespace {
@@ -23,12 +25,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 using Profile = std::map<std::string, std::string>;  // lower-case key → value
@@ -59,7 +55,7 @@ std::optional<Profile> read_section(std::istream& in, std::string_view wanted) {
     if (key_indent && indent > *key_indent) continue;  // continues the key before it
     const auto delimiter = text.find_first_of("=:");
     if (delimiter == std::string_view::npos) continue;
-    (*found)[lower(trim(text.substr(0, delimiter)))] = std::string(trim(text.substr(delimiter + 1)));
+    (*found)[to_lower(trim(text.substr(0, delimiter)))] = std::string(trim(text.substr(delimiter + 1)));
     key_indent = indent;
   }
   return found;

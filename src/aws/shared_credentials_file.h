@@ -12,7 +12,7 @@
 
 #include <memory>
 
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 
 namespace ebworker {
 

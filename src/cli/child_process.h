@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/result.h"
+#include <ebworker/result.h>
 
 namespace ebworker {
 

@@ -1,4 +1,4 @@
-#include "cli/cli.h"
+#include <ebworker/cli.h>
 
 #include <cstdio>
 #include <string>

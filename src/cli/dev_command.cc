@@ -10,11 +10,12 @@
 #include <fstream>
 #include <thread>
 
+#include <ebworker/client.h>
+
 #include "cli/child_process.h"
 #include "cli/logging.h"
 #include "cli/signals.h"
 #include "cli/worker.h"
-#include "client/client.h"
 #include "core/hex.h"
 #include "envelope/uuid.h"
 #include "sqsd/queue_setup.h"

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli.h"
+#include <ebworker/cli.h>
 
 namespace ebworker {
 

@@ -8,7 +8,9 @@
 #include <memory>
 #include <string_view>
 
-#include "client/client.h"
+#include <ebworker/client.h>
+
+#include "client/client_settings.h"
 
 namespace ebworker {
 

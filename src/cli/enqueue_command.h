@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "config/environment.h"
+#include <ebworker/environment.h>
 
 namespace ebworker {
 

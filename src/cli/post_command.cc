@@ -8,11 +8,12 @@
 #include <memory>
 #include <string>
 
+#include <ebworker/request.h>
+
 #include "core/iso_time.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "envelope/uuid.h"
-#include "http/request.h"
 
 namespace ebworker {
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "cli/cli.h"
-#include "job/job_registry.h"
+#include <ebworker/cli.h>
+#include <ebworker/job_registry.h>
 
 namespace ebworker {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "job/job_registry.h"
+#include <ebworker/job_registry.h>
 
 namespace ebworker {
 

@@ -42,8 +42,8 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
     cron = std::move(c).value();
   }
 
-  Stack stack = default_stack(config, registry, signer, cron);
-  if (options.edit_stack) options.edit_stack(stack);
+  WorkerChain chain = default_stack(config, registry, signer, cron, std::move(options.app));
+  if (options.edit_stack) options.edit_stack(chain.stack);
   auto server = std::make_unique<Server>(ServerOptions{.bind = config.bind,
                                                        .port = config.port,
                                                        .io_threads = config.io_threads,
@@ -51,7 +51,7 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
                                                        .max_body = config.max_body,
                                                        .read_timeout = config.read_timeout,
                                                        .connection_timeout = config.connection_timeout},
-                                         std::move(stack), std::move(options.app));
+                                         std::move(chain.stack), std::move(chain.end));
   if (auto started = server->start(); !started) return Unexpected{started.error()};
 
   const std::string host = config.bind.find(':') != std::string::npos ? "[" + config.bind + "]" : config.bind;

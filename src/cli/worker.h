@@ -4,7 +4,8 @@
 
 #include <memory>
 
-#include "cli/cli.h"
+#include <ebworker/cli.h>
+
 #include "config/worker_config.h"
 #include "http/server.h"
 

@@ -1,9 +1,12 @@
-#include "client/client.h"
+#include <ebworker/client.h>
 
 #include <map>
 
+#include "client/client_settings.h"
 #include "envelope/envelope.h"
+#include "envelope/signer.h"
 #include "sqs/message_checks.h"
+#include "sqs/sqs_client.h"
 
 namespace ebworker {
 
@@ -13,7 +16,7 @@ struct Client::Prepared {
   std::string queue_url;
 };
 
-Client::Client(ClientConfig config, Signer signer, std::shared_ptr<const SqsClient> sqs)
+Client::Client(ClientConfig config, std::shared_ptr<const Signer> signer, std::shared_ptr<const SqsClient> sqs)
     : config_(std::move(config)), signer_(std::move(signer)), sqs_(std::move(sqs)) {}
 
 Result<Client> Client::create(ClientConfig config) {
@@ -33,7 +36,7 @@ Result<Client> Client::create(ClientConfig config) {
   options.connect_timeout = config.connect_timeout;
   options.request_timeout = config.request_timeout;
   auto sqs = std::make_shared<const SqsClient>(std::move(options));
-  return Client(std::move(config), std::move(signer).value(), std::move(sqs));
+  return Client(std::move(config), std::make_shared<const Signer>(std::move(signer).value()), std::move(sqs));
 }
 
 Result<Client> Client::from_environment(const Environment& env) {
@@ -63,7 +66,7 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
 
   OutgoingMessage& m = p.message;
   m.body = envelope->to_json();
-  m.attributes = {{std::string(kDigestAttribute), "String", signer_.sign(m.body)},
+  m.attributes = {{std::string(kDigestAttribute), "String", signer_->sign(m.body)},
                   {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
   m.delay_seconds = options.delay_seconds;
   m.group_id = options.group_id;

@@ -1,4 +1,4 @@
-#include "config/environment.h"
+#include <ebworker/environment.h>
 
 extern char** environ;
 

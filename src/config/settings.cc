@@ -2,11 +2,12 @@
 
 #include <cctype>
 
+#include "core/text.h"
+
 namespace ebworker {
 
 Result<bool> parse_bool(std::string_view value) {
-  std::string lower(value);
-  for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = to_lower(value);
   if (lower == "true") return true;
   if (lower == "false" || lower.empty()) return false;
   return fail("expected true or false, got \"" + std::string(value) + "\"");

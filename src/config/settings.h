@@ -9,8 +9,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/environment.h"
-#include "core/result.h"
+#include <ebworker/environment.h>
+#include <ebworker/result.h>
 
 namespace ebworker {
 

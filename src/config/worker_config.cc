@@ -53,13 +53,6 @@ const std::vector<WorkerSetting>& worker_settings() {
          c.trust_gateway = gateway;
          return {};
        }},
-      {"EBWORKER_PERIODIC_PATH", "--periodic-path", "/periodic_tasks",
-       "path where periodic tasks arrive (tasks may also use any other url cron.yaml declares)",
-       [](WorkerConfig& c, std::string_view v) -> Status {
-         if (v.empty() || v[0] != '/') return fail("must start with /");
-         c.periodic_path = std::string(v);
-         return {};
-       }},
       {"EBWORKER_CRON_FILE", "--cron-file", "cron.yaml",
        "periodic task file; when not set and ./cron.yaml is absent there are no periodic tasks",
        [](WorkerConfig& c, std::string_view v) -> Status {

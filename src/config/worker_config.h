@@ -9,9 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "config/environment.h"
+#include <ebworker/environment.h>
+#include <ebworker/result.h>
+
 #include "config/settings.h"
-#include "core/result.h"
 #include "http/default_gateway.h"
 #include "http/ip_range.h"
 
@@ -26,7 +27,6 @@ struct WorkerConfig {
   // read from the routing table by load_worker_config, which records the address here.
   bool trust_gateway = false;
   std::string trusted_gateway;
-  std::string periodic_path = "/periodic_tasks";
   std::string cron_file = "cron.yaml";
   bool cron_file_required = false;  // true when named explicitly: then it must exist
   std::size_t max_body = 1024 * 1024;

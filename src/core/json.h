@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include "core/result.h"
+#include <ebworker/result.h>
 
 namespace ebworker {
 

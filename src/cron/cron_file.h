@@ -12,9 +12,10 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.h"
+#include <ebworker/job_registry.h>
+#include <ebworker/result.h>
+
 #include "cron/cron_schedule.h"
-#include "job/job_registry.h"
 
 namespace ebworker {
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/split.h"
+#include "core/text.h"
 
 namespace ebworker {
 
@@ -56,8 +57,7 @@ Result<int> value_of(std::string_view token, const FieldSpec& spec) {
     return v;
   }
   if (spec.names && token.size() == 3) {
-    std::string lower(token);
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string lower = to_lower(token);
     for (size_t i = 0; i < spec.names->size(); ++i)
       if (!(*spec.names)[i].empty() && (*spec.names)[i] == lower) return static_cast<int>(i);
   }

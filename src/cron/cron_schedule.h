@@ -1,8 +1,8 @@
 #pragma once
 // A cron.yaml schedule: five fields (minute hour day-of-month month day-of-week), UTC, with the
-// semantics of classic cron (protocol.md §3): `*`, `*/n`, `a-b`, `a-b/n`, lists, month and day
-// names, 7 = Sunday, @macros, and a day matching when day-of-month OR day-of-week matches if
-// both are restricted.
+// semantics of classic cron (docs/wire-protocol.md, "cron.yaml"): `*`, `*/n`, `a-b`, `a-b/n`,
+// lists, month and day names, 7 = Sunday, @macros, and a day matching when day-of-month OR
+// day-of-week matches if both are restricted.
 
 #include <bitset>
 #include <chrono>
@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/result.h"
+#include <ebworker/result.h>
 
 namespace ebworker {
 

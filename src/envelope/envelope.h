@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/result.h"
+#include <ebworker/result.h>
 
 namespace ebworker {
 

@@ -1,12 +1,12 @@
 #include "http/ip_range.h"
 
-#include "core/split.h"
-
 #include <arpa/inet.h>
 
 #include <charconv>
 #include <cstring>
 #include <string>
+
+#include "core/split.h"
 
 namespace ebworker {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/result.h"
+#include <ebworker/result.h>
 
 namespace ebworker {
 

@@ -11,7 +11,7 @@ void log_request(const Request& request, const Response& response) {
   const std::string_view msgid = request.message_id();
   spdlog::log(level, "{} {} status={} msgid={} job={} peer={} duration_ms={:.3f}{}{}", request.method,
               request.path, response.status, msgid.empty() ? "-" : msgid,
-              request.job_name.empty() ? "-" : request.job_name, request.peer_address,
+              response.job.empty() ? "-" : response.job, request.peer_address,
               static_cast<double>(elapsed.count()) / 1000.0, response.reason.empty() ? "" : " reason=",
               response.reason);
 }

@@ -12,8 +12,10 @@
 #include <condition_variable>
 #include <mutex>
 
+#include <ebworker/headers.h>
+
+#include "core/text.h"
 #include "http/busy_warning.h"
-#include "http/headers.h"
 #include "http/request_log_line.h"
 #include "job/job_pool.h"
 

@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "core/result.h"
-#include "http/middleware.h"
-#include "http/stack.h"
+#include <ebworker/middleware.h>
+#include <ebworker/result.h>
+#include <ebworker/stack.h>
 
 namespace ebworker {
 
@@ -32,7 +32,8 @@ struct ServerOptions {
 
 class Server {
  public:
-  Server(ServerOptions options, Stack stack, App app);
+  // Each request runs through `stack`, then `end`, the chain's one end.
+  Server(ServerOptions options, Stack stack, App end);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

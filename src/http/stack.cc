@@ -1,10 +1,10 @@
-#include "http/stack.h"
+#include <ebworker/stack.h>
 
 namespace ebworker {
 
 Response Next::operator()(Request& request) const {
-  if (index_ >= entries_.size()) return app_(request);
-  return entries_[index_].middleware->call(request, Next(entries_, index_ + 1, app_));
+  if (index_ >= entries_->size()) return (*end_)(request);
+  return (*entries_)[index_].middleware->call(request, Next(*entries_, index_ + 1, *end_));
 }
 
 std::vector<std::type_index> Stack::order() const {

@@ -1,4 +1,4 @@
-#include "job/job_registry.h"
+#include <ebworker/job_registry.h>
 
 #include <stdexcept>
 

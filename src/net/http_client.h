@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
-#include "http/headers.h"
+#include <ebworker/headers.h>
+#include <ebworker/result.h>
 
 namespace ebworker {
 

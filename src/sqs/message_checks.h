@@ -1,15 +1,16 @@
 #pragma once
 // What SQS would refuse, found before sending, each with an error that says what to change
-// (protocol.md §4): size, delay, characters, FIFO rules.
+// (docs/wire-protocol.md, "SQS"): size, delay, characters, FIFO rules.
 
 #include <cstddef>
 #include <string_view>
+
+#include <ebworker/client_config.h>
 
 #include "sqs/sqs_messages.h"
 
 namespace ebworker {
 
-inline constexpr std::size_t kDefaultMaxMessageBytes = 262144;  // many queues still cap here
 inline constexpr int kMaxDelaySeconds = 900;                    // SQS's longest: 15 minutes
 inline constexpr std::size_t kMaxMessageAttributes = 10;
 inline constexpr std::size_t kMaxFifoIdLength = 128;

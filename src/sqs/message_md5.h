@@ -1,6 +1,6 @@
 #pragma once
 // The MD5 digests SQS returns for a sent message, computed locally so a client can check that
-// what SQS stored is what was sent (protocol.md §4).
+// what SQS stored is what was sent (docs/wire-protocol.md, "SQS").
 
 #include <string>
 #include <string_view>

@@ -6,24 +6,10 @@
 // takes at most about `budget` however the server behaves.
 
 #include <chrono>
-#include <functional>
+
+#include <ebworker/client_config.h>
 
 namespace ebworker {
-
-struct RetrySettings {
-  int max_attempts = 5;  // requests per call, the first included; 1 = no retries
-  std::chrono::milliseconds base_delay{100};
-  std::chrono::milliseconds max_delay{5000};
-  std::chrono::milliseconds budget{20000};  // for the whole call, retries and waits included
-};
-
-// What the policy uses of the outside world; tests replace any of them. Each must be safe to
-// call from several threads at once (the defaults are).
-struct RetryHooks {
-  std::function<void(std::chrono::milliseconds)> sleep{};        // default: this_thread::sleep_for
-  std::function<double()> random{};                              // uniform in [0, 1)
-  std::function<std::chrono::steady_clock::time_point()> now{};  // default: steady_clock::now
-};
 
 class RetryPolicy {
  public:

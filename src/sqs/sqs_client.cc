@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/json.h"
+#include "core/text.h"
 #include "sqs/sqs_json.h"
 
 namespace ebworker {
@@ -23,12 +24,6 @@ SqsError error_of(SqsErrorKind kind, std::string message) {
   return e;
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 SqsError mismatch(std::string_view message_id, std::string_view field, std::string_view theirs,
                   std::string_view ours, std::string_view what) {
   return error_of(SqsErrorKind::md5_mismatch,
@@ -41,12 +36,12 @@ SqsError mismatch(std::string_view message_id, std::string_view field, std::stri
 // SQS's MD5s against the message sent: the body always, the attributes when there were any.
 SqsResult<SentMessage> verified(const OutgoingMessage& sent, const SendAnswer& answer) {
   const std::string body_md5 = md5_of_body(sent.body);
-  if (lowercase(answer.md5_of_body) != body_md5)
+  if (to_lower(answer.md5_of_body) != body_md5)
     return Unexpected{mismatch(answer.message_id, "MD5OfMessageBody", answer.md5_of_body, body_md5,
                                "the body sent")};
   if (!sent.attributes.empty()) {
     const std::string attributes_md5 = md5_of_attributes(sent.attributes);
-    if (lowercase(answer.md5_of_attributes) != attributes_md5)
+    if (to_lower(answer.md5_of_attributes) != attributes_md5)
       return Unexpected{mismatch(answer.message_id, "MD5OfMessageAttributes", answer.md5_of_attributes,
                                  attributes_md5, "the attributes sent")};
   }
@@ -56,11 +51,11 @@ SqsResult<SentMessage> verified(const OutgoingMessage& sent, const SendAnswer& a
 // The same check on a received message, against what arrived.
 SqsResult<void> verify_received(const ReceivedMessage& m) {
   const std::string body_md5 = md5_of_body(m.body);
-  if (lowercase(m.md5_of_body) != body_md5)
+  if (to_lower(m.md5_of_body) != body_md5)
     return Unexpected{mismatch(m.message_id, "MD5OfBody", m.md5_of_body, body_md5, "the body received")};
   if (!m.message_attributes.empty()) {
     const std::string attributes_md5 = md5_of_attributes(m.message_attributes);
-    if (lowercase(m.md5_of_message_attributes) != attributes_md5)
+    if (to_lower(m.md5_of_message_attributes) != attributes_md5)
       return Unexpected{mismatch(m.message_id, "MD5OfMessageAttributes", m.md5_of_message_attributes,
                                  attributes_md5, "the attributes received")};
   }

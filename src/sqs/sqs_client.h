@@ -1,5 +1,5 @@
 #pragma once
-// Amazon SQS over its JSON protocol (protocol.md §4): POST / with
+// Amazon SQS over its JSON protocol (docs/wire-protocol.md, "SQS"): POST / with
 // Content-Type application/x-amz-json-1.0 and X-Amz-Target AmazonSQS.<Action>, signed with
 // SigV4 (service "sqs") by libcurl. Throttling, 5xx and transport failures are retried under a
 // RetryPolicy; other 4xx are not. Every send's MD5s are checked against what was sent: a mismatch
@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 #include "net/http_client.h"
 #include "sqs/retry_policy.h"
 #include "sqs/sqs_endpoint.h"

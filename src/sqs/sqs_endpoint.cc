@@ -4,15 +4,11 @@
 #include <cctype>
 #include <vector>
 
+#include "core/text.h"
+
 namespace ebworker {
 
 namespace {
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::vector<std::string_view> labels_of(std::string_view host) {
   std::vector<std::string_view> labels;
@@ -59,7 +55,7 @@ namespace {
 Result<std::string_view> parse_origin(std::string_view url, QueueUrl& q) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return fail("has no scheme");
-  q.scheme = lowercase(url.substr(0, scheme_end));
+  q.scheme = to_lower(url.substr(0, scheme_end));
   if (q.scheme != "http" && q.scheme != "https") return fail("is not http or https");
   std::string_view rest = url.substr(scheme_end + 3);
   const auto end = std::min(rest.find('/'), rest.size());
@@ -73,7 +69,7 @@ Result<std::string_view> parse_origin(std::string_view url, QueueUrl& q) {
   } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
     host = host.substr(0, colon);
   }
-  q.host = lowercase(host);
+  q.host = to_lower(host);
   return rest.substr(end);
 }
 
@@ -101,7 +97,7 @@ bool QueueUrl::fifo() const {
 }
 
 std::string region_from_host(std::string_view host_in) {
-  const std::string host = lowercase(host_in);
+  const std::string host = to_lower(host_in);
   const auto labels = labels_of(host);
   if (host == "queue.amazonaws.com") return "us-east-1";  // the oldest endpoint
   // REGION.queue.amazonaws.com (legacy)

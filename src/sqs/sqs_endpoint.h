@@ -9,8 +9,9 @@
 #include <string>
 #include <string_view>
 
-#include "config/environment.h"
-#include "core/result.h"
+#include <ebworker/client_config.h>
+#include <ebworker/environment.h>
+#include <ebworker/result.h>
 
 namespace ebworker {
 
@@ -28,12 +29,6 @@ struct QueueUrl {
 
 // "us-east-1" from an SQS host name, or "" when the host names no region.
 std::string region_from_host(std::string_view host);
-
-// What configuration says; an empty field means "from the queue URL".
-struct SqsEndpointSettings {
-  std::string endpoint{};  // e.g. "http://127.0.0.1:4566"
-  std::string region{};
-};
 
 SqsEndpointSettings sqs_endpoint_settings(const Environment& env);
 

@@ -1,10 +1,9 @@
-#include "sqs/sqs_error.h"
-
 #include <rapidjson/document.h>
 
 #include <array>
 
 #include "core/json.h"
+#include "sqs/sqs_error_reply.h"
 
 namespace ebworker {
 

@@ -1,6 +1,6 @@
 #pragma once
-// The JSON shapes of the SQS actions (protocol.md §4): request bodies out, answers in.
-// Parsing never trusts the answer: a missing or mistyped field is an error, not a default.
+// The JSON shapes of the SQS actions (docs/wire-protocol.md, "SQS"): request bodies out, answers
+// in. Parsing never trusts the answer: a missing or mistyped field is an error, not a default.
 
 #include <rapidjson/document.h>
 
@@ -11,7 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/result.h"
+#include <ebworker/result.h>
+
 #include "sqs/sqs_messages.h"
 
 namespace ebworker {

@@ -7,14 +7,12 @@
 #include <string>
 #include <vector>
 
-#include "core/result.h"
+#include <ebworker/result.h>
+
 #include "sqs/message_md5.h"
-#include "sqs/sqs_error.h"
+#include "sqs/sqs_error_reply.h"
 
 namespace ebworker {
-
-template <typename T>
-using SqsResult = Result<T, SqsError>;
 
 struct OutgoingMessage {
   std::string body{};

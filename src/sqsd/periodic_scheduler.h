@@ -1,9 +1,9 @@
 #pragma once
-// The cron leader: at each due time of each cron.yaml task it sends the "elasticbeanstalk
-// scheduled job" message to the worker queue, as Elastic Beanstalk's leader does (protocol.md §3);
-// whichever daemon receives it posts it to the task's url. Runs missed while the daemon was down
-// are not replayed: it starts from the time it starts. If the clock jumps past several due times
-// of one task, that task is sent once, for the latest of them.
+// The cron leader: at each due time of each cron.yaml task it sends the "elasticbeanstalk scheduled
+// job" message to the worker queue, as Elastic Beanstalk's leader does (docs/wire-protocol.md,
+// "cron.yaml"); whichever daemon receives it posts it to the task's url. Runs missed while the
+// daemon was down are not replayed: it starts from the time it starts. If the clock jumps past
+// several due times of one task, that task is sent once, for the latest of them.
 
 #include <chrono>
 #include <condition_variable>

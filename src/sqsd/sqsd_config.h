@@ -1,7 +1,7 @@
 #pragma once
 // Configuration of `ebworker sqsd`, named after the aws:elasticbeanstalk:sqsd options
-// (protocol.md §2), with the same defaults and ranges. Each is a flag and an environment
-// variable EBWORKER_SQSD_<NAME> (--queue-url → EBWORKER_SQSD_QUEUE_URL).
+// (docs/wire-protocol.md, "The answer"), with the same defaults and ranges. Each is a flag and an
+// environment variable EBWORKER_SQSD_<NAME> (--queue-url → EBWORKER_SQSD_QUEUE_URL).
 
 #include <string>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
-// `ebworker sqsd`: a daemon with aws-sqsd's wire behaviour (protocol.md §1–3), so a worker runs the
-// same off Elastic Beanstalk. It long-polls the queue, keeps at most HttpConnections POSTs in
-// flight, deletes (in batches) what the worker answered 200, makes everything else visible again
+// `ebworker sqsd`: a daemon with aws-sqsd's wire behaviour (docs/wire-protocol.md), so a worker
+// runs the same off Elastic Beanstalk. It long-polls the queue, keeps at most HttpConnections POSTs
+// in flight, deletes (in batches) what the worker answered 200, makes everything else visible again
 // after ErrorVisibilityTimeout, deletes unposted what is older than RetentionPeriod, and, as the
 // cron leader, sends the periodic tasks' messages.
 

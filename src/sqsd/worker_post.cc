@@ -2,8 +2,9 @@
 
 #include <charconv>
 
+#include <ebworker/request.h>
+
 #include "core/iso_time.h"
-#include "http/request.h"
 
 namespace ebworker {
 

@@ -1,8 +1,8 @@
 #pragma once
-// The POST aws-sqsd makes for one SQS message (protocol.md §1), built from the message:
-// the body as is, and the X-Aws-Sqsd-* headers. A periodic task's message (body
-// "elasticbeanstalk scheduled job" with beanstalk.sqsd.* attributes) becomes an empty POST to
-// the task's url with Taskname, Scheduled-At and Path headers.
+// The POST aws-sqsd makes for one SQS message (docs/wire-protocol.md, "The daemon's POST"), built
+// from the message: the body as is, and the X-Aws-Sqsd-* headers. A periodic task's message (body
+// "elasticbeanstalk scheduled job" with beanstalk.sqsd.* attributes) becomes an empty POST to the
+// task's url with Taskname, Scheduled-At and Path headers.
 
 #include <chrono>
 #include <string>

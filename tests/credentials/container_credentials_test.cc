@@ -1,7 +1,6 @@
-#include "aws/container_credentials.h"
-
 #include <gtest/gtest.h>
 
+#include "aws/container_credentials.h"
 #include "credentials_test_support.h"
 #include "net/http_client.h"
 #include "support/fake_http_server.h"

@@ -5,7 +5,7 @@
 #include <thread>
 #include <vector>
 
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 #include "credentials_test_support.h"
 #include "net/http_client.h"
 #include "support/fake_http_server.h"

@@ -1,6 +1,6 @@
-#include "aws/credentials_json.h"
-
 #include <gtest/gtest.h>
+
+#include "aws/credentials_json.h"
 
 namespace ebworker {
 namespace {

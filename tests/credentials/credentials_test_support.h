@@ -18,7 +18,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 #include "core/iso_time.h"
 
 namespace ebworker::testing {

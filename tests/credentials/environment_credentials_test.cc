@@ -1,6 +1,6 @@
-#include "aws/environment_credentials.h"
-
 #include <gtest/gtest.h>
+
+#include "aws/environment_credentials.h"
 
 namespace ebworker {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "aws/container_credentials.h"
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 #include "aws/environment_credentials.h"
 #include "aws/imds_credentials.h"
 #include "aws/shared_credentials_file.h"

@@ -1,7 +1,6 @@
-#include "aws/shared_credentials_file.h"
-
 #include <gtest/gtest.h>
 
+#include "aws/shared_credentials_file.h"
 #include "credentials_test_support.h"
 
 namespace ebworker {

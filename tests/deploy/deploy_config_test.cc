@@ -1,6 +1,6 @@
-// The deploy kit's files agree with AWS's ranges (../shared/protocol.md §2), with each other and
-// with the worker: .ebextensions/*.config, .platform/nginx/conf.d/*.conf, the Dockerfile and
-// cron.yaml, read from the source tree.
+// The deploy kit's files agree with AWS's ranges (docs/wire-protocol.md, "The answer"), with each
+// other and with the worker: .ebextensions/*.config, .platform/nginx/conf.d/*.conf, the Dockerfile
+// and cron.yaml, read from the source tree.
 
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
@@ -9,6 +9,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <regex>
@@ -19,7 +20,8 @@
 
 #include <unistd.h>
 
-#include "config/environment.h"
+#include <ebworker/environment.h>
+
 #include "config/worker_config.h"
 
 namespace {
@@ -111,7 +113,7 @@ class DeployConfig : public ::testing::Test {
 
 Options* DeployConfig::options_ = nullptr;
 
-// protocol.md §2: option → range (inclusive).
+// docs/wire-protocol.md, "The answer": option → range (inclusive).
 const std::map<std::string, std::pair<long, long>> kSqsdRanges = {
     {"HttpConnections", {1, 100}},         {"ConnectTimeout", {1, 60}},
     {"InactivityTimeout", {1, 36000}},     {"VisibilityTimeout", {0, 43200}},
@@ -308,12 +310,13 @@ TEST_F(DeployConfig, DockerfileListensWhereTheProxyPointsAndTrustsTheBridge) {
   EXPECT_FALSE(config->trusted_sources[0].contains(*ebworker::parse_ip("192.168.0.2")));
 }
 
-TEST_F(DeployConfig, CronTasksArriveAtThePeriodicPath) {
-  const YAML::Node cron = YAML::LoadFile((kRoot / "cron.yaml").string());
-  const std::string path =
-      env().count("EBWORKER_PERIODIC_PATH") ? env().at("EBWORKER_PERIODIC_PATH") : "/periodic_tasks";
-  ASSERT_TRUE(cron["cron"].IsSequence());
-  for (const auto& task : cron["cron"]) EXPECT_EQ(task["url"].as<std::string>(), path);
+// The worker reads the image's copy of the bundle's cron.yaml: the Dockerfile must copy it.
+TEST_F(DeployConfig, TheImageCarriesTheBundlesCronFile) {
+  std::ifstream in(kRoot / "Dockerfile");
+  ASSERT_TRUE(in);
+  const std::string dockerfile((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(std::regex_search(dockerfile, std::regex(R"((^|\n)COPY [^\n]*cron\.yaml /app/cron\.yaml\n)")))
+      << "the Dockerfile does not copy cron.yaml to /app/cron.yaml";
 }
 
 }  // namespace

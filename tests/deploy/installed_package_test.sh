@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # The installed package works for a project outside the tree: install the current build into
-# a temporary prefix, check the layout, configure and build tests/deploy/consumer against it with
-# find_package(ebworker CONFIG), run the consumer's own job through a signed request (200), and
-# compile the same main.cc with only `pkg-config --cflags --libs ebworker`.
+# a temporary prefix and check
+#   - the layout: the public headers (include/ebworker/) and nothing else, both libraries, the
+#     package config and the three pkg-config files;
+#   - that every installed header compiles on its own with only the installed include path (so
+#     none includes an internal one), and that a job the registry can't take fails to compile
+#     with an error naming the RegistrableJob concept;
+#   - tests/deploy/consumer (the worker: find_package, its own job through a signed request, 200;
+#     and the same main.cc with only `pkg-config --cflags --libs ebworker`);
+#   - tests/deploy/web_consumer (the web tier: find_package COMPONENTS client, ebworker::client
+#     alone, and with `pkg-config ebworker-client`): its binary needs neither libpistache nor
+#     libyaml-cpp, and it reaches SQS (a refused port here: a transport error, exit 75).
 #   installed_package_test.sh SOURCE_DIR BUILD_DIR CMAKE CXX
 set -euo pipefail
 src=$1 build=$2 cmake=$3 cxx=$4
@@ -13,16 +21,42 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 
 "$cmake" --install "$build" --prefix "$prefix" >/dev/null
-for f in include/ebworker/job/job.h include/ebworker/cli/cli.h include/ebworker/client/client.h \
-         include/ebworker/middleware/dispatch.h include/ebworker/middleware/default_stack.h \
+for f in include/ebworker/job.h include/ebworker/job_registry.h include/ebworker/cli.h \
+         include/ebworker/client.h include/ebworker/middlewares.h include/ebworker/result.h \
          bin/ebworker; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done
-lib=$(find "$prefix" -name libebworker.a -o -name 'libebworker.so')
+# The installed headers are exactly the public ones.
+diff <(cd "$src/include" && find ebworker -name '*.h' | sort) \
+     <(cd "$prefix/include" && find . -type f | sed 's|^\./||' | sort) ||
+  { echo "installed headers differ from include/ebworker/ (above)" >&2; exit 1; }
+for name in libebworker_client libebworker_worker; do
+  [ -n "$(find "$prefix" -name "$name.a" -o -name "$name.so")" ] || { echo "not installed: $name" >&2; exit 1; }
+done
 config=$(find "$prefix" -name ebworkerConfig.cmake)
-pc=$(find "$prefix" -name ebworker.pc)
-[ -n "$lib" ] && [ -n "$config" ] && [ -n "$pc" ] || { echo "library, package config or ebworker.pc missing" >&2; exit 1; }
-echo "installed: $lib, $config, $pc"
+pcdir=$(dirname "$(find "$prefix" -name ebworker.pc)")
+for pc in ebworker ebworker-client ebworker-worker; do
+  [ -e "$pcdir/$pc.pc" ] || { echo "not installed: $pc.pc" >&2; exit 1; }
+done
+[ -n "$config" ] || { echo "ebworkerConfig.cmake missing" >&2; exit 1; }
+echo "installed: the public headers, both libraries, $config, three .pc files"
+
+echo "== every installed header compiles alone, from the installed include path only"
+count=0
+while IFS= read -r header; do
+  printf '#include <%s>\n' "$header" >"$tmp/one_header.cc"
+  "$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" "$tmp/one_header.cc" ||
+    { echo "installed header <$header> does not compile alone (does it include an internal one?)" >&2; exit 1; }
+  count=$((count + 1))
+done < <(cd "$prefix/include" && find ebworker -name '*.h' | sort)
+echo "$count headers, each self-contained"
+
+echo "== a job JobRegistry::add<J> can't take fails with the concept's name"
+if "$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" "$src/tests/deploy/bad_job.cc" 2>"$tmp/bad_job.err"; then
+  echo "bad_job.cc compiled: the RegistrableJob concept is not checked" >&2; exit 1
+fi
+grep -q "RegistrableJob" "$tmp/bad_job.err" || { cat "$tmp/bad_job.err" >&2; echo "the error does not name RegistrableJob" >&2; exit 1; }
+grep -m1 "RegistrableJob" "$tmp/bad_job.err"
 
 echo "== find_package(ebworker CONFIG) from an out-of-tree project"
 "$cmake" -S "$src/tests/deploy/consumer" -B "$tmp/consumer-build" -DCMAKE_BUILD_TYPE=Debug \
@@ -37,10 +71,44 @@ echo "consumer's GreetingJob ran and answered 200"
 
 echo "== pkg-config --cflags --libs ebworker"
 export PKG_CONFIG_PATH
-PKG_CONFIG_PATH=$(dirname "$pc")
+PKG_CONFIG_PATH=$pcdir
 flags=$(pkg-config --cflags --libs ebworker)
 echo "$flags"
 # shellcheck disable=SC2086  # the flags are words
 "$cxx" -o "$tmp/consumer-pc" "$src/tests/deploy/consumer/main.cc" $flags
 "$tmp/consumer-pc" help >/dev/null
 echo "the pkg-config build links and runs"
+
+# The web tier's binary: the client alone. NEEDED entries are what the dynamic loader loads.
+check_client_only() {  # check_client_only BINARY
+  local needed
+  needed=$(readelf -d "$1" | grep NEEDED || true)
+  if grep -Eq 'libpistache|libyaml-cpp' <<<"$needed"; then
+    echo "$1 depends on pistache or yaml-cpp:" >&2; echo "$needed" >&2; exit 1
+  fi
+  grep -q 'libcurl' <<<"$needed" || { echo "$1 does not link libcurl: is it the client at all?" >&2; exit 1; }
+  # Nothing listens on port 1: the client tries, retries, and reports a transport error.
+  local status=0 key=0123456789abcdef0123456789abcdef  # a test key; eb_check: not a secret
+  EBWORKER_QUEUE_URL=http://127.0.0.1:1/000000000000/jobs SECRET_KEY_BASE=$key \
+    AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=example AWS_REGION=us-east-1 \
+    EBWORKER_SQS_MAX_ATTEMPTS=2 EBWORKER_SQS_BACKOFF_BASE_MS=10 EBWORKER_SQS_BACKOFF_MAX_MS=20 \
+    timeout 60 "$1" GreetingJob '["web"]' >"$tmp/web.out" 2>&1 || status=$?
+  cat "$tmp/web.out"
+  [ "$status" -eq 75 ] && grep -q "enqueue failed (transport)" "$tmp/web.out" ||
+    { echo "$1: exit $status, expected 75 and a transport error" >&2; exit 1; }
+}
+
+echo "== find_package(ebworker CONFIG COMPONENTS client): a web tier linking ebworker::client alone"
+"$cmake" -S "$src/tests/deploy/web_consumer" -B "$tmp/web-build" -DCMAKE_BUILD_TYPE=Debug \
+  -DCMAKE_CXX_COMPILER="$cxx" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON
+"$cmake" --build "$tmp/web-build" -j2
+check_client_only "$tmp/web-build/web_consumer"
+echo "web_consumer needs neither pistache nor yaml-cpp, and reaches for SQS"
+
+echo "== pkg-config --cflags --libs ebworker-client"
+flags=$(pkg-config --cflags --libs ebworker-client)
+echo "$flags"
+# shellcheck disable=SC2086  # the flags are words
+"$cxx" -o "$tmp/web-pc" "$src/tests/deploy/web_consumer/main.cc" $flags
+check_client_only "$tmp/web-pc"
+echo "the pkg-config client build links alone and runs"

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "aws/credentials.h"
+#include "aws/credentials_chain.h"
 #include "sqs/sqs_client.h"
 #include "support/chaos_proxy.h"
 #include "support/fake_http_server.h"

@@ -1,12 +1,13 @@
-// What `ebworker sqsd` posts, checked header by header against protocol.md §1 at a capture
-// endpoint standing in for the worker; and only a 200 deletes: a 500 first means the message
-// comes again (receive count 2), and after the 200 it is gone.
+// What `ebworker sqsd` posts, checked header by header against docs/wire-protocol.md ("The daemon's
+// POST") at a capture endpoint standing in for the worker; and only a 200 deletes: a 500 first
+// means the message comes again (receive count 2), and after the 200 it is gone.
 
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <regex>
 
+#include "core/text.h"
 #include "e2e/support/local_stack.h"
 #include "support/fake_http_server.h"
 

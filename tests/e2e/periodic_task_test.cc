@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "core/iso_time.h"
+#include "core/text.h"
 #include "e2e/support/local_stack.h"
 #include "sqsd/periodic_scheduler.h"
 #include "sqsd/worker_post.h"

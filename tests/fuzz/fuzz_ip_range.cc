@@ -10,9 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include <ebworker/middleware/source_check.h>
+
 #include "fuzz_support.h"
 #include "http/ip_range.h"
-#include "middleware/source_check.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace ebworker;

@@ -2,7 +2,7 @@
 // stack: method, path, peer address, header fields and body, all arbitrary, and sometimes the
 // pieces aws-sqsd would add (its User-Agent, a message-digest made with the worker's key, a
 // periodic task name). It goes synchronously through default_stack() (RequestLog, SourceCheck,
-// SqsdOnly, PeriodicTasks, VerifySignature, Dispatch) with a registry holding one trivial job and
+// SqsdOnly, VerifySignature, then Dispatch) with a registry holding one trivial job and
 // a cron.yaml declaring it; no network, no thread pool.
 // Checked: the job runs only for a request from an allowed peer that is either signed with the
 // key or a periodic task cron.yaml declares at that path; every answer has a status we document.
@@ -62,8 +62,8 @@ struct World {
   CronFile cron;
   std::optional<Signer> signer;
   WorkerConfig config;
-  std::optional<Stack> stack;
-  std::optional<Stack> web_stack;  // processing off: everything goes to the app
+  std::optional<WorkerChain> chain;
+  std::optional<WorkerChain> web_chain;  // processing off: everything goes to the app
 
   World() {
     fuzz::quiet_logs();
@@ -72,9 +72,10 @@ struct World {
     signer = Signer::create(kKey).value();
     config.process_jobs = true;
     config.trusted_sources = IpRange::parse_list("172.17.0.1, fd00::/8").value();
-    stack.emplace(default_stack(config, registry, signer, cron));
+    const App app = [](Request&) { return Response{kAppStatus, "app\n", "", {}, ""}; };
+    chain.emplace(default_stack(config, registry, signer, cron, app));
     WorkerConfig off;
-    web_stack.emplace(default_stack(off, registry, signer, cron));
+    web_chain.emplace(default_stack(off, registry, signer, cron, app));
   }
 };
 
@@ -136,9 +137,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string* task = request.headers.find("X-Aws-Sqsd-Taskname");
   const bool declared_task = task && w.cron.allows(*task, request.path);
 
-  const App app = [](Request&) { return Response{kAppStatus, "app\n", "", {}}; };
   runs = 0;
-  const Response response = (process ? *w.stack : *w.web_stack).call(request, app);
+  const Response response = (process ? *w.chain : *w.web_chain).call(request);
 
   static const bool verbose = std::getenv("EBWORKER_FUZZ_VERBOSE") != nullptr;
   if (verbose)
@@ -155,6 +155,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(process);
     FUZZ_CHECK(allowed_peer);
     FUZZ_CHECK(signed_ok || declared_task);
+    if (task) FUZZ_CHECK(declared_task);  // a task header never runs as a message
   }
   if (response.status == 200) FUZZ_CHECK(runs == 1);
   if (!process) FUZZ_CHECK(response.status == kAppStatus);

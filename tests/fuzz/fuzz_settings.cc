@@ -15,18 +15,13 @@
 
 #include "config/settings.h"
 #include "config/worker_config.h"
+#include "core/text.h"
 #include "fuzz_support.h"
 #include "sqsd/sqsd_config.h"
 
 namespace {
 
 using namespace ebworker;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 template <typename N>
 void number(std::string_view value, N min, N max) {
@@ -51,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view value = lines[0];
 
   if (auto b = parse_bool(value)) {
-    const std::string l = lower(value);
+    const std::string l = to_lower(value);
     FUZZ_CHECK(*b ? l == "true" : (l == "false" || l.empty()));
   }
   if (check_log_level(value)) FUZZ_CHECK(!value.empty() && value.size() <= 8);
@@ -77,7 +72,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     FUZZ_CHECK(worker->job_threads >= 1 && worker->job_threads <= 1000);
     FUZZ_CHECK(worker->io_threads >= 1 && worker->io_threads <= 64);
     FUZZ_CHECK(worker->max_body >= 1);
-    FUZZ_CHECK(!worker->periodic_path.empty() && worker->periodic_path[0] == '/');
     FUZZ_CHECK(check_log_level(worker->log_level).has_value());
     FUZZ_CHECK(parse_ip(worker->bind).has_value());
     FUZZ_CHECK(worker->shutdown_timeout.count() >= 0);

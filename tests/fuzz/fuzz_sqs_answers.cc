@@ -23,7 +23,7 @@
 #include "core/json.h"
 #include "fuzz_support.h"
 #include "sqs/message_md5.h"
-#include "sqs/sqs_error.h"
+#include "sqs/sqs_error_reply.h"
 #include "sqs/sqs_json.h"
 
 namespace {

@@ -1,5 +1,5 @@
-// AppOptions::edit_stack (cli.h) reaches the real worker: the test app inserts its Marker
-// middleware before Dispatch, and a real request shows it runs after the checks (a request the
+// AppOptions::edit_stack (cli.h) reaches the real worker: the test app adds its Marker middleware
+// (last, before the dispatcher), and a real request shows it runs after the checks (a request the
 // signature check refuses never reaches it) and around the job (it sees the job's answer, and the
 // job's output falls between its two lines).
 //
@@ -25,7 +25,7 @@ using Clock = std::chrono::steady_clock;
 
 class EditStack : public TestAppTest {};
 
-TEST_F(EditStack, InsertedBeforeDispatchRunsAfterTheChecksAndAroundTheJob) {
+TEST_F(EditStack, AddedMiddlewareRunsAfterTheChecksAndAroundTheJob) {
   auto& worker = start_test_app();
 
   const auto job = job_message("EchoJob", R"(["through the marker"])", signer_);
@@ -36,7 +36,7 @@ TEST_F(EditStack, InsertedBeforeDispatchRunsAfterTheChecksAndAroundTheJob) {
   EXPECT_EQ(echo_output(), "marker in\n[\"through the marker\"]\nmarker out 200\n");
   EXPECT_TRUE(logged_once(worker, job.msgid, 200, "job=EchoJob"));
 
-  // Dispatch's own refusal passes back through it: Dispatch is after it.
+  // The dispatcher's own refusal passes back through it: the dispatcher is the end, after it.
   const auto unknown = job_message("NoSuchJob", "[]", signer_);
   const auto not_found = send(worker, unknown);
   ASSERT_TRUE(not_found.ok()) << not_found.describe();

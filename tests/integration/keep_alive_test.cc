@@ -6,7 +6,9 @@
 #include <chrono>
 #include <string>
 
-#include "http/headers.h"
+#include <ebworker/headers.h>
+
+#include "core/text.h"
 #include "support/raw_connection.h"
 #include "support/worker_test.h"
 

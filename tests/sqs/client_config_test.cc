@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "client/client_config.h"
+#include "client/client_settings.h"
 
 namespace ebworker {
 namespace {

@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "aws/credentials.h"
-#include "client/client.h"
-#include "http/response.h"
+#include <ebworker/client.h>
+#include <ebworker/response.h>
+
+#include "aws/credentials_chain.h"
 #include "support/fake_http_server.h"
 
 namespace ebworker::testing {

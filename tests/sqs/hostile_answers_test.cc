@@ -9,6 +9,7 @@
 
 #include "fake_sqs.h"
 #include "net/http_client.h"
+#include "sqs/sqs_client.h"
 #include "support/process.h"
 
 namespace ebworker {

@@ -1,5 +1,6 @@
-// The MD5s SQS returns, computed locally: protocol.md's published vectors, then non-ASCII names
-// and values (expected digests computed independently, and "é" also as fauxqs answers it).
+// The MD5s SQS returns, computed locally: the published vectors in docs/wire-protocol.md, then
+// non-ASCII names and values (expected digests computed independently, and "é" also as fauxqs
+// answers it).
 
 #include <gtest/gtest.h>
 

@@ -11,6 +11,7 @@
 
 #include "fake_sqs.h"
 #include "sqs/message_md5.h"
+#include "sqs/sqs_client.h"
 
 namespace ebworker {
 namespace {

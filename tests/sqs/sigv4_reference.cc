@@ -7,6 +7,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/text.h"
+
 namespace ebworker::testing {
 
 namespace {
@@ -30,12 +32,6 @@ std::string hmac(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Leading and trailing spaces removed, runs of spaces inside made one.
 std::string trimmed(std::string_view v) {
   std::string out;
@@ -54,7 +50,7 @@ std::string trimmed(std::string_view v) {
 
 std::vector<std::pair<std::string, std::string>> sorted_headers(const SigV4Request& request) {
   std::vector<std::pair<std::string, std::string>> headers;
-  for (const auto& [name, value] : request.headers) headers.emplace_back(lowercase(name), trimmed(value));
+  for (const auto& [name, value] : request.headers) headers.emplace_back(to_lower(name), trimmed(value));
   std::stable_sort(headers.begin(), headers.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   return headers;

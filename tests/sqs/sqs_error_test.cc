@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "sqs/sqs_error.h"
+#include "sqs/sqs_error_reply.h"
 
 namespace ebworker {
 namespace {

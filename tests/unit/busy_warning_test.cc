@@ -1,13 +1,13 @@
 // The once-only warning for the first 503 with every job thread busy (HttpConnections above
 // EBWORKER_JOB_THREADS, e.g. set in the console).
 
-#include "http/busy_warning.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 #include <vector>
+
+#include "http/busy_warning.h"
 
 namespace ebworker {
 namespace {

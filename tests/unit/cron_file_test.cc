@@ -1,13 +1,13 @@
 // cron.yaml: the allow-list of periodic tasks. Every error reads "FILE:LINE: reason" with the line
 // of the offending entry or value.
 
-#include "cron/cron_file.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <fstream>
 #include <string>
+
+#include "cron/cron_file.h"
 
 namespace ebworker {
 namespace {

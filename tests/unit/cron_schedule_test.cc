@@ -1,7 +1,5 @@
-// CronSchedule: five-field cron in UTC with classic semantics (protocol.md §3), and the next
-// fire time strictly after a given instant.
-
-#include "cron/cron_schedule.h"
+// CronSchedule: five-field cron in UTC with classic semantics (docs/wire-protocol.md, "cron.yaml"),
+// and the next fire time strictly after a given instant.
 
 #include <gtest/gtest.h>
 
@@ -9,6 +7,7 @@
 #include <string>
 
 #include "core/iso_time.h"
+#include "cron/cron_schedule.h"
 
 namespace ebworker {
 namespace {

@@ -1,8 +1,6 @@
 // EBWORKER_TRUSTED_SOURCES=gateway: the default gateway read from /proc/net/route's text, and
 // the setting that trusts exactly that one address.
 
-#include "http/default_gateway.h"
-
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include <string>
 
 #include "config/worker_config.h"
+#include "http/default_gateway.h"
 
 namespace ebworker {
 namespace {

@@ -1,8 +1,6 @@
 // The job envelope: what make() builds survives to_json() and parse(); anything else is refused
 // with a reason that names what is wrong.
 
-#include "envelope/envelope.h"
-
 #include <gtest/gtest.h>
 
 #include <optional>
@@ -11,6 +9,7 @@
 #include <vector>
 
 #include "core/iso_time.h"
+#include "envelope/envelope.h"
 #include "envelope/uuid.h"
 
 namespace ebworker {

@@ -1,8 +1,10 @@
 // Headers: arrival order kept, names compared case-insensitively.
 
-#include "http/headers.h"
-
 #include <gtest/gtest.h>
+
+#include <ebworker/headers.h>
+
+#include "core/text.h"
 
 namespace ebworker {
 namespace {

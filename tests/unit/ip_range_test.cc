@@ -1,11 +1,11 @@
 // Addresses and CIDR ranges. IPv4 is held IPv4-mapped, so a v4 range also matches a v4 peer
 // seen on a dual-stack socket (::ffff:a.b.c.d).
 
-#include "http/ip_range.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "http/ip_range.h"
 
 namespace ebworker {
 namespace {

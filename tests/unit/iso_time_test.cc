@@ -1,10 +1,10 @@
 // ISO 8601 UTC: what we write (milliseconds, Z) and what we accept.
 
-#include "core/iso_time.h"
-
 #include <gtest/gtest.h>
 
 #include <chrono>
+
+#include "core/iso_time.h"
 
 namespace ebworker {
 namespace {

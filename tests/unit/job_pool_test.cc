@@ -1,8 +1,6 @@
 // JobPool: N threads, no queue. A task is taken only when a thread is free; otherwise `busy` at
 // once. Synchronisation is by latches and futures only.
 
-#include "job/job_pool.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,6 +12,8 @@
 #include <set>
 #include <stdexcept>
 #include <thread>
+
+#include "job/job_pool.h"
 
 namespace ebworker {
 namespace {

@@ -1,10 +1,10 @@
 // JobRegistry: jobs by exact name; registration mistakes throw at start-up.
 
-#include "job/job_registry.h"
-
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+
+#include <ebworker/job_registry.h>
 
 namespace ebworker {
 namespace {

@@ -1,11 +1,11 @@
 // run_job: the dispatch boundary turns how a job ended into the status the daemon acts on.
 
-#include "job/job_runner.h"
-
 #include <gtest/gtest.h>
 
 #include <stdexcept>
 #include <string>
+
+#include "worker/job_runner.h"
 
 namespace ebworker {
 namespace {

@@ -1,8 +1,6 @@
 // The default worker chain end to end, without HTTP: requests shaped like aws-sqsd's go through
 // default_stack() with a real JobRegistry, signer and cron file, straight into Stack::call.
 
-#include "middleware/default_stack.h"
-
 #include <gtest/gtest.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -18,12 +16,14 @@
 #include <typeindex>
 #include <vector>
 
-#include "middleware/dispatch.h"
-#include "middleware/periodic_tasks.h"
-#include "middleware/request_log.h"
-#include "middleware/source_check.h"
-#include "middleware/sqsd_only.h"
-#include "middleware/verify_signature.h"
+#include <ebworker/middleware/request_log.h>
+#include <ebworker/middleware/source_check.h>
+#include <ebworker/middleware/sqsd_only.h>
+#include <ebworker/middleware/verify_signature.h>
+
+#include "envelope/envelope.h"
+#include "middleware/default_stack.h"
+#include "worker/dispatch.h"
 
 namespace ebworker {
 namespace {
@@ -105,12 +105,12 @@ class DefaultStackTest : public ::testing::Test {
     config.process_jobs = true;
   }
 
-  Stack build() {
+  WorkerChain build() {
     auto cron = CronFile::parse(kCronYaml, "cron.yaml", cron_registry);
     if (!cron) throw std::runtime_error(cron.error().message);
     auto s = Signer::create(kKey);
     if (!s) throw std::runtime_error(s.error().message);
-    return default_stack(config, registry, std::optional<Signer>(std::move(s).value()), *cron);
+    return default_stack(config, registry, std::optional<Signer>(std::move(s).value()), *cron, app);
   }
 
   static std::string envelope(const std::string& job_class, const std::string& args = "[]") {
@@ -165,8 +165,8 @@ class DefaultStackTest : public ::testing::Test {
     return r;
   }
 
-  Response call(Request& request) { return stack_->call(request, app); }
-  Response call(Request&& request) { return stack_->call(request, app); }
+  Response call(Request& request) { return chain_->call(request); }
+  Response call(Request&& request) { return chain_->call(request); }
 
   JobRegistry registry;
   JobRegistry cron_registry;
@@ -178,27 +178,28 @@ class DefaultStackTest : public ::testing::Test {
     ++app_calls;
     return Response{418, "the app answered\n", "app", {}};
   };
-  std::optional<Stack> stack_;
+  std::optional<WorkerChain> chain_;
 
-  void use_default_stack() { stack_.emplace(build()); }
+  void use_default_stack() { chain_.emplace(build()); }
 };
 
 TEST_F(DefaultStackTest, OrderWhenProcessingJobs) {
-  const Stack stack = build();
-  EXPECT_EQ(stack.order(),
+  const WorkerChain chain = build();
+  EXPECT_EQ(chain.stack.order(),
             (std::vector<std::type_index>{typeid(RequestLog), typeid(SourceCheck), typeid(SqsdOnly),
-                                          typeid(PeriodicTasks), typeid(VerifySignature),
-                                          typeid(Dispatch)}));
+                                          typeid(VerifySignature)}));
+  // The one end is the dispatcher.
+  ASSERT_NE(chain.end.target<Dispatch>(), nullptr);
 }
 
 TEST_F(DefaultStackTest, OnlyRequestLogWhenNotProcessingJobs) {
   config.process_jobs = false;
-  const Stack stack = build();
-  EXPECT_EQ(stack.order(), (std::vector<std::type_index>{typeid(RequestLog)}));
+  const WorkerChain chain = build();
+  EXPECT_EQ(chain.stack.order(), (std::vector<std::type_index>{typeid(RequestLog)}));
 
   // Everything, even a signed job from the daemon, goes to the app.
   Request request = signed_job(envelope("EchoJob"));
-  const Response r = stack.call(request, app);
+  const Response r = chain.call(request);
   EXPECT_EQ(r.status, 418);
   EXPECT_EQ(app_calls, 1);
   EXPECT_EQ(echo.runs, 0);
@@ -207,9 +208,9 @@ TEST_F(DefaultStackTest, OnlyRequestLogWhenNotProcessingJobs) {
 TEST_F(DefaultStackTest, ProcessingJobsNeedsASigner) {
   auto cron = CronFile::parse(kCronYaml, "cron.yaml", cron_registry);
   ASSERT_TRUE(cron.has_value());
-  EXPECT_THROW(default_stack(config, registry, std::nullopt, *cron), std::invalid_argument);
+  EXPECT_THROW(default_stack(config, registry, std::nullopt, *cron, app), std::invalid_argument);
   config.process_jobs = false;
-  EXPECT_NO_THROW(default_stack(config, registry, std::nullopt, *cron));
+  EXPECT_NO_THROW(default_stack(config, registry, std::nullopt, *cron, app));
 }
 
 TEST_F(DefaultStackTest, SignedValidEnvelopeRunsTheJob) {
@@ -222,9 +223,7 @@ TEST_F(DefaultStackTest, SignedValidEnvelopeRunsTheJob) {
   EXPECT_EQ(echo.runs, 1);
   EXPECT_EQ(echo.arguments, R"(["hello",{"n":2}])");
   EXPECT_EQ(app_calls, 0);
-  EXPECT_EQ(request.job_name, "EchoJob");
-  ASSERT_TRUE(request.envelope.has_value());
-  EXPECT_EQ(request.envelope->to_json(), body);
+  EXPECT_EQ(r.job, "EchoJob");
 }
 
 TEST_F(DefaultStackTest, DigestHeaderNameIsCaseInsensitive) {
@@ -380,8 +379,29 @@ TEST_F(DefaultStackTest, PeriodicTaskRunsWhenDeclaredAndRegistered) {
   EXPECT_EQ(c.first_received_at, kFirstReceived);
   EXPECT_EQ(c.receive_count, 1);
   EXPECT_EQ(c.job_id, "");
-  EXPECT_EQ(request.job_name, "NightlyCleanupJob");
+  EXPECT_EQ(r.job, "NightlyCleanupJob");
   EXPECT_EQ(echo.runs, 0);
+}
+
+// A middleware the user adds sees messages and periodic tasks alike, since both end in the one
+// dispatcher after it.
+TEST_F(DefaultStackTest, AnAddedMiddlewareSeesMessagesAndPeriodicTasks) {
+  struct Count : Middleware {
+    explicit Count(std::vector<std::string>& seen) : seen_(seen) {}
+    Response call(Request& request, const Next& next) const override {
+      Response response = next(request);
+      seen_.push_back(response.job + " " + std::to_string(response.status));
+      return response;
+    }
+    std::vector<std::string>& seen_;
+  };
+  std::vector<std::string> seen;
+  chain_.emplace(build());
+  chain_->stack.add<Count>(seen);
+  EXPECT_EQ(call(periodic_request("NightlyCleanupJob")).status, 200);
+  EXPECT_EQ(call(signed_job(envelope("EchoJob"))).status, 200);
+  EXPECT_EQ(call(periodic_request("FailingJob")).status, 404);  // not in cron.yaml: still seen
+  EXPECT_EQ(seen, (std::vector<std::string>{"NightlyCleanupJob 200", "EchoJob 200", "FailingJob 404"}));
 }
 
 TEST_F(DefaultStackTest, PeriodicTaskNotInCronFileIs404) {
@@ -421,15 +441,6 @@ TEST_F(DefaultStackTest, PeriodicTaskRunsAtAnotherUrlItsCronEntryDeclares) {
   const Response wrong = call(periodic_request("NightlyCleanupJob", "/elsewhere"));
   EXPECT_EQ(wrong.status, 404);
   EXPECT_EQ(wrong.reason, "periodic task NightlyCleanupJob is not declared in cron.yaml at /elsewhere");
-  EXPECT_EQ(nightly.runs, 0);
-}
-
-TEST_F(DefaultStackTest, PeriodicPathIsConfigurable) {
-  config.periodic_path = "/elsewhere";
-  use_default_stack();
-  EXPECT_EQ(call(periodic_request("EchoJob", "/elsewhere")).status, 200);
-  EXPECT_EQ(echo.runs, 1);
-  EXPECT_EQ(call(periodic_request("NightlyCleanupJob", "/elsewhere")).status, 404);
   EXPECT_EQ(nightly.runs, 0);
 }
 

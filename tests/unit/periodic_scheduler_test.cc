@@ -2,11 +2,10 @@
 // a jump over several due times (the latest), nothing for times before it started, and says
 // when the next one is due; and the message it sends.
 
-#include "sqsd/periodic_scheduler.h"
-
 #include <gtest/gtest.h>
 
 #include "core/iso_time.h"
+#include "sqsd/periodic_scheduler.h"
 
 namespace ebworker {
 namespace {

@@ -1,8 +1,8 @@
 // The dead-letter queue `sqsd --create-queues` makes is named after the queue.
 
-#include "sqsd/queue_setup.h"
-
 #include <gtest/gtest.h>
+
+#include "sqsd/queue_setup.h"
 
 namespace ebworker {
 namespace {

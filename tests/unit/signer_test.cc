@@ -1,8 +1,6 @@
 // Message signing: HMAC-SHA256 of the exact body bytes as lowercase hex, verified against the
 // current key and any previous key, keys checked for length, read from the environment.
 
-#include "envelope/signer.h"
-
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -13,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
+
+#include "envelope/signer.h"
 
 namespace ebworker {
 namespace {

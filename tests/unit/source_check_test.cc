@@ -1,11 +1,12 @@
 // SourceCheck: only loopback and configured ranges may post jobs; the peer address is what the
 // socket says, and headers naming another address change nothing.
 
-#include "middleware/source_check.h"
-
 #include <gtest/gtest.h>
 
-#include "http/stack.h"
+#include <ebworker/middleware/source_check.h>
+#include <ebworker/stack.h>
+
+#include "http/ip_range.h"
 
 namespace ebworker {
 namespace {

@@ -6,8 +6,6 @@
 // docs and AWS's aws:elasticbeanstalk:sqsd options state them, and must agree with the table's
 // own text and with docs/configuration.md's table.
 
-#include "sqsd/sqsd_config.h"
-
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -19,6 +17,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "sqsd/sqsd_config.h"
 
 namespace ebworker {
 namespace {

@@ -1,11 +1,11 @@
 // uuid_v4: canonical lowercase, version 4, RFC 4122 variant, random.
 
-#include "envelope/uuid.h"
-
 #include <gtest/gtest.h>
 
 #include <set>
 #include <string>
+
+#include "envelope/uuid.h"
 
 namespace ebworker {
 namespace {

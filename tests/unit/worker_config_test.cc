@@ -1,12 +1,12 @@
 // Worker configuration: defaults, then environment variables, then flags; a bad value stops
 // start-up with a message naming the variable or flag.
 
-#include "config/worker_config.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "config/worker_config.h"
 
 namespace ebworker {
 namespace {
@@ -39,7 +39,6 @@ TEST(WorkerConfig, Defaults) {
   EXPECT_EQ(c.port, 5000);
   EXPECT_FALSE(c.process_jobs);
   EXPECT_TRUE(c.trusted_sources.empty());
-  EXPECT_EQ(c.periodic_path, "/periodic_tasks");
   EXPECT_EQ(c.cron_file, "cron.yaml");
   EXPECT_FALSE(c.cron_file_required);
   EXPECT_EQ(c.max_body, 1024u * 1024u);
@@ -61,7 +60,6 @@ TEST(WorkerConfig, DocumentedDefaultsAreTheRealDefaults) {
   EXPECT_EQ(documented.bind, defaults.bind);
   EXPECT_EQ(documented.port, defaults.port);
   EXPECT_EQ(documented.process_jobs, defaults.process_jobs);
-  EXPECT_EQ(documented.periodic_path, defaults.periodic_path);
   EXPECT_EQ(documented.max_body, defaults.max_body);
   EXPECT_EQ(documented.job_threads, defaults.job_threads);
   EXPECT_EQ(documented.io_threads, defaults.io_threads);
@@ -75,7 +73,6 @@ TEST(WorkerConfig, EnvironmentOverridesDefaults) {
       {"EBWORKER_BIND", "0.0.0.0"},
       {"EBWORKER_PROCESS_JOBS", "true"},
       {"EBWORKER_TRUSTED_SOURCES", "172.17.0.1, 10.0.0.0/8,fd00::/8"},
-      {"EBWORKER_PERIODIC_PATH", "/cron"},
       {"EBWORKER_CRON_FILE", "/etc/app/cron.yaml"},
       {"EBWORKER_MAX_BODY", "262144"},
       {"EBWORKER_JOB_THREADS", "7"},
@@ -92,7 +89,6 @@ TEST(WorkerConfig, EnvironmentOverridesDefaults) {
   EXPECT_TRUE(trusts(c, "10.9.9.9"));
   EXPECT_TRUE(trusts(c, "fd00::5"));
   EXPECT_FALSE(trusts(c, "172.17.0.2"));
-  EXPECT_EQ(c.periodic_path, "/cron");
   EXPECT_EQ(c.cron_file, "/etc/app/cron.yaml");
   EXPECT_TRUE(c.cron_file_required);
   EXPECT_EQ(c.max_body, 262144u);
@@ -115,7 +111,6 @@ TEST(WorkerConfig, FlagFormsWithEqualsAndWithSpace) {
   EXPECT_EQ(load({}, {"--port", "8080"}).port, 8080);
   EXPECT_EQ(load({}, {"--bind", "::1"}).bind, "::1");
   EXPECT_EQ(load({}, {"--trusted-sources=172.17.0.1"}).trusted_sources.size(), 1u);
-  EXPECT_EQ(load({}, {"--periodic-path", "/tasks"}).periodic_path, "/tasks");
   EXPECT_EQ(load({}, {"--cron-file=my.yaml"}).cron_file, "my.yaml");
   EXPECT_EQ(load({}, {"--max-body", "1"}).max_body, 1u);
   EXPECT_EQ(load({}, {"--io-threads", "64"}).io_threads, 64u);
@@ -153,7 +148,6 @@ TEST(WorkerConfig, BadEnvironmentValuesNameTheVariable) {
   EXPECT_EQ(error_of({{"EBWORKER_BIND", "localhost"}}), "EBWORKER_BIND: \"localhost\" is not an IP address");
   EXPECT_EQ(error_of({{"EBWORKER_TRUSTED_SOURCES", "172.17.0.1,1.2.3.4/33"}}),
             "EBWORKER_TRUSTED_SOURCES: \"1.2.3.4/33\" has a bad prefix length");
-  EXPECT_EQ(error_of({{"EBWORKER_PERIODIC_PATH", "periodic"}}), "EBWORKER_PERIODIC_PATH: must start with /");
   EXPECT_EQ(error_of({{"EBWORKER_CRON_FILE", ""}}), "EBWORKER_CRON_FILE: must name a file");
   EXPECT_EQ(error_of({{"EBWORKER_MAX_BODY", "0"}}),
             "EBWORKER_MAX_BODY: expected a whole number from 1 to 67108864, got \"0\"");

@@ -1,13 +1,13 @@
-// The POST the daemon builds from an SQS message (protocol.md §1), with ISO times from SQS's
-// epoch milliseconds; a periodic task's message as the leader sends it becomes the task's POST.
-
-#include "sqsd/worker_post.h"
+// The POST the daemon builds from an SQS message (docs/wire-protocol.md, "The daemon's POST"), with
+// ISO times from SQS's epoch milliseconds; a periodic task's message as the leader sends it becomes
+// the task's POST.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
 #include "sqsd/periodic_scheduler.h"
+#include "sqsd/worker_post.h"
 
 namespace ebworker {
 namespace {

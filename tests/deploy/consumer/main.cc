@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include "cli/cli.h"
-#include "job/job.h"
+#include <ebworker/cli.h>
+#include <ebworker/job.h>
 
 // Appends "hello, NAME" to the file named by GREETING_OUT.
 class GreetingJob : public ebworker::Job {
@@ -20,10 +20,10 @@ class GreetingJob : public ebworker::Job {
     const std::string line = std::string("hello, ") + arguments[0].GetString() + "\n";
     context.log.info("greeting {}", arguments[0].GetString());
     const char* path = std::getenv("GREETING_OUT");
-    if (!path) return {};
+    if (!path) return ebworker::done();
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(path, "a"), std::fclose);
     if (!out || std::fputs(line.c_str(), out.get()) < 0) return ebworker::fail("cannot write GREETING_OUT");
-    return {};
+    return ebworker::done();
   }
 };
 

@@ -16,7 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "client/client.h"
+#include <ebworker/client.h>
+
 #include "support/fauxqs_process.h"
 #include "support/process.h"
 #include "support/temp_dir.h"

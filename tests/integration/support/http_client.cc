@@ -5,7 +5,9 @@
 #include <mutex>
 #include <stdexcept>
 
-#include "http/headers.h"
+#include <ebworker/headers.h>
+
+#include "core/text.h"
 
 namespace ebworker::testing {
 

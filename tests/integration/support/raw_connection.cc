@@ -11,7 +11,9 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "http/headers.h"
+#include <ebworker/headers.h>
+
+#include "core/text.h"
 
 namespace ebworker::testing {
 

@@ -1,6 +1,6 @@
 #pragma once
-// Requests shaped like aws-sqsd's (protocol.md §1): its User-Agent and X-Aws-Sqsd-* headers,
-// the body, and the message-digest attribute made with ebworker::Signer.
+// Requests shaped like aws-sqsd's (docs/wire-protocol.md, "The daemon's POST"): its User-Agent and
+// X-Aws-Sqsd-* headers, the body, and the message-digest attribute made with ebworker::Signer.
 
 #include <string>
 #include <string_view>

@@ -1,7 +1,7 @@
 #pragma once
 // Workers running the tests' own app (test_app/main.cc): GateJob, a job that runs until the
 // test releases it; ThreadJob, which reports the threads it sees; and the Marker middleware,
-// inserted before Dispatch through AppOptions::edit_stack.
+// added to the stack through AppOptions::edit_stack.
 
 #include <chrono>
 #include <filesystem>

@@ -7,8 +7,9 @@
 //                              MS milliseconds, so a forgotten gate never hangs a worker)
 //   ThreadJob [PATH]           writes to PATH the thread it runs on and every thread of the
 //                              process, one "job|thread TID NAME" line each
-//   Marker (a middleware)      inserted before Dispatch: adds "X-Test-Marker: NNN" (the status
-//                              the rest of the chain answered) to the response, and appends
+//   Marker (a middleware)      added to the stack (runs last, just before the job): adds
+//                              "X-Test-Marker: NNN" (the status the rest of the chain
+//                              answered) to the response, and appends
 //                              "marker in" / "marker out NNN" lines to ECHO_JOB_OUT around it
 
 #include <fcntl.h>
@@ -22,9 +23,10 @@
 #include <string>
 #include <thread>
 
-#include "cli/cli.h"
+#include <ebworker/cli.h>
+
 #include "echo_job.h"
-#include "middleware/dispatch.h"
+#include "worker/dispatch.h"
 
 namespace {
 
@@ -103,7 +105,7 @@ int main(int argc, char** argv) {
   jobs.add<ThreadJob>();
   ebworker::AppOptions options;
   options.edit_stack = [](ebworker::Stack& stack) {
-    stack.insert_before<ebworker::Dispatch>(std::make_unique<Marker>());
+    stack.add<Marker>();
   };
   return ebworker::run_cli(argc, argv, jobs, std::move(options));
 }

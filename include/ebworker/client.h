@@ -5,7 +5,7 @@
 //   auto sent = client->enqueue("EchoJob", R"(["hello"])");
 //   if (!sent) log(sent.error().describe()); else log(sent->message_id);
 //
-// Each job travels as a signed envelope (envelope/envelope.h): the body is the envelope JSON,
+// Each job travels as a signed envelope (docs/wire-protocol.md): the body is the envelope JSON,
 // with String attributes message-digest (HMAC-SHA256 of the body under SECRET_KEY_BASE) and
 // origin=ebworker. Before anything is sent the message is checked (size, delay, characters,
 // FIFO rules); after, SQS's MD5s are checked against it: a success is a message SQS holds intact.
@@ -18,11 +18,15 @@
 #include <string_view>
 #include <vector>
 
-#include "client/client_config.h"
-#include "envelope/signer.h"
-#include "sqs/sqs_client.h"
+#include <ebworker/client_config.h>
+#include <ebworker/environment.h>
+#include <ebworker/result.h>
+#include <ebworker/sqs_error.h>
 
 namespace ebworker {
+
+class Signer;
+class SqsClient;
 
 struct EnqueueOptions {
   std::optional<int> delay_seconds;  // 0–900, standard queues only
@@ -59,16 +63,17 @@ class Client {
   std::vector<SqsResult<Enqueued>> enqueue_batch(const std::vector<JobToEnqueue>& jobs) const;
 
   const ClientConfig& config() const { return config_; }
+  // The SQS client underneath (internal: tests and the command line use it).
   const SqsClient& sqs() const { return *sqs_; }
 
  private:
   struct Prepared;
-  Client(ClientConfig config, Signer signer, std::shared_ptr<const SqsClient> sqs);
+  Client(ClientConfig config, std::shared_ptr<const Signer> signer, std::shared_ptr<const SqsClient> sqs);
   SqsResult<Prepared> prepare(std::string_view job, std::string_view arguments_json,
                               const EnqueueOptions& options) const;
 
   ClientConfig config_;
-  Signer signer_;
+  std::shared_ptr<const Signer> signer_;
   std::shared_ptr<const SqsClient> sqs_;
 };
 

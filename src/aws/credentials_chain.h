@@ -21,26 +21,15 @@
 #include <string_view>
 #include <vector>
 
-#include "config/worker_config.h"
-#include "core/result.h"
+#include <ebworker/credentials.h>
+#include <ebworker/environment.h>
+#include <ebworker/result.h>
 
 namespace ebworker {
 
 class HttpClient;
 
-struct AwsCredentials {
-  std::string access_key_id;
-  std::string secret_access_key;
-  std::string session_token;  // empty for long-term keys
-  std::optional<std::chrono::system_clock::time_point> expiration;
-};
 
-class CredentialsProvider {
- public:
-  virtual ~CredentialsProvider() = default;
-  // Thread-safe. The error says which sources were tried and why each gave nothing.
-  virtual Result<AwsCredentials> get() = 0;
-};
 
 // One place credentials may be found. Not required to be thread-safe: the chain serialises calls.
 class CredentialsSource {
@@ -64,8 +53,6 @@ struct CredentialsChainOptions {
   std::chrono::seconds failure_ttl{5};
 };
 
-// Always the same credentials (tests, or keys handed over by the application).
-std::shared_ptr<CredentialsProvider> static_credentials(AwsCredentials credentials);
 
 // Asks `sources` in order; the first to answer wins and is remembered. Cached credentials that
 // expire within the refresh window are fetched again from the source that gave them, then from

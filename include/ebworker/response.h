@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "http/headers.h"
+#include <ebworker/headers.h>
 
 namespace ebworker {
 
@@ -14,12 +14,14 @@ struct Response {
   // Why this status: goes into the request's log line. Never holds a secret.
   std::string reason;
   Headers headers;
+  // The job that answered (empty when no job was named): goes into the request's log line.
+  std::string job;
 
-  static Response ok(std::string body = "OK\n") { return {200, std::move(body), "", {}}; }
+  static Response ok(std::string body = "OK\n") { return {200, std::move(body), "", {}, ""}; }
   // A refusal whose body states the reason, so a person with curl sees it too.
   static Response refuse(int status, std::string reason) {
     std::string body = reason + "\n";
-    return {status, std::move(body), std::move(reason), {}};
+    return {status, std::move(body), std::move(reason), {}, ""};
   }
 };
 

@@ -8,9 +8,6 @@
 
 namespace ebworker {
 
-bool iequals(std::string_view a, std::string_view b);
-bool istarts_with(std::string_view s, std::string_view prefix);
-
 class Headers {
  public:
   using Field = std::pair<std::string, std::string>;

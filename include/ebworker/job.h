@@ -9,6 +9,13 @@
 //                                 ebworker::JobContext& context) override;
 //   };
 //
+//   ebworker::JobResult ResizeImageJob::perform(const rapidjson::Value& arguments,
+//                                               ebworker::JobContext& context) {
+//     if (!arguments.IsArray() || arguments.Empty()) return ebworker::fail("no image given");
+//     ...
+//     return ebworker::done();
+//   }
+//
 // A fresh instance runs each message, so a job may keep per-run state in members.
 
 #include <rapidjson/document.h>
@@ -16,8 +23,8 @@
 #include <optional>
 #include <string>
 
-#include "core/result.h"
-#include "job/job_log.h"
+#include <ebworker/job_log.h>
+#include <ebworker/result.h>
 
 namespace ebworker {
 
@@ -36,11 +43,14 @@ struct JobContext {
 // Success, or a failure with its reason: the message is then retried (HTTP 500).
 using JobResult = Status;
 
+// What perform returns when the job is done: the message is deleted (HTTP 200).
+inline JobResult done() { return {}; }
+
 class Job {
  public:
   virtual ~Job() = default;
-  // `arguments` is the envelope's JSON array (empty for periodic tasks). Return fail("why")
-  // or throw to have the message retried; either way the reason is logged.
+  // `arguments` is the envelope's JSON array (empty for periodic tasks). Return done(), or
+  // fail("why") or throw to have the message retried; either way the reason is logged.
   virtual JobResult perform(const rapidjson::Value& arguments, JobContext& context) = 0;
 };
 

@@ -1,6 +1,6 @@
 #pragma once
-// The enqueue client's configuration: built in code, or read from the environment with the
-// names the AWS SDKs use plus ebworker's own. A bad value is an error naming the variable.
+// The enqueue client's settings table: ClientConfig read from the environment with the names the
+// AWS SDKs use plus ebworker's own. A bad value is an error naming the variable.
 //
 //   EBWORKER_QUEUE_URL          the queue jobs go to (a call may name another)
 //   SECRET_KEY_BASE             the key jobs are signed with (the worker's current key)
@@ -8,7 +8,7 @@
 //   EBWORKER_SQS_*              timeouts and retries (client_settings() lists them)
 //   AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION (sqs_endpoint.h)
 //   AWS_MAX_ATTEMPTS            the SDKs' name for EBWORKER_SQS_MAX_ATTEMPTS (which wins)
-//   credentials: the SDKs' default chain (aws/credentials.h)
+//   credentials: the SDKs' default chain (aws/credentials_chain.h)
 
 #include <chrono>
 #include <cstddef>
@@ -17,28 +17,17 @@
 #include <string_view>
 #include <vector>
 
-#include "aws/credentials.h"
-#include "config/environment.h"
+#include <ebworker/client_config.h>
+#include <ebworker/environment.h>
+#include <ebworker/result.h>
+
+#include "aws/credentials_chain.h"
 #include "config/settings.h"
-#include "core/result.h"
 #include "sqs/message_checks.h"
 #include "sqs/retry_policy.h"
 #include "sqs/sqs_endpoint.h"
 
 namespace ebworker {
-
-struct ClientConfig {
-  std::string queue_url;
-  std::string secret;  // SECRET_KEY_BASE: at least 32 bytes
-  std::size_t max_message_bytes = kDefaultMaxMessageBytes;
-  SqsEndpointSettings endpoint;
-  RetrySettings retry;
-  RetryHooks retry_hooks;  // tests only
-  std::chrono::milliseconds connect_timeout{2000};
-  std::chrono::milliseconds request_timeout{10000};
-  // Empty: the SDKs' default chain read from this process's environment.
-  std::shared_ptr<CredentialsProvider> credentials;
-};
 
 // One documented variable each, as for the worker (config/settings.h); none has a flag.
 using ClientSetting = Setting<ClientConfig>;

@@ -3,15 +3,15 @@
 // (getpeername), never from a header.
 
 #include <chrono>
-#include <optional>
 #include <string>
+#include <string_view>
 
-#include "envelope/envelope.h"
-#include "http/headers.h"
+#include <ebworker/headers.h>
 
 namespace ebworker {
 
-// The aws-sqsd headers (protocol.md §1).
+// The headers the Elastic Beanstalk daemon (aws-sqsd, or `ebworker sqsd`) posts a message with
+// (docs/wire-protocol.md, "The daemon's POST").
 namespace sqsd_header {
 inline constexpr std::string_view kMessageId = "X-Aws-Sqsd-Msgid";
 inline constexpr std::string_view kQueue = "X-Aws-Sqsd-Queue";
@@ -30,12 +30,9 @@ struct Request {
   std::string peer_address;  // textual IP of the connected socket's peer
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();
 
-  // Filled in along the chain: the job this request runs (for log lines) and, once verified,
-  // the parsed envelope.
-  std::string job_name;
-  std::optional<Envelope> envelope;
-
   std::string_view message_id() const { return headers.get(sqsd_header::kMessageId); }
+  // A periodic task's name (X-Aws-Sqsd-Taskname); empty for a message.
+  std::string_view task_name() const { return headers.get(sqsd_header::kTaskName); }
 };
 
 }  // namespace ebworker

@@ -1,6 +1,7 @@
 #pragma once
-// Middlewares composed in the order written. Users edit the default stack by type, as with
-// Sidekiq's chain: add, insert_before<T>, remove<T>, without forking it.
+// Middlewares composed in the order written, ending in one app. Users edit the default stack by
+// type, as with Sidekiq's chain: add (appends: runs last, just before the app), insert_before<T>,
+// remove<T>, without forking it.
 
 #include <algorithm>
 #include <memory>
@@ -8,7 +9,7 @@
 #include <typeindex>
 #include <vector>
 
-#include "http/middleware.h"
+#include <ebworker/middleware.h>
 
 namespace ebworker {
 
@@ -39,7 +40,7 @@ class Stack {
   template <typename M>
   size_t remove() {
     const auto before = entries_.size();
-    std::erase_if(entries_, [](const Next::Entry& e) { return e.type == typeid(M); });
+    std::erase_if(entries_, [](const detail::StackEntry& e) { return e.type == typeid(M); });
     return before - entries_.size();
   }
 
@@ -51,15 +52,16 @@ class Stack {
   std::vector<std::type_index> order() const;
   size_t size() const { return entries_.size(); }
 
+  // Runs the chain: each middleware in order, then `app`, the one end.
   Response call(Request& request, const App& app) const;
 
  private:
-  std::vector<Next::Entry>::const_iterator find(std::type_index type) const {
+  std::vector<detail::StackEntry>::const_iterator find(std::type_index type) const {
     return std::find_if(entries_.begin(), entries_.end(),
-                        [&](const Next::Entry& e) { return e.type == type; });
+                        [&](const detail::StackEntry& e) { return e.type == type; });
   }
 
-  std::vector<Next::Entry> entries_;
+  std::vector<detail::StackEntry> entries_;
 };
 
 }  // namespace ebworker

@@ -4,20 +4,20 @@
 
 #include <functional>
 
-#include "http/middleware.h"
-#include "http/stack.h"
-#include "job/job_registry.h"
+#include <ebworker/job_registry.h>
+#include <ebworker/middleware.h>
+#include <ebworker/stack.h>
 
 namespace ebworker {
 
-// The app at the end of the stack when the user gives none: 404 for everything.
+// The web tier's app when the user gives none: 404 for everything.
 Response not_found_app(Request& request);
 
 struct AppOptions {
-  // Answers every request the worker chain does not take (all of them with processing off).
+  // Answers every request that is not the daemon's (all of them with job processing off).
   App app = not_found_app;
-  // Edits the default middleware stack before serving, e.g.
-  //   [](Stack& s) { s.insert_before<Dispatch>(std::make_unique<Metrics>()); }
+  // Edits the default middleware stack (<ebworker/middlewares.h>) before serving, e.g.
+  //   [](Stack& s) { s.add<Metrics>(); }  // runs last: around each job, message or periodic task
   std::function<void(Stack&)> edit_stack;
 };
 

@@ -1,4 +1,4 @@
-#include "client/client_config.h"
+#include "client/client_settings.h"
 
 namespace ebworker {
 

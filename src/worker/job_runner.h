@@ -6,9 +6,9 @@
 
 #include <string_view>
 
-#include "http/response.h"
-#include "job/job.h"
-#include "job/job_registry.h"
+#include <ebworker/job.h>
+#include <ebworker/job_registry.h>
+#include <ebworker/response.h>
 
 namespace ebworker {
 

@@ -1,4 +1,4 @@
-#include "job/job_runner.h"
+#include "worker/job_runner.h"
 
 #include <exception>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/middleware.h"
+#include <ebworker/middleware.h>
 
 namespace ebworker {
 

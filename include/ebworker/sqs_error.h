@@ -1,12 +1,12 @@
 #pragma once
 // What can go wrong talking to SQS, as a value: which kind of failure, SQS's own error code and
-// message, the HTTP status. retryable() is the one rule the retry loop follows (protocol.md §4):
+// message, the HTTP status. retryable() is the one rule the client's retry loop follows:
 // throttling, 5xx and transport failures are retried; every other 4xx is not.
 
 #include <string>
 #include <string_view>
 
-#include "http/headers.h"
+#include <ebworker/result.h>
 
 namespace ebworker {
 
@@ -37,16 +37,7 @@ struct SqsError {
   std::string describe() const;
 };
 
-SqsError invalid_request(std::string message);
-
-// An HTTP answer other than 200, classified from its status, body ({"__type", "message"}) and
-// x-amzn-query-error header.
-SqsError sqs_error_from_reply(long status, const Headers& headers, std::string_view body);
-
-// A failed entry of a batch answer (HTTP 200 with {"Id", "SenderFault", "Code", "Message"}).
-SqsError sqs_error_from_batch_entry(bool sender_fault, std::string code, std::string message);
-
-// True for the codes SQS and the AWS SDKs use for throttling.
-bool is_throttling_code(std::string_view code);
+template <typename T>
+using SqsResult = Result<T, SqsError>;
 
 }  // namespace ebworker

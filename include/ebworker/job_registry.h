@@ -4,6 +4,7 @@
 //   jobs.add<EchoJob>();
 //   jobs.add("Mailer", [&] { return std::make_unique<MailerJob>(smtp); });
 
+#include <concepts>
 #include <functional>
 #include <map>
 #include <memory>
@@ -11,15 +12,23 @@
 #include <string_view>
 #include <vector>
 
-#include "job/job.h"
+#include <ebworker/job.h>
 
 namespace ebworker {
+
+// What add<J>() needs of a job class: a Job, default-constructible (one fresh instance per run),
+// with a `static constexpr std::string_view name`. Jobs that need constructor arguments are
+// registered with a factory instead: add("Name", [&] { return std::make_unique<J>(deps); }).
+template <typename J>
+concept RegistrableJob = std::derived_from<J, Job> && std::default_initializable<J> && requires {
+  { J::name } -> std::convertible_to<std::string_view>;
+};
 
 class JobRegistry {
  public:
   using Factory = std::function<std::unique_ptr<Job>()>;
 
-  template <typename J>
+  template <RegistrableJob J>
   JobRegistry& add() {
     return add(std::string(J::name), [] { return std::make_unique<J>(); });
   }

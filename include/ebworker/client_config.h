@@ -1,0 +1,52 @@
+#pragma once
+// The enqueue client's configuration, built in code or read from the environment
+// (Client::from_environment; docs/configuration.md lists the variables).
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <ebworker/credentials.h>
+
+namespace ebworker {
+
+inline constexpr std::size_t kDefaultMaxMessageBytes = 262144;  // many queues still cap here
+
+// Where requests go and which region signs them; an empty field means "from the queue URL".
+struct SqsEndpointSettings {
+  std::string endpoint{};  // e.g. "http://127.0.0.1:4566"
+  std::string region{};
+};
+
+// Retries of a failed SQS request: exponential backoff with full jitter, within a time budget.
+struct RetrySettings {
+  int max_attempts = 5;  // requests per call, the first included; 1 = no retries
+  std::chrono::milliseconds base_delay{100};
+  std::chrono::milliseconds max_delay{5000};
+  std::chrono::milliseconds budget{20000};  // for the whole call, retries and waits included
+};
+
+// What the policy uses of the outside world; tests replace any of them. Each must be safe to
+// call from several threads at once (the defaults are).
+struct RetryHooks {
+  std::function<void(std::chrono::milliseconds)> sleep{};        // default: this_thread::sleep_for
+  std::function<double()> random{};                              // uniform in [0, 1)
+  std::function<std::chrono::steady_clock::time_point()> now{};  // default: steady_clock::now
+};
+
+struct ClientConfig {
+  std::string queue_url;
+  std::string secret;  // SECRET_KEY_BASE: at least 32 bytes
+  std::size_t max_message_bytes = kDefaultMaxMessageBytes;
+  SqsEndpointSettings endpoint;
+  RetrySettings retry;
+  RetryHooks retry_hooks;  // tests only
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds request_timeout{10000};
+  // Empty: the SDKs' default chain read from this process's environment.
+  std::shared_ptr<CredentialsProvider> credentials;
+};
+
+}  // namespace ebworker
