@@ -13,6 +13,7 @@
 #include <ebworker/headers.h>
 
 #include "aws/credentials_json.h"
+#include "config/environment_lookup.h"
 #include "core/text.h"
 #include "net/http_client.h"
 
@@ -23,11 +24,6 @@ namespace {
 constexpr std::chrono::milliseconds kConnectTimeout{1000};
 constexpr std::chrono::milliseconds kTimeout{5000};
 constexpr size_t kMaxAnswer = 64 * 1024;
-
-std::string lookup(const Environment& env, std::string_view name) {
-  const auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
 
 struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -85,10 +81,10 @@ class ContainerCredentials final : public CredentialsSource {
                        ContainerCredentialsOptions options)
       : http_(std::move(http)),
         options_(std::move(options)),
-        relative_uri_(lookup(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")),
-        full_uri_(lookup(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")),
-        token_(lookup(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")),
-        token_file_(lookup(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {}
+        relative_uri_(lookup_or(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI")),
+        full_uri_(lookup_or(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI")),
+        token_(lookup_or(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN")),
+        token_file_(lookup_or(env, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {}
 
   std::string_view name() const override { return "container"; }
 

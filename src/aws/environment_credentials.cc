@@ -3,21 +3,18 @@
 #include <string>
 #include <utility>
 
+#include "config/environment_lookup.h"
+
 namespace ebworker {
 
 namespace {
 
-std::string lookup(const Environment& env, std::string_view name) {
-  const auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
-
 class EnvironmentCredentials final : public CredentialsSource {
  public:
   explicit EnvironmentCredentials(const Environment& env)
-      : key_id_(lookup(env, "AWS_ACCESS_KEY_ID")),
-        secret_(lookup(env, "AWS_SECRET_ACCESS_KEY")),
-        token_(lookup(env, "AWS_SESSION_TOKEN")) {}
+      : key_id_(lookup_or(env, "AWS_ACCESS_KEY_ID")),
+        secret_(lookup_or(env, "AWS_SECRET_ACCESS_KEY")),
+        token_(lookup_or(env, "AWS_SESSION_TOKEN")) {}
 
   std::string_view name() const override { return "environment"; }
 

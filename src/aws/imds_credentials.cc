@@ -7,6 +7,7 @@
 #include <ebworker/headers.h>
 
 #include "aws/credentials_json.h"
+#include "config/environment_lookup.h"
 #include "core/text.h"
 #include "net/http_client.h"
 
@@ -19,15 +20,10 @@ constexpr std::chrono::milliseconds kTimeout{2000};
 constexpr size_t kMaxAnswer = 64 * 1024;
 constexpr std::string_view kCredentialsPath = "/latest/meta-data/iam/security-credentials/";
 
-std::string lookup(const Environment& env, std::string_view name) {
-  const auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
-
 std::string endpoint_of(const Environment& env) {
-  std::string endpoint = lookup(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
+  std::string endpoint = lookup_or(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
   if (endpoint.empty())
-    endpoint = iequals(lookup(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"), "IPv6")
+    endpoint = iequals(lookup_or(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE"), "IPv6")
                    ? "http://[fd00:ec2::254]"
                    : "http://169.254.169.254";
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
@@ -48,7 +44,7 @@ class ImdsCredentials final : public CredentialsSource {
   ImdsCredentials(const Environment& env, std::shared_ptr<HttpClient> http)
       : http_(std::move(http)),
         endpoint_(endpoint_of(env)),
-        disabled_(iequals(lookup(env, "AWS_EC2_METADATA_DISABLED"), "true")) {}
+        disabled_(iequals(lookup_or(env, "AWS_EC2_METADATA_DISABLED"), "true")) {}
 
   std::string_view name() const override { return "instance metadata (IMDSv2)"; }
 

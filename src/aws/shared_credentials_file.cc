@@ -10,16 +10,12 @@
 #include <string>
 #include <utility>
 
+#include "config/environment_lookup.h"
 #include "core/text.h"
 
 namespace ebworker {
 
 namespace {
-
-std::string lookup(const Environment& env, std::string_view name) {
-  const auto it = env.find(name);
-  return it == env.end() ? std::string() : it->second;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -68,10 +64,10 @@ std::string value_of(const Profile& profile, const char* key) {
 
 class SharedCredentialsFile final : public CredentialsSource {
  public:
-  explicit SharedCredentialsFile(const Environment& env) : profile_(lookup(env, "AWS_PROFILE")) {
+  explicit SharedCredentialsFile(const Environment& env) : profile_(lookup_or(env, "AWS_PROFILE")) {
     if (profile_.empty()) profile_ = "default";
-    const std::string home = lookup(env, "HOME");
-    std::string file = lookup(env, "AWS_SHARED_CREDENTIALS_FILE");
+    const std::string home = lookup_or(env, "HOME");
+    std::string file = lookup_or(env, "AWS_SHARED_CREDENTIALS_FILE");
     if (file.empty()) {
       if (home.empty()) {
         problem_ = "neither AWS_SHARED_CREDENTIALS_FILE nor HOME is set";

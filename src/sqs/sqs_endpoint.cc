@@ -4,6 +4,7 @@
 #include <cctype>
 #include <vector>
 
+#include "config/environment_lookup.h"
 #include "core/text.h"
 
 namespace ebworker {
@@ -31,12 +32,6 @@ bool looks_like_region(std::string_view s) {
         c != '-')
       return false;
   return true;
-}
-
-std::string first_set(const Environment& env, std::initializer_list<const char*> names) {
-  for (const char* name : names)
-    if (auto it = env.find(name); it != env.end() && !it->second.empty()) return it->second;
-  return {};
 }
 
 // The endpoint with path "/" when it has none.
@@ -111,8 +106,8 @@ std::string region_from_host(std::string_view host_in) {
 }
 
 SqsEndpointSettings sqs_endpoint_settings(const Environment& env) {
-  return {first_set(env, {"AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL"}),
-          first_set(env, {"AWS_REGION", "AWS_DEFAULT_REGION"})};
+  return {lookup_or(env, "AWS_ENDPOINT_URL_SQS", lookup_or(env, "AWS_ENDPOINT_URL")),
+          lookup_or(env, "AWS_REGION", lookup_or(env, "AWS_DEFAULT_REGION"))};
 }
 
 Result<SqsTarget> resolve_sqs_target(const SqsEndpointSettings& settings, std::string_view queue_url) {
