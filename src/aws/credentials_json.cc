@@ -4,6 +4,8 @@
 
 #include <cctype>
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 #include "core/iso_time.h"
 #include "core/json.h"
@@ -12,20 +14,20 @@ namespace ebworker {
 
 namespace {
 
-// A string member, or nullptr when absent; an error when present but not a string.
-Result<const rapidjson::Value*> optional_string(const rapidjson::Value& root, const char* name) {
-  const auto it = root.FindMember(name);
-  if (it == root.MemberEnd() || it->value.IsNull()) return static_cast<const rapidjson::Value*>(nullptr);
-  if (!it->value.IsString()) return fail(std::string("field \"") + name + "\" is not a string");
-  return &it->value;
+// A string member, or nullopt when absent or null; an error when present but not a string.
+Result<std::optional<std::string_view>> optional_string(const rapidjson::Value& root, const char* name) {
+  const auto value = json_string(root, name);
+  if (value) return std::optional<std::string_view>(*value);
+  if (value.error() == JsonStringProblem::not_a_string)
+    return fail(std::string("field \"") + name + "\" is not a string");
+  return std::optional<std::string_view>();
 }
 
 Result<std::string> required_string(const rapidjson::Value& root, const char* name) {
   auto field = optional_string(root, name);
   if (!field) return Unexpected{field.error()};
-  if (!*field || (*field)->GetStringLength() == 0)
-    return fail(std::string("missing field \"") + name + "\"");
-  return std::string((*field)->GetString(), (*field)->GetStringLength());
+  if (!*field || (*field)->empty()) return fail(std::string("missing field \"") + name + "\"");
+  return std::string(**field);
 }
 
 // An error code such as "AccessDenied" or "AssumeRoleUnauthorizedAccess": letters and . _ - :
@@ -52,7 +54,7 @@ Result<AwsCredentials> parse_credentials_json(std::string_view body) {
   auto code = optional_string(doc, "Code");
   if (!code) return Unexpected{code.error()};
   if (*code) {
-    const std::string_view value((*code)->GetString(), (*code)->GetStringLength());
+    const std::string_view value = **code;
     if (value != "Success")
       return fail(plain_word(value) ? "answer has Code \"" + std::string(value) + "\""
                                     : std::string("answer has a Code other than \"Success\""));
@@ -70,10 +72,9 @@ Result<AwsCredentials> parse_credentials_json(std::string_view body) {
 
   credentials.access_key_id = std::move(*key_id);
   credentials.secret_access_key = std::move(*secret);
-  if (*token) credentials.session_token.assign((*token)->GetString(), (*token)->GetStringLength());
+  if (*token) credentials.session_token = std::string(**token);
   if (*expiration) {
-    const std::string_view text((*expiration)->GetString(), (*expiration)->GetStringLength());
-    const auto expiration_time = parse_iso8601_utc(text);
+    const auto expiration_time = parse_iso8601_utc(**expiration);
     if (!expiration_time) return fail("field \"Expiration\" is not an ISO 8601 UTC time");
     // system_clock counts nanoseconds in 64 bits, 1677 to 2262: converting a time outside that
     // would overflow. Compared in seconds, which hold any year.
@@ -90,13 +91,8 @@ std::string error_code_of(std::string_view body) {
   auto parsed = parse_json(body);
   if (!parsed || !parsed->IsObject()) return {};
   const rapidjson::Document& doc = *parsed;
-  for (const char* name : {"code", "Code"}) {
-    const auto it = doc.FindMember(name);
-    if (it != doc.MemberEnd() && it->value.IsString()) {
-      const std::string_view value(it->value.GetString(), it->value.GetStringLength());
-      if (plain_word(value)) return std::string(value);
-    }
-  }
+  for (const char* name : {"code", "Code"})
+    if (const auto value = json_string(doc, name); value && plain_word(*value)) return std::string(*value);
   return {};
 }
 

@@ -114,4 +114,13 @@ Result<rapidjson::Document> parse_json(std::string_view text, std::size_t max_de
   return doc;
 }
 
+Result<std::string_view, JsonStringProblem> json_string(const rapidjson::Value& object, const char* name) {
+  if (!object.IsObject()) return Unexpected{JsonStringProblem::not_an_object};
+  const auto it = object.FindMember(name);
+  if (it == object.MemberEnd()) return Unexpected{JsonStringProblem::absent};
+  if (it->value.IsNull()) return Unexpected{JsonStringProblem::null};
+  if (!it->value.IsString()) return Unexpected{JsonStringProblem::not_a_string};
+  return std::string_view(it->value.GetString(), it->value.GetStringLength());
+}
+
 }  // namespace ebworker

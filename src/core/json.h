@@ -23,4 +23,12 @@ bool json_nested_deeper_than(std::string_view text, std::size_t limit);
 // The document, or why not: "nested deeper than N levels" or the parser's message and offset.
 Result<rapidjson::Document> parse_json(std::string_view text, std::size_t max_depth = kDefaultJsonDepth);
 
+// Why an object has no string member of some name.
+enum class JsonStringProblem { not_an_object, absent, null, not_a_string };
+
+// The string member `name` of `object` (pointing into it), or why there is none: the one lookup
+// behind every string field ebworker reads (job envelopes, SQS answers, credentials answers).
+// Each reader words its own error from the problem, as its callers and tests know it.
+Result<std::string_view, JsonStringProblem> json_string(const rapidjson::Value& object, const char* name);
+
 }  // namespace ebworker

@@ -25,10 +25,10 @@ std::string to_json_text(const rapidjson::Value& v) {
 }
 
 Result<std::string> string_field(const rapidjson::Value& root, const char* name) {
-  const auto it = root.FindMember(name);
-  if (it == root.MemberEnd()) return fail(std::string("missing field \"") + name + "\"");
-  if (!it->value.IsString()) return fail(std::string("field \"") + name + "\" must be a string");
-  return std::string(it->value.GetString(), it->value.GetStringLength());
+  const auto value = json_string(root, name);
+  if (value) return std::string(*value);
+  if (value.error() == JsonStringProblem::absent) return fail(std::string("missing field \"") + name + "\"");
+  return fail(std::string("field \"") + name + "\" must be a string");
 }
 
 }  // namespace

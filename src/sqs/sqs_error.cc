@@ -76,14 +76,14 @@ SqsError sqs_error_from_reply(long status, const Headers& headers, std::string_v
   auto parsed = parse_json(body);
   if (parsed && parsed->IsObject()) {
     const rapidjson::Document& doc = *parsed;
-    if (auto t = doc.FindMember("__type"); t != doc.MemberEnd() && t->value.IsString()) {
-      std::string_view type(t->value.GetString(), t->value.GetStringLength());
+    if (const auto t = json_string(doc, "__type")) {
+      std::string_view type = *t;
       if (const auto hash = type.rfind('#'); hash != std::string_view::npos) type.remove_prefix(hash + 1);
       e.code = std::string(type);
     }
     for (const char* name : {"message", "Message"})
-      if (auto m = doc.FindMember(name); m != doc.MemberEnd() && m->value.IsString()) {
-        e.message.assign(m->value.GetString(), m->value.GetStringLength());
+      if (const auto m = json_string(doc, name)) {
+        e.message = std::string(*m);
         break;
       }
   }

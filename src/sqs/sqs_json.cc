@@ -4,6 +4,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "core/json.h"
+
 namespace ebworker {
 
 namespace {
@@ -53,9 +55,8 @@ void write_message_fields(Writer& w, const OutgoingMessage& m) {
 }
 
 std::string optional_string(const rapidjson::Value& object, const char* name) {
-  const auto it = object.FindMember(name);
-  if (it == object.MemberEnd() || !it->value.IsString()) return {};
-  return {it->value.GetString(), it->value.GetStringLength()};
+  const auto value = json_string(object, name);
+  return value ? std::string(*value) : std::string();
 }
 
 Result<std::vector<MessageAttribute>> parse_message_attributes(const rapidjson::Value& object) {
@@ -178,11 +179,12 @@ std::string send_message_batch_json(
 }
 
 Result<std::string> string_member(const rapidjson::Value& object, const char* name) {
-  if (!object.IsObject()) return fail(std::string("expected an object holding \"") + name + "\"");
-  const auto it = object.FindMember(name);
-  if (it == object.MemberEnd()) return fail(std::string("the answer has no \"") + name + "\"");
-  if (!it->value.IsString()) return fail(std::string("\"") + name + "\" in the answer is not a string");
-  return std::string(it->value.GetString(), it->value.GetStringLength());
+  const auto value = json_string(object, name);
+  if (value) return std::string(*value);
+  if (value.error() == JsonStringProblem::not_an_object)
+    return fail(std::string("expected an object holding \"") + name + "\"");
+  if (value.error() == JsonStringProblem::absent) return fail(std::string("the answer has no \"") + name + "\"");
+  return fail(std::string("\"") + name + "\" in the answer is not a string");
 }
 
 Result<std::map<std::string, std::string>> string_map(const rapidjson::Value& object) {
