@@ -6,6 +6,8 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/hex.h"
+
 namespace ebworker {
 
 std::string uuid_v4() {
@@ -14,15 +16,10 @@ std::string uuid_v4() {
     throw std::runtime_error("RAND_bytes failed: no randomness for a job id");
   b[6] = static_cast<unsigned char>((b[6] & 0x0f) | 0x40);  // version 4
   b[8] = static_cast<unsigned char>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (size_t i = 0; i < b.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(hex[b[i] >> 4]);
-    out.push_back(hex[b[i] & 0x0f]);
-  }
-  return out;
+  // 8-4-4-4-12 lowercase hex digits.
+  const std::string hex = to_hex(b.data(), b.size());
+  return hex.substr(0, 8) + '-' + hex.substr(8, 4) + '-' + hex.substr(12, 4) + '-' + hex.substr(16, 4) + '-' +
+         hex.substr(20);
 }
 
 bool is_uuid(std::string_view s) {
