@@ -51,7 +51,8 @@ struct JobToEnqueue {
 class Client {
  public:
   // Checks the configuration: the secret's length, the queue URL.
-  static Result<Client> create(ClientConfig config);
+  // With no credentials in `config`, the AWS SDKs' default chain looks for them in `env`.
+  static Result<Client> create(ClientConfig config, const Environment& env = process_environment());
   static Result<Client> from_environment(const Environment& env);
 
   SqsResult<Enqueued> enqueue(std::string_view job, std::string_view arguments_json = "[]",

@@ -42,12 +42,14 @@ int run_command(int argc, char** argv, const JobRegistry& registry, AppOptions o
   }
   const std::string command = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
-  if (command == "dev") return dev_command(args, registry, std::move(options));
-  if (command == "serve") return serve_command(args, registry, std::move(options));
+  // The one read of the process's environment: every command gets it from here.
+  const Environment env = process_environment();
+  if (command == "dev") return dev_command(args, registry, std::move(options), env);
+  if (command == "serve") return serve_command(args, registry, std::move(options), env);
   if (command == "post") return post_command(args);
-  if (command == "enqueue") return enqueue_command(args, process_environment());
-  if (command == "cron") return cron_command(args, registry);
-  if (command == "sqsd") return sqsd_command(args, registry);
+  if (command == "enqueue") return enqueue_command(args, env);
+  if (command == "cron") return cron_command(args, registry, env);
+  if (command == "sqsd") return sqsd_command(args, registry, env);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

@@ -16,13 +16,15 @@ constexpr const char* kUsage =
     "  three fire times in UTC. Exits 1 when the file is invalid.\n";
 }
 
-int cron_command(const std::vector<std::string>& args, const JobRegistry& registry) {
+int cron_command(const std::vector<std::string>& args, const JobRegistry& registry, const Environment& env) {
   if (args.empty() || args[0] != "check" || args.size() > 2) {
     std::fputs(kUsage, args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? stdout : stderr);
     return args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? 0 : 2;
   }
-  const char* env_file = std::getenv("EBWORKER_CRON_FILE");
-  const std::string path = args.size() == 2 ? args[1] : (env_file && *env_file ? env_file : "cron.yaml");
+  const auto env_file = env.find("EBWORKER_CRON_FILE");
+  const std::string path = args.size() == 2                                       ? args[1]
+                           : env_file != env.end() && !env_file->second.empty() ? env_file->second
+                                                                                 : "cron.yaml";
   auto cron = CronFile::load(path, registry);
   if (!cron) {
     std::fprintf(stderr, "%s\n", cron.error().message.c_str());

@@ -26,7 +26,7 @@ namespace ebworker {
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ebworker dev [--port PORT] [--sqs-port PORT] [--queue NAME] [--once]\n"
+    "usage: ebworker dev [--port PORT] [--sqs-port PORT] [--queue NAME] [--once] [OPTIONS]\n"
     "  Runs the local stack: fauxqs (the local SQS) on 127.0.0.1:SQS_PORT (default 4566), the\n"
     "  queue NAME (default ebworker-jobs) and its dead-letter queue, the worker on 127.0.0.1:PORT\n"
     "  (default 5000) and the daemon between them; sends a demo EchoJob; Ctrl-C stops it all.\n"
@@ -70,53 +70,79 @@ bool wait_for_echo(const std::string& path, const std::string& marker, std::chro
 
 }  // namespace
 
-int dev_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options) {
-  Environment env = process_environment();
-  WorkerConfig worker_config;
-  worker_config.process_jobs = true;
-  std::uint16_t sqs_port = 4566;
-  std::string queue_name = "ebworker-jobs";
-  bool once = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      std::fputs(kUsage, stdout);
+const std::vector<Setting<DevConfig>>& dev_settings() {
+  static const std::vector<Setting<DevConfig>> settings = {
+      {"EBWORKER_DEV_PORT", "--port", "5000", "the worker's port",
+       number_setting<DevConfig, unsigned>(1, 65535,
+                                           [](DevConfig& c, unsigned n) { c.port = static_cast<std::uint16_t>(n); })},
+      {"EBWORKER_DEV_SQS_PORT", "--sqs-port", "4566", "fauxqs's port",
+       number_setting<DevConfig, unsigned>(1, 65535,
+                                           [](DevConfig& c, unsigned n) { c.sqs_port = static_cast<std::uint16_t>(n); })},
+      {"EBWORKER_DEV_QUEUE", "--queue", "ebworker-jobs",
+       "the queue; its dead-letter queue is NAME-dead-letters",
+       [](DevConfig& c, std::string_view v) -> Status {
+         if (v.empty()) return fail("must name a queue");
+         c.queue = std::string(v);
+         return {};
+       }},
+      {"EBWORKER_DEV_ONCE", "--once", "false", "stop after the demo job; exit 0 when it was done",
+       [](DevConfig& c, std::string_view v) -> Status {
+         auto b = parse_bool(v);
+         if (!b) return Unexpected{b.error()};
+         c.once = *b;
+         return {};
+       },
+       true},
+      {"EBWORKER_FAUXQS_LAUNCHER", "--fauxqs-launcher", "scripts/fauxqs.mjs",
+       "the script that starts fauxqs on loopback",
+       [](DevConfig& c, std::string_view v) -> Status {
+         if (v.empty()) return fail("must name a file");
+         c.fauxqs_launcher = std::string(v);
+         return {};
+       }},
+      {"EBWORKER_LOG_LEVEL", "--log-level", "info", "the log level of all three",
+       [](DevConfig& c, std::string_view v) -> Status {
+         if (auto st = check_log_level(v); !st) return st;
+         c.log_level = std::string(v);
+         return {};
+       }},
+  };
+  return settings;
+}
+
+int dev_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options,
+                Environment env) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::printf("%s\n%s", kUsage, settings_help(dev_settings()).c_str());
       return 0;
     }
-    if (args[i] == "--once") {
-      once = true;
-      continue;
-    }
-    if (i + 1 >= args.size()) return dev_error("unknown option or missing value: " + args[i] + "\n" + kUsage);
-    const std::string& value = args[++i];
-    if (args[i - 1] == "--port" || args[i - 1] == "--sqs-port") {
-      auto port = parse_number<unsigned>(value, 1, 65535);
-      if (!port) return dev_error(args[i - 1] + ": " + port.error().message);
-      (args[i - 1] == "--port" ? worker_config.port : sqs_port) = static_cast<std::uint16_t>(*port);
-    } else if (args[i - 1] == "--queue") {
-      queue_name = value;
-    } else {
-      return dev_error("unknown option " + args[i - 1] + "\n" + kUsage);
-    }
-  }
+  auto dev = load_settings(dev_settings(), env, args);
+  if (!dev) return dev_error(dev.error().message + "\n" + kUsage);
+  WorkerConfig worker_config;
+  worker_config.process_jobs = true;
+  worker_config.port = dev->port;
+  const std::uint16_t sqs_port = dev->sqs_port;
+  const std::string& queue_name = dev->queue;
+  const bool once = dev->once;
 
   const sigset_t signals = block_stop_signals();
-  setup_logging(env.count("EBWORKER_LOG_LEVEL") ? env["EBWORKER_LOG_LEVEL"] : "info");
+  setup_logging(dev->log_level);
 
   if (!env.count("SECRET_KEY_BASE")) {
     const std::string secret = random_hex(32);
-    ::setenv("SECRET_KEY_BASE", secret.c_str(), 1);
     env["SECRET_KEY_BASE"] = secret;
     spdlog::info("SECRET_KEY_BASE is not set: made one for this session, saved in {}", save_secret(secret));
   }
   std::string echo_out = env.count("ECHO_JOB_OUT") ? env["ECHO_JOB_OUT"] : "";
   if (echo_out.empty()) {
     echo_out = (std::filesystem::temp_directory_path() / ("ebworker-dev-echo-" + uuid_v4().substr(0, 8) + ".jsonl")).string();
+    // EchoJob, a user's job, reads the process's environment.
     ::setenv("ECHO_JOB_OUT", echo_out.c_str(), 1);
   }
 
   // 1. The local SQS.
-  const std::string launcher =
-      env.count("EBWORKER_FAUXQS_LAUNCHER") ? env["EBWORKER_FAUXQS_LAUNCHER"] : "scripts/fauxqs.mjs";
+  const std::string& launcher = dev->fauxqs_launcher;
   if (!std::filesystem::exists(launcher))
     return dev_error(launcher + " not found: run from the project root, or set EBWORKER_FAUXQS_LAUNCHER");
   auto fauxqs = ChildProcess::start({"node", launcher, std::to_string(sqs_port)}, "fauxqs: ");
@@ -134,7 +160,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   if (!queues) return dev_error(queues.error().message);
 
   // 3. The worker and the daemon.
-  auto worker = start_worker(worker_config, registry, std::move(options));
+  auto worker = start_worker(worker_config, registry, std::move(options), env);
   if (!worker) return dev_error(worker.error().message);
   SqsdConfig sqsd_config;
   sqsd_config.queue_url = queues->queue_url;
@@ -161,7 +187,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
     client_config.secret = env["SECRET_KEY_BASE"];
     client_config.endpoint = {.endpoint = endpoint, .region = "us-east-1"};
     client_config.credentials = static_credentials({"local", "local", "", std::nullopt});
-    auto client = Client::create(client_config);
+    auto client = Client::create(client_config, env);
     const std::string marker = "demo " + uuid_v4();
     auto sent = client ? client->enqueue("EchoJob", "[\"" + marker + "\"]")
                        : SqsResult<Enqueued>(Unexpected{invalid_request(client.error().message)});

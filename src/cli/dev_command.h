@@ -1,15 +1,32 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
 #include <ebworker/cli.h>
+#include <ebworker/environment.h>
+
+#include "config/settings.h"
 
 namespace ebworker {
 
 // `ebworker dev`: the whole local stack in one command. Starts the local SQS (fauxqs) on
 // 127.0.0.1, creates the queue and its dead-letter queue, starts the worker and the daemon,
 // enqueues a demo job and shows it done, then runs until Ctrl-C.
-int dev_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options);
+int dev_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options,
+                Environment env);
+
+struct DevConfig {
+  std::uint16_t port = 5000;
+  std::uint16_t sqs_port = 4566;
+  std::string queue = "ebworker-jobs";
+  bool once = false;
+  std::string fauxqs_launcher = "scripts/fauxqs.mjs";
+  std::string log_level = "info";
+};
+
+// dev's own options; the worker and the daemon it starts run with their defaults.
+const std::vector<Setting<DevConfig>>& dev_settings();
 
 }  // namespace ebworker

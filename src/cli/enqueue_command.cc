@@ -3,14 +3,15 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <charconv>
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string_view>
 
 #include <ebworker/client.h>
 
 #include "client/client_settings.h"
+#include "config/settings.h"
 
 namespace ebworker {
 
@@ -19,11 +20,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: ebworker enqueue JOB [ARGS_JSON] [--delay S] [--queue-url URL] [--group-id G] [--dedup-id D]\n"
     "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and sends it to the\n"
-    "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId.\n"
-    "  --delay S       deliver after S seconds, 0-900 (standard queues; use cron.yaml for later)\n"
-    "  --queue-url URL another queue than EBWORKER_QUEUE_URL\n"
-    "  --group-id G    FIFO message group (default: the job name)\n"
-    "  --dedup-id D    FIFO deduplication id (default: the job id)\n";
+    "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId.\n";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "ebworker enqueue: %s (see ebworker enqueue --help)\n", message.c_str());
@@ -42,53 +39,43 @@ void log_to_stderr(const Environment& env) {
 
 }  // namespace
 
+const std::vector<Setting<EnqueueOptions>>& enqueue_settings() {
+  static const std::vector<Setting<EnqueueOptions>> settings = {
+      {"", "--delay", "0", "deliver after S seconds, 0-900 (standard queues; use cron.yaml for later)",
+       number_setting<EnqueueOptions, int>(std::numeric_limits<int>::min(), std::numeric_limits<int>::max(),
+                                           [](EnqueueOptions& o, int n) { o.delay_seconds = n; })},
+      {"", "--queue-url", "EBWORKER_QUEUE_URL", "another queue than EBWORKER_QUEUE_URL",
+       [](EnqueueOptions& o, std::string_view v) -> Status {
+         o.queue_url = std::string(v);
+         return {};
+       }},
+      {"", "--group-id", "the job name", "FIFO message group",
+       [](EnqueueOptions& o, std::string_view v) -> Status {
+         o.group_id = std::string(v);
+         return {};
+       }},
+      {"", "--dedup-id", "the job id", "FIFO deduplication id",
+       [](EnqueueOptions& o, std::string_view v) -> Status {
+         o.deduplication_id = std::string(v);
+         return {};
+       }},
+  };
+  return settings;
+}
+
 int enqueue_command(const std::vector<std::string>& args, const Environment& env) {
-  std::string job;
-  std::string arguments = "[]";
-  EnqueueOptions options;
-  std::size_t positional = 0;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    std::string_view arg = args[i];
-    if (arg == "--help" || arg == "-h") {
-      std::printf("%s\n%s", kUsage, client_settings_help().c_str());
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::printf("%s\n%s\n%s", kUsage, settings_help(enqueue_settings()).c_str(), client_settings_help().c_str());
       return 0;
     }
-    if (arg.rfind("--", 0) == 0) {
-      const auto eq = arg.find('=');
-      const std::string name(arg.substr(0, eq));
-      std::string value;
-      if (eq != std::string_view::npos) {
-        value = std::string(arg.substr(eq + 1));
-      } else {
-        if (i + 1 >= args.size()) return usage_error(name + " needs a value");
-        value = args[++i];
-      }
-      if (name == "--delay") {
-        int delay = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), delay);
-        if (ec != std::errc() || end != value.data() + value.size())
-          return usage_error("--delay takes whole seconds, got \"" + value + "\"");
-        options.delay_seconds = delay;
-      } else if (name == "--queue-url") {
-        options.queue_url = value;
-      } else if (name == "--group-id") {
-        options.group_id = value;
-      } else if (name == "--dedup-id") {
-        options.deduplication_id = value;
-      } else {
-        return usage_error("unknown option " + name);
-      }
-    } else if (positional == 0) {
-      job = std::string(arg);
-      ++positional;
-    } else if (positional == 1) {
-      arguments = std::string(arg);
-      ++positional;
-    } else {
-      return usage_error("unexpected argument \"" + std::string(arg) + "\"");
-    }
-  }
-  if (job.empty()) return usage_error("name a job");
+  const Arguments words = split_arguments(enqueue_settings(), args);
+  auto options = load_settings(enqueue_settings(), {}, words.options);
+  if (!options) return usage_error(options.error().message);
+  if (words.positional.empty()) return usage_error("name a job");
+  if (words.positional.size() > 2) return usage_error("unexpected argument \"" + words.positional[2] + "\"");
+  const std::string& job = words.positional[0];
+  const std::string arguments = words.positional.size() > 1 ? words.positional[1] : "[]";
 
   log_to_stderr(env);
   auto client = Client::from_environment(env);
@@ -96,7 +83,7 @@ int enqueue_command(const std::vector<std::string>& args, const Environment& env
     std::fprintf(stderr, "ebworker enqueue: %s\n", client.error().message.c_str());
     return 1;
   }
-  auto sent = client->enqueue(job, arguments, options);
+  auto sent = client->enqueue(job, arguments, *options);
   if (!sent) {
     std::fprintf(stderr, "ebworker enqueue: %s\n", sent.error().describe().c_str());
     return 1;

@@ -3,7 +3,10 @@
 #include <string>
 #include <vector>
 
+#include <ebworker/client.h>
 #include <ebworker/environment.h>
+
+#include "config/settings.h"
 
 namespace ebworker {
 
@@ -11,5 +14,8 @@ namespace ebworker {
 // signs JOB and sends it to SQS with the enqueue client; prints the MessageId. Exits 0 when SQS
 // holds the message intact, 1 with one line on stderr when not, 2 on a usage error.
 int enqueue_command(const std::vector<std::string>& args, const Environment& env);
+
+// The options of one call (flags only); the client's own settings are client_settings().
+const std::vector<Setting<EnqueueOptions>>& enqueue_settings();
 
 }  // namespace ebworker

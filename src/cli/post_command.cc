@@ -70,7 +70,7 @@ int post_command(const std::vector<std::string>& args) {
   }
   if (job.empty()) return usage_error("name a job");
 
-  auto signer = Signer::from_environment();
+  auto signer = Signer::from_environment(process_environment());
   if (!signer) return usage_error(signer.error().message);
   auto envelope = Envelope::make(job, arguments, queue);
   if (!envelope) return usage_error("ARGS_JSON: " + envelope.error().message);

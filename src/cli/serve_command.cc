@@ -22,7 +22,8 @@ int startup_error(const std::string& message) {
 
 }  // namespace
 
-int serve_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options) {
+int serve_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options,
+                  const Environment& env) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
       std::printf("usage: ebworker serve [OPTIONS]\n\n%s", worker_settings_help().c_str());
@@ -31,14 +32,14 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
 
   const sigset_t signals = block_stop_signals();
 
-  auto config = load_worker_config(process_environment(), args);
+  auto config = load_worker_config(env, args);
   if (!config) return startup_error(config.error().message);
   setup_logging(config->log_level);
   if (config->trust_gateway)
     spdlog::info("EBWORKER_TRUSTED_SOURCES: trusting the default gateway {} (from /proc/net/route)",
                  config->trusted_gateway);
 
-  auto server = start_worker(*config, registry, std::move(options));
+  auto server = start_worker(*config, registry, std::move(options), env);
   if (!server) return startup_error(server.error().message);
   Server& worker = **server;
 

@@ -25,14 +25,13 @@ int startup_error(const std::string& message) {
 
 }  // namespace
 
-int sqsd_command(const std::vector<std::string>& args, const JobRegistry& registry) {
+int sqsd_command(const std::vector<std::string>& args, const JobRegistry& registry, const Environment& env) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
       std::printf("usage: ebworker sqsd [OPTIONS]\n\n%s", settings_help(sqsd_settings()).c_str());
       return 0;
     }
   const sigset_t signals = block_stop_signals();
-  const Environment env = process_environment();
   auto config = load_sqsd_config(env, args);
   if (!config) return startup_error(config.error().message);
   setup_logging(config->log_level);

@@ -30,11 +30,11 @@ Result<CronFile> load_cron(const WorkerConfig& config, const JobRegistry& regist
 }  // namespace
 
 Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
-                                             AppOptions options) {
+                                             AppOptions options, const Environment& env) {
   std::optional<Signer> signer;
   CronFile cron;
   if (config.process_jobs) {
-    auto s = Signer::from_environment();
+    auto s = Signer::from_environment(env);
     if (!s) return fail(s.error().message + " (it signs and verifies every job)");
     signer = std::move(s).value();
     auto c = load_cron(config, registry);

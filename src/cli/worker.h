@@ -12,7 +12,8 @@
 namespace ebworker {
 
 // Listening when it returns. Errors name the variable or file at fault.
+// `env` gives the signing keys (SECRET_KEY_BASE, SECRET_KEY_BASE_PREVIOUS).
 Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
-                                             AppOptions options);
+                                             AppOptions options, const Environment& env);
 
 }  // namespace ebworker

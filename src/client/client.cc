@@ -19,14 +19,14 @@ struct Client::Prepared {
 Client::Client(ClientConfig config, std::shared_ptr<const Signer> signer, std::shared_ptr<const SqsClient> sqs)
     : config_(std::move(config)), signer_(std::move(signer)), sqs_(std::move(sqs)) {}
 
-Result<Client> Client::create(ClientConfig config) {
+Result<Client> Client::create(ClientConfig config, const Environment& env) {
   if (config.secret.empty())
     return fail("SECRET_KEY_BASE is not set: jobs must be signed with the key the worker checks");
   auto signer = Signer::create(config.secret);
   if (!signer) return Unexpected{signer.error()};
   if (!config.queue_url.empty())
     if (auto q = QueueUrl::parse(config.queue_url); !q) return Unexpected{q.error()};
-  if (!config.credentials) config.credentials = default_credentials_chain(process_environment());
+  if (!config.credentials) config.credentials = default_credentials_chain(env);
 
   SqsClientOptions options;
   options.credentials = config.credentials;

@@ -1,7 +1,7 @@
 #pragma once
-// A table of documented settings: each has one environment variable and usually a flag that
-// overrides it. The table drives parsing, --help and the README's tables, so they cannot drift.
-// A bad value is an error naming the variable or flag.
+// A table of documented settings: each has an environment variable, a flag that overrides it,
+// or both. The table drives parsing and --help, and a test checks docs/configuration.md's tables
+// against it, so they cannot drift. A bad value is an error naming the variable or flag.
 
 #include <charconv>
 #include <functional>
@@ -16,7 +16,7 @@ namespace ebworker {
 
 template <typename Config>
 struct Setting {
-  std::string_view env;       // e.g. "PORT"
+  std::string_view env;       // e.g. "PORT"; empty for an option of one call (a flag only)
   std::string_view flag;      // e.g. "--port"; empty when there is no flag
   std::string_view fallback;  // the default, as text
   std::string_view meaning;
@@ -55,6 +55,7 @@ template <typename Config>
 Result<Config> load_settings(const std::vector<Setting<Config>>& settings, const Environment& env,
                              const std::vector<std::string>& args, Config config = {}) {
   for (const auto& s : settings) {
+    if (s.env.empty()) continue;
     const auto it = env.find(s.env);
     if (it == env.end()) continue;
     if (auto st = s.apply(config, it->second); !st) return fail(std::string(s.env) + ": " + st.error().message);
@@ -81,12 +82,42 @@ Result<Config> load_settings(const std::vector<Setting<Config>>& settings, const
   return config;
 }
 
+// A command's words split into its positional arguments and its options (each flag with its
+// value), so that load_settings sees only the options. Words after "--" are all positional.
+struct Arguments {
+  std::vector<std::string> positional;
+  std::vector<std::string> options;
+};
+
+template <typename Config>
+Arguments split_arguments(const std::vector<Setting<Config>>& settings, const std::vector<std::string>& args) {
+  Arguments out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--") {
+      out.positional.insert(out.positional.end(), args.begin() + static_cast<std::ptrdiff_t>(i) + 1, args.end());
+      break;
+    }
+    if (arg.rfind("--", 0) != 0) {
+      out.positional.push_back(arg);
+      continue;
+    }
+    out.options.push_back(arg);
+    if (arg.find('=') != std::string::npos) continue;
+    for (const auto& s : settings)
+      if (s.flag == arg && !s.is_switch && i + 1 < args.size()) out.options.push_back(args[++i]);
+  }
+  return out;
+}
+
 template <typename Config>
 std::string settings_help(const std::vector<Setting<Config>>& settings) {
-  std::string out = "Options (each also an environment variable):\n";
+  std::string out = "Options (and the environment variable of each, in brackets):\n";
   for (const auto& s : settings) {
-    out += "  " + std::string(s.flag) + "  [" + std::string(s.env) + "]\n      " + std::string(s.meaning) +
-           " (default " + std::string(s.fallback) + ")\n";
+    const std::string name = s.flag.empty() ? std::string(s.env)
+                             : s.env.empty() ? std::string(s.flag)
+                                             : std::string(s.flag) + "  [" + std::string(s.env) + "]";
+    out += "  " + name + "\n      " + std::string(s.meaning) + " (default " + std::string(s.fallback) + ")\n";
   }
   return out;
 }

@@ -57,12 +57,13 @@ Result<Signer> Signer::create(std::string current_key, std::vector<std::string> 
   return Signer(std::move(current_key), std::move(previous_keys));
 }
 
-Result<Signer> Signer::from_environment() {
-  const char* current = std::getenv("SECRET_KEY_BASE");
-  const char* previous = std::getenv("SECRET_KEY_BASE_PREVIOUS");
+Result<Signer> Signer::from_environment(const Environment& env) {
+  const auto current = env.find("SECRET_KEY_BASE");
+  const auto previous = env.find("SECRET_KEY_BASE_PREVIOUS");
   std::vector<std::string> previous_keys;
-  for (std::string_view key : split_list(previous ? previous : "")) previous_keys.emplace_back(key);
-  return create(current ? current : "", std::move(previous_keys));
+  const std::string_view previous_text = previous != env.end() ? std::string_view(previous->second) : "";
+  for (std::string_view key : split_list(previous_text)) previous_keys.emplace_back(key);
+  return create(current != env.end() ? current->second : "", std::move(previous_keys));
 }
 
 std::string Signer::sign(std::string_view body) const {

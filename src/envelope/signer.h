@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include <ebworker/environment.h>
 #include <ebworker/result.h>
 
 namespace ebworker {
@@ -28,7 +29,7 @@ class Signer {
                                std::string_view previous_name = "SECRET_KEY_BASE_PREVIOUS");
 
   // Reads SECRET_KEY_BASE and SECRET_KEY_BASE_PREVIOUS (comma-separated).
-  static Result<Signer> from_environment();
+  static Result<Signer> from_environment(const Environment& env);
 
   std::string sign(std::string_view body) const;
 

@@ -145,35 +145,10 @@ TEST(Signer, KeyLengthsAreChecked) {
   EXPECT_EQ(renamed.error().message, "MY_KEY is shorter than 32 bytes");
 }
 
-// Sets or unsets one environment variable for a test's lifetime, then restores it.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value)
-      ::setenv(name, value, 1);
-    else
-      ::unsetenv(name);
-  }
-  ~ScopedEnv() {
-    if (old_)
-      ::setenv(name_, old_->c_str(), 1);
-    else
-      ::unsetenv(name_);
-  }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
+// The keys come from the environment the command line passes in, never from the process's.
 TEST(SignerFromEnvironment, ReadsCurrentAndCommaSeparatedPreviousKeys) {
-  const ScopedEnv current("SECRET_KEY_BASE", kKey.c_str());
-  const std::string previous = kOldKey + ",," + kOtherKey + ",";
-  const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", previous.c_str());
-  auto signer = Signer::from_environment();
+  const Environment env{{"SECRET_KEY_BASE", kKey}, {"SECRET_KEY_BASE_PREVIOUS", kOldKey + ",," + kOtherKey + ","}};
+  auto signer = Signer::from_environment(env);
   ASSERT_TRUE(signer.has_value()) << signer.error().message;
   EXPECT_EQ(signer->sign(kBody), reference_hmac(kKey, kBody));
   EXPECT_TRUE(signer->verify(kBody, reference_hmac(kOldKey, kBody)));
@@ -182,64 +157,34 @@ TEST(SignerFromEnvironment, ReadsCurrentAndCommaSeparatedPreviousKeys) {
 }
 
 TEST(SignerFromEnvironment, BlanksAroundPreviousKeysAreTrimmed) {
-  const ScopedEnv current("SECRET_KEY_BASE", kKey.c_str());
-  const std::string previous = " " + kOldKey + " , " + kOtherKey + "\t";
-  const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", previous.c_str());
-  auto signer = Signer::from_environment();
+  const Environment env{{"SECRET_KEY_BASE", kKey}, {"SECRET_KEY_BASE_PREVIOUS", " " + kOldKey + " , " + kOtherKey + "\t"}};
+  auto signer = Signer::from_environment(env);
   ASSERT_TRUE(signer.has_value()) << signer.error().message;
   EXPECT_TRUE(signer->verify(kBody, reference_hmac(kOldKey, kBody)));
   EXPECT_TRUE(signer->verify(kBody, reference_hmac(kOtherKey, kBody)));
 }
 
 TEST(SignerFromEnvironment, PreviousIsOptional) {
-  const ScopedEnv current("SECRET_KEY_BASE", kKey.c_str());
-  const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", nullptr);
-  auto signer = Signer::from_environment();
+  auto signer = Signer::from_environment({{"SECRET_KEY_BASE", kKey}});
   ASSERT_TRUE(signer.has_value()) << signer.error().message;
   EXPECT_TRUE(signer->verify(kBody, reference_hmac(kKey, kBody)));
   EXPECT_FALSE(signer->verify(kBody, reference_hmac(kOldKey, kBody)));
 }
 
 TEST(SignerFromEnvironment, MissingKeyNamesTheVariable) {
-  const ScopedEnv current("SECRET_KEY_BASE", nullptr);
-  const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", nullptr);
-  auto signer = Signer::from_environment();
+  auto signer = Signer::from_environment({});
   ASSERT_FALSE(signer.has_value());
   EXPECT_EQ(signer.error().message, "SECRET_KEY_BASE is not set");
 }
 
 TEST(SignerFromEnvironment, ShortKeysNameTheirVariable) {
-  {
-    const ScopedEnv current("SECRET_KEY_BASE", "too-short");
-    const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", nullptr);
-    auto signer = Signer::from_environment();
-    ASSERT_FALSE(signer.has_value());
-    EXPECT_EQ(signer.error().message, "SECRET_KEY_BASE is shorter than 32 bytes");
-  }
-  {
-    const ScopedEnv current("SECRET_KEY_BASE", kKey.c_str());
-    const std::string previous = kOldKey + ",short";
-    const ScopedEnv old("SECRET_KEY_BASE_PREVIOUS", previous.c_str());
-    auto signer = Signer::from_environment();
-    ASSERT_FALSE(signer.has_value());
-    EXPECT_EQ(signer.error().message, "SECRET_KEY_BASE_PREVIOUS holds a key shorter than 32 bytes");
-  }
-}
-
-TEST(SignerFromEnvironment, ScopedEnvRestores) {
-  const std::optional<std::string> before =
-      std::getenv("SECRET_KEY_BASE") ? std::optional<std::string>(std::getenv("SECRET_KEY_BASE"))
-                                     : std::nullopt;
-  {
-    const ScopedEnv current("SECRET_KEY_BASE", "temporary-value");
-    ASSERT_NE(std::getenv("SECRET_KEY_BASE"), nullptr);
-    EXPECT_STREQ(std::getenv("SECRET_KEY_BASE"), "temporary-value");
-  }
-  const char* after = std::getenv("SECRET_KEY_BASE");
-  EXPECT_EQ(after != nullptr, before.has_value());
-  if (after && before) {
-    EXPECT_EQ(*before, after);
-  }
+  auto short_current = Signer::from_environment({{"SECRET_KEY_BASE", "too-short"}});
+  ASSERT_FALSE(short_current.has_value());
+  EXPECT_EQ(short_current.error().message, "SECRET_KEY_BASE is shorter than 32 bytes");
+  auto short_previous =
+      Signer::from_environment({{"SECRET_KEY_BASE", kKey}, {"SECRET_KEY_BASE_PREVIOUS", kOldKey + ",short"}});
+  ASSERT_FALSE(short_previous.has_value());
+  EXPECT_EQ(short_previous.error().message, "SECRET_KEY_BASE_PREVIOUS holds a key shorter than 32 bytes");
 }
 
 }  // namespace
