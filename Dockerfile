@@ -1,7 +1,7 @@
 # ebworker on Elastic Beanstalk's Docker platform (Docker running on 64bit Amazon Linux 2023).
-# Beanstalk builds this image on each instance, runs it, and its nginx proxies port 80 to the
-# port EXPOSEd below; aws-sqsd posts jobs to that nginx. To ship your own app, replace jobs/
-# (or point the build at your own CMake project; see README, "Use ebworker in your own CMake
+# Beanstalk builds this image on each instance, runs it, and its nginx proxies port 80 to the port
+# EXPOSEd below; aws-sqsd posts jobs to that nginx. To ship your own app, replace jobs/ (or point
+# the build at your own CMake project; see docs/deployment.md, "Use ebworker in your own CMake
 # project").
 #
 # The build's real steps are in scripts/container_build.sh (CI runs them on Debian 12 without a

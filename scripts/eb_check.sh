@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Checks an Elastic Beanstalk worker bundle before it is uploaded (README, "Deploy to Elastic
-# Beanstalk"). Prints one line per problem on stdout and exits 1 if there is any, 0 if none;
-# notes (a check that could not run) go to stderr and do not fail.
+# Checks an Elastic Beanstalk worker bundle before it is uploaded (docs/deployment.md, "Deploy to
+# Elastic Beanstalk"). Prints one line per problem on stdout and exits 1 if there is any, 0 if
+# none; notes (a check that could not run) go to stderr and do not fail.
 #
 #   scripts/eb_check.sh [DIR]        DIR: the bundle's root (default: this repository's root)
 #
