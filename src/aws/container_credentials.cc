@@ -1,7 +1,6 @@
 #include "aws/container_credentials.h"
 
 #include <arpa/inet.h>
-#include <curl/curl.h>
 
 #include <cctype>
 #include <cstring>
@@ -16,6 +15,7 @@
 #include "config/environment_lookup.h"
 #include "core/text.h"
 #include "net/http_client.h"
+#include "net/url.h"
 
 namespace ebworker {
 
@@ -24,35 +24,6 @@ namespace {
 constexpr std::chrono::milliseconds kConnectTimeout{1000};
 constexpr std::chrono::milliseconds kTimeout{5000};
 constexpr size_t kMaxAnswer = 64 * 1024;
-
-struct UrlDeleter {
-  void operator()(CURLU* u) const { curl_url_cleanup(u); }
-};
-struct CurlString {
-  char* text = nullptr;
-  ~CurlString() { curl_free(text); }
-};
-
-struct SchemeAndHost {
-  std::string scheme;  // lower case
-  std::string host;    // IPv6 without its brackets
-};
-
-std::optional<SchemeAndHost> scheme_and_host(std::string_view url) {
-  std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
-  if (!parsed) return std::nullopt;
-  if (curl_url_set(parsed.get(), CURLUPART_URL, std::string(url).c_str(), 0) != CURLUE_OK)
-    return std::nullopt;
-  CurlString scheme, host;
-  if (curl_url_get(parsed.get(), CURLUPART_SCHEME, &scheme.text, 0) != CURLUE_OK ||
-      curl_url_get(parsed.get(), CURLUPART_HOST, &host.text, 0) != CURLUE_OK)
-    return std::nullopt;
-  SchemeAndHost out{scheme.text, host.text};
-  out.scheme = to_lower(out.scheme);
-  if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']')
-    out.host = out.host.substr(1, out.host.size() - 2);
-  return out;
-}
 
 bool allowed_http_host(const std::string& host) {
   if (iequals(host, "localhost")) return true;
@@ -100,7 +71,7 @@ class ContainerCredentials final : public CredentialsSource {
       request.url = options_.relative_uri_base + (relative_uri_.front() == '/' ? "" : "/") + relative_uri_;
     } else if (!full_uri_.empty()) {
       if (!container_full_uri_allowed(full_uri_)) {
-        const auto parsed = scheme_and_host(full_uri_);
+        const auto parsed = parse_url(full_uri_);
         return fail("AWS_CONTAINER_CREDENTIALS_FULL_URI " +
                     (parsed ? "has host " + parsed->host + " over " + parsed->scheme
                             : std::string("is not a valid URL")) +
@@ -156,7 +127,7 @@ class ContainerCredentials final : public CredentialsSource {
 }  // namespace
 
 bool container_full_uri_allowed(std::string_view url) {
-  const auto parsed = scheme_and_host(url);
+  const auto parsed = parse_url(url);
   if (!parsed) return false;
   if (parsed->scheme == "https") return true;
   return parsed->scheme == "http" && allowed_http_host(parsed->host);

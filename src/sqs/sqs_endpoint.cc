@@ -1,11 +1,11 @@
 #include "sqs/sqs_endpoint.h"
 
-#include <algorithm>
 #include <cctype>
 #include <vector>
 
 #include "config/environment_lookup.h"
 #include "core/text.h"
+#include "net/url.h"
 
 namespace ebworker {
 
@@ -46,26 +46,16 @@ std::string post_url(std::string endpoint) {
 
 namespace {
 
-// Scheme, authority and host of an http(s) URL; returns what follows the authority.
-Result<std::string_view> parse_origin(std::string_view url, QueueUrl& q) {
+// An http(s) URL, read by net/url.h's parser, written "scheme://host…" as SQS's URLs are:
+// libcurl would also read "https:/host" and "https:///1/jobs" (host 1: 0.0.0.1).
+Result<Url> parse_http_url(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return fail("has no scheme");
-  q.scheme = to_lower(url.substr(0, scheme_end));
-  if (q.scheme != "http" && q.scheme != "https") return fail("is not http or https");
-  std::string_view rest = url.substr(scheme_end + 3);
-  const auto end = std::min(rest.find('/'), rest.size());
-  q.authority = std::string(rest.substr(0, end));
-  if (q.authority.empty()) return fail("has no host");
-  std::string_view host = q.authority;
-  if (host.front() == '[') {
-    const auto close = host.find(']');
-    if (close == std::string_view::npos) return fail("has a malformed IPv6 host");
-    host = host.substr(1, close - 1);
-  } else if (const auto colon = host.rfind(':'); colon != std::string_view::npos) {
-    host = host.substr(0, colon);
-  }
-  q.host = to_lower(host);
-  return rest.substr(end);
+  if (scheme_end + 3 == url.size() || url[scheme_end + 3] == '/') return fail("has no host");
+  auto parsed = parse_url(url);
+  if (!parsed) return fail("is not a URL (" + parsed.error().message + ")");
+  if (parsed->scheme != "http" && parsed->scheme != "https") return fail("is not http or https");
+  return parsed;
 }
 
 }  // namespace
@@ -75,12 +65,15 @@ Result<QueueUrl> QueueUrl::parse(std::string_view url) {
     return fail("queue URL \"" + std::string(url) + "\" " + why +
                 " (expected https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)");
   };
+  auto parsed = parse_http_url(url);
+  if (!parsed) return bad(parsed.error().message);
+  // Checked in the text: libcurl reads an empty fragment ("…/jobs#") as none.
+  if (url.find_first_of("?#") != std::string_view::npos) return bad("has a query or fragment");
   QueueUrl q;
-  auto rest = parse_origin(url, q);
-  if (!rest) return bad(rest.error().message);
-  std::string_view path = *rest;
-  if (path.empty()) return bad("has no path");
-  if (path.find_first_of("?#") != std::string_view::npos) return bad("has a query or fragment");
+  q.scheme = parsed->scheme;
+  q.authority = parsed->authority();
+  q.host = to_lower(parsed->host);
+  std::string_view path = parsed->path;
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   q.name = std::string(path.substr(path.rfind('/') + 1));
   if (q.name.empty()) return bad("names no queue");
@@ -121,10 +114,9 @@ Result<SqsTarget> resolve_sqs_target(const SqsEndpointSettings& settings, std::s
     if (target.region.empty()) target.region = region_from_host(q->host);
   }
   if (!endpoint.empty()) {
-    QueueUrl origin;
-    if (auto rest = parse_origin(endpoint, origin); !rest)
-      return fail("SQS endpoint \"" + endpoint + "\" " + rest.error().message);
-    if (target.region.empty()) target.region = region_from_host(origin.host);
+    const auto origin = parse_http_url(endpoint);
+    if (!origin) return fail("SQS endpoint \"" + endpoint + "\" " + origin.error().message);
+    if (target.region.empty()) target.region = region_from_host(origin->host);
   }
   if (endpoint.empty() && !target.region.empty()) endpoint = "https://sqs." + target.region + ".amazonaws.com";
   if (endpoint.empty())

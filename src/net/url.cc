@@ -1,0 +1,59 @@
+#include "net/url.h"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+#include "core/text.h"
+
+namespace ebworker {
+
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* u) const { curl_url_cleanup(u); }
+};
+
+struct CurlString {
+  char* text = nullptr;
+  ~CurlString() { curl_free(text); }
+};
+
+// The part, or "" when libcurl answers `absent` (the part's "there is none").
+Result<std::string> part(CURLU* url, CURLUPart which, CURLUcode absent) {
+  CurlString value;
+  const CURLUcode rc = curl_url_get(url, which, &value.text, 0);
+  if (rc == CURLUE_OK) return std::string(value.text);
+  if (rc == absent) return std::string();
+  return fail(curl_url_strerror(rc));
+}
+
+}  // namespace
+
+std::string Url::authority() const {
+  std::string out = host.find(':') == std::string::npos ? host : "[" + host + "]";
+  if (!port.empty()) out += ":" + port;
+  return out;
+}
+
+Result<Url> parse_url(std::string_view text) {
+  std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
+  if (!parsed) return fail("out of memory");
+  // Any scheme, so that refusing one is the caller's word; the path as written.
+  const CURLUcode rc = curl_url_set(parsed.get(), CURLUPART_URL, std::string(text).c_str(),
+                                    CURLU_NON_SUPPORT_SCHEME | CURLU_PATH_AS_IS);
+  if (rc != CURLUE_OK) return fail(curl_url_strerror(rc));
+  auto scheme = part(parsed.get(), CURLUPART_SCHEME, CURLUE_NO_SCHEME);
+  auto host = part(parsed.get(), CURLUPART_HOST, CURLUE_NO_HOST);
+  auto port = part(parsed.get(), CURLUPART_PORT, CURLUE_NO_PORT);
+  auto path = part(parsed.get(), CURLUPART_PATH, CURLUE_OK);  // always there: "/" at least
+  for (const auto* p : {&scheme, &host, &port, &path})
+    if (!*p) return Unexpected{p->error()};
+  Url url{to_lower(*scheme), std::move(*host), std::move(*port), std::move(*path)};
+  if (url.host.size() >= 2 && url.host.front() == '[' && url.host.back() == ']')
+    url.host = url.host.substr(1, url.host.size() - 2);
+  if (url.path.empty()) url.path = "/";
+  return url;
+}
+
+}  // namespace ebworker
