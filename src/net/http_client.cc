@@ -149,6 +149,7 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &body);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &header_sink);
+  if (request.direct) curl_easy_setopt(c, CURLOPT_PROXY, "");
   if (request.cancel) {
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
@@ -162,6 +163,7 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
       return Unexpected{TransportError{"answer body over " + std::to_string(request.max_reply_body) +
                                        " bytes (" + request.url + ")"}};
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &reply.new_connections);
     reply.truncated = true;
     return reply;
   }
@@ -174,6 +176,7 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
                                      rc == CURLE_OPERATION_TIMEDOUT}};
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
+  curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &reply.new_connections);
   pool_->give_back(std::move(easy));
   return reply;
 }

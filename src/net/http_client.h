@@ -31,7 +31,7 @@ struct HttpRequest {
   std::vector<std::string> headers;  // "Name: value"
   std::string body;
   std::chrono::milliseconds connect_timeout{2000};
-  std::chrono::milliseconds timeout{30000};
+  std::chrono::milliseconds timeout{30000};  // the whole exchange; 0 is no limit (libcurl's)
   std::optional<SigV4> sigv4;
   // Reading stops once the answer's body passes this: an answer too large to be what was asked
   // for is never held whole in memory. `fail` makes that a TransportError; `truncate` keeps the
@@ -41,6 +41,8 @@ struct HttpRequest {
   // Once true, the request gives up (within a second) if no byte of the answer has arrived;
   // an answer already arriving is read whole.
   const std::atomic<bool>* cancel = nullptr;
+  // No proxy, whatever http_proxy and the like say (a test's requests to loopback).
+  bool direct = false;
 };
 
 struct HttpReply {
@@ -48,6 +50,7 @@ struct HttpReply {
   std::string body;
   Headers headers;
   bool truncated = false;  // the body passed max_reply_body (Oversize::truncate)
+  long new_connections = 0;  // connections opened for it: 0 when a kept-alive one was reused
 };
 
 // The request never got an HTTP answer: refused, reset, timed out, DNS, TLS...

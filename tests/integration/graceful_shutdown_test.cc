@@ -28,7 +28,7 @@ TEST_F(GracefulShutdown, RunningJobFinishesNewRequestsGet503ExitZero) {
   // A connection the daemon already holds, kept alive across the signal.
   HttpClient kept;
   const auto before = job_message("EchoJob", R"(["before"])", signer_);
-  const auto first = kept.post(worker.url(), before.body, before.headers, 5s);
+  const auto first = post(kept, worker.url(), before.body, before.headers, 5s);
   ASSERT_EQ(first.status, 200) << first.describe();
 
   const auto g = gate("drain");
@@ -42,7 +42,7 @@ TEST_F(GracefulShutdown, RunningJobFinishesNewRequestsGet503ExitZero) {
   // A new connection: accepted, and answered 503.
   const auto late = job_message("EchoJob", R"(["late"])", signer_);
   HttpClient fresh;
-  const auto refused = fresh.post(worker.url(), late.body, late.headers, 5s);
+  const auto refused = post(fresh, worker.url(), late.body, late.headers, 5s);
   ASSERT_TRUE(refused.ok()) << "the worker is draining, yet the request got no answer: " << refused.describe();
   EXPECT_EQ(refused.status, 503) << refused.describe();
   EXPECT_EQ(refused.body, "shutting down\n") << refused.describe();
@@ -50,7 +50,7 @@ TEST_F(GracefulShutdown, RunningJobFinishesNewRequestsGet503ExitZero) {
 
   // The kept-alive connection: answered 503 on it.
   const auto later = job_message("EchoJob", R"(["later"])", signer_);
-  const auto on_kept = kept.post(worker.url(), later.body, later.headers, 5s);
+  const auto on_kept = post(kept, worker.url(), later.body, later.headers, 5s);
   ASSERT_TRUE(on_kept.ok()) << on_kept.describe();
   EXPECT_EQ(on_kept.status, 503) << on_kept.describe();
   EXPECT_EQ(on_kept.new_connections, 0) << "the kept-alive connection was not used";
@@ -87,7 +87,7 @@ TEST_F(GracefulShutdown, JobPastTheTimeoutGetsNoAnswerAndExitIsNonZero) {
   const auto stuck = job_message("GateJob", g.arguments(), signer_);
   auto running = std::async(std::launch::async, [&] {
     HttpClient client;
-    return client.post(worker.url(), stuck.body, stuck.headers, 15s);
+    return post(client, worker.url(), stuck.body, stuck.headers, 15s);
   });
   ASSERT_TRUE(worker.wait_for_line(waiting_line(stuck, g), 10s)) << worker.log();
 

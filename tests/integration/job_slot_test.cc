@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "support/http_client.h"
+#include "support/http_post.h"
 #include "support/worker_test.h"
 
 namespace ebworker::testing {
@@ -21,7 +21,7 @@ TEST_F(JobSlots, BackToBackPostsOnOneJobThreadAreNeverRefused) {
   int refused = 0;
   for (int i = 0; i < kPosts; ++i) {
     const auto m = job_message("EchoJob", "[" + std::to_string(i) + "]", signer_);
-    const auto r = client.post(worker.url(), m.body, m.headers);
+    const auto r = post(client, worker.url(), m.body, m.headers);
     ASSERT_TRUE(r.ok()) << r.describe();
     if (r.status == 503) ++refused;
     else ASSERT_EQ(r.status, 200) << r.describe();

@@ -32,13 +32,13 @@ TEST_F(KeepAlive, SecondRequestReusesTheConnection) {
   auto& worker = start_worker();
   HttpClient client;
   const auto m1 = job_message("EchoJob", "[1]", signer_);
-  const auto r1 = client.post(worker.url(), m1.body, m1.headers);
+  const auto r1 = post(client, worker.url(), m1.body, m1.headers);
   ASSERT_EQ(r1.status, 200) << r1.describe();
   EXPECT_EQ(r1.new_connections, 1);
   EXPECT_EQ(r1.header("Connection"), "Keep-Alive");
 
   const auto m2 = job_message("EchoJob", "[2]", signer_);
-  const auto r2 = client.post(worker.url(), m2.body, m2.headers);
+  const auto r2 = post(client, worker.url(), m2.body, m2.headers);
   ASSERT_EQ(r2.status, 200) << r2.describe();
   EXPECT_EQ(r2.new_connections, 0) << "the second request opened a new connection";
   EXPECT_EQ(r2.header("Connection"), "Keep-Alive");
@@ -84,11 +84,11 @@ TEST_F(KeepAlive, ConnectionCloseIsHonoured) {
   HttpClient client;
   auto m1 = job_message("EchoJob", "[1]", signer_);
   m1.add_header("Connection: close");
-  const auto r1 = client.post(worker.url(), m1.body, m1.headers);
+  const auto r1 = post(client, worker.url(), m1.body, m1.headers);
   ASSERT_EQ(r1.status, 200) << r1.describe();
   EXPECT_TRUE(iequals(r1.header("Connection"), "close")) << r1.header("Connection");
   const auto m2 = job_message("EchoJob", "[2]", signer_);
-  const auto r2 = client.post(worker.url(), m2.body, m2.headers);
+  const auto r2 = post(client, worker.url(), m2.body, m2.headers);
   ASSERT_EQ(r2.status, 200) << r2.describe();
   EXPECT_EQ(r2.new_connections, 1);
 }

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <string>
 
-#include "support/http_client.h"
+#include "support/http_post.h"
 #include "support/raw_connection.h"
 #include "support/worker_test.h"
 
@@ -23,13 +23,13 @@ TEST_F(LongJob, OutlivesTheReadTimeoutAndGets200) {
   auto& worker = start_worker({{"EBWORKER_READ_TIMEOUT", "1"}});
   HttpClient client;
   const auto m = job_message("SleepJob", "[2500]", signer_);
-  const auto r = client.post(worker.url(), m.body, m.headers, 20s);
+  const auto r = post(client, worker.url(), m.body, m.headers, 20s);
   ASSERT_EQ(r.status, 200) << r.describe() << "\n" << worker.log();
   EXPECT_TRUE(logged_once(worker, m.msgid, 200));
 
   // The connection it ran on is still good for the next message.
   const auto next = job_message("EchoJob", "[1]", signer_);
-  const auto r2 = client.post(worker.url(), next.body, next.headers);
+  const auto r2 = post(client, worker.url(), next.body, next.headers);
   ASSERT_EQ(r2.status, 200) << r2.describe();
   EXPECT_EQ(r2.new_connections, 0);
 }
@@ -60,7 +60,7 @@ TEST_F(LongJob, TheConnectionTimeoutBoundsHowLongAJobsConnectionStaysOpen) {
   HttpClient client;
   const auto m = job_message("SleepJob", "[4000]", signer_);
   const auto started = std::chrono::steady_clock::now();
-  const auto r = client.post(worker.url(), m.body, m.headers, 20s);
+  const auto r = post(client, worker.url(), m.body, m.headers, 20s);
   EXPECT_FALSE(r.ok()) << r.describe();
   EXPECT_EQ(r.status, 0);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 3800ms) << "closed only when the job ended";

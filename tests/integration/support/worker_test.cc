@@ -46,7 +46,7 @@ WorkerProcess& WorkerTest::start_worker(const EnvChanges& changes) {
 
 HttpResult WorkerTest::send(const WorkerProcess& worker, const SqsdMessage& message, std::string_view path) {
   HttpClient client;
-  return client.post(worker.url(path), message.body, message.headers);
+  return post(client, worker.url(path), message.body, message.headers);
 }
 
 ::testing::AssertionResult WorkerTest::logged_once(const WorkerProcess& worker, std::string_view msgid,

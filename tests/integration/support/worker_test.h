@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "support/http_client.h"
+#include "support/http_post.h"
 #include "support/process.h"
 #include "support/sqsd_message.h"
 #include "support/temp_dir.h"
