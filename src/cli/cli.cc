@@ -46,7 +46,7 @@ int run_command(int argc, char** argv, const JobRegistry& registry, AppOptions o
   const Environment env = process_environment();
   if (command == "dev") return dev_command(args, registry, std::move(options), env);
   if (command == "serve") return serve_command(args, registry, std::move(options), env);
-  if (command == "post") return post_command(args);
+  if (command == "post") return post_command(args, env);
   if (command == "enqueue") return enqueue_command(args, env);
   if (command == "cron") return cron_command(args, registry, env);
   if (command == "sqsd") return sqsd_command(args, registry, env);

@@ -1,19 +1,15 @@
 #include "cli/post_command.h"
 
-#include <curl/curl.h>
-
-#include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <memory>
+#include <limits>
 #include <string>
+#include <utility>
 
-#include <ebworker/request.h>
-
-#include "core/iso_time.h"
+#include "config/environment_lookup.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
-#include "envelope/uuid.h"
+#include "net/http_client.h"
+#include "sqsd/worker_post.h"
 
 namespace ebworker {
 
@@ -21,21 +17,12 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: ebworker post JOB [ARGS_JSON] [--url URL] [--queue NAME]\n"
-    "  Signs JOB with SECRET_KEY_BASE and POSTs it to URL (default http://127.0.0.1:$PORT/, PORT\n"
-    "  defaulting to 5000) with aws-sqsd's headers. Prints the status and the worker's answer;\n"
-    "  exits 0 only on 200.\n";
+    "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and POSTs it to the\n"
+    "  worker with aws-sqsd's headers. Prints the status and the worker's answer; exits 0 only\n"
+    "  on 200.\n";
 
-struct CurlDeleter {
-  void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* l) const { curl_slist_free_all(l); }
-};
-
-size_t append(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
+// What the worker's log shows as the sender; SqsdOnly takes it for the daemon.
+constexpr std::string_view kUserAgent = "sqsd (ebworker post)";
 
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "ebworker post: %s\n%s", message.c_str(), kUsage);
@@ -44,74 +31,63 @@ int usage_error(const std::string& message) {
 
 }  // namespace
 
-int post_command(const std::vector<std::string>& args) {
-  std::string job, arguments = "[]", queue = "local";
-  const char* port = std::getenv("PORT");
-  std::string url = std::string("http://127.0.0.1:") + (port ? port : "5000") + "/";
-  size_t positional = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      std::fputs(kUsage, stdout);
+const std::vector<Setting<PostConfig>>& post_settings() {
+  static const std::vector<Setting<PostConfig>> settings = {
+      {"EBWORKER_POST_URL", "--url", "http://127.0.0.1:$PORT/",
+       "the worker to post to ($PORT: the variable PORT, 5000 when unset)",
+       [](PostConfig& c, std::string_view v) -> Status {
+         c.url = std::string(v);
+         return {};
+       }},
+      {"EBWORKER_POST_QUEUE", "--queue", "local",
+       "the queue name it claims (X-Aws-Sqsd-Queue, the envelope's queue_name)",
+       [](PostConfig& c, std::string_view v) -> Status {
+         c.queue = std::string(v);
+         return {};
+       }},
+  };
+  return settings;
+}
+
+int post_command(const std::vector<std::string>& args, const Environment& env) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::printf("%s\n%s", kUsage, settings_help(post_settings()).c_str());
       return 0;
     }
-    if (args[i] == "--url" || args[i] == "--queue") {
-      if (i + 1 >= args.size()) return usage_error(args[i] + " needs a value");
-      (args[i] == "--url" ? url : queue) = args[i + 1];
-      ++i;
-    } else if (positional == 0) {
-      job = args[i];
-      ++positional;
-    } else if (positional == 1) {
-      arguments = args[i];
-      ++positional;
-    } else {
-      return usage_error("unexpected argument \"" + args[i] + "\"");
-    }
-  }
+  const Arguments words = split_arguments(post_settings(), args);
+  PostConfig defaults{"http://127.0.0.1:" + lookup_or(env, "PORT", "5000") + "/", "local"};
+  auto config = load_settings(post_settings(), env, words.options, std::move(defaults));
+  if (!config) return usage_error(config.error().message);
+  if (words.positional.empty()) return usage_error("name a job");
+  if (words.positional.size() > 2) return usage_error("unexpected argument \"" + words.positional[2] + "\"");
+  const std::string& job = words.positional[0];
+  const std::string arguments = words.positional.size() > 1 ? words.positional[1] : "[]";
   if (job.empty()) return usage_error("name a job");
 
-  auto signer = Signer::from_environment(process_environment());
+  auto signer = Signer::from_environment(env);
   if (!signer) return usage_error(signer.error().message);
-  auto envelope = Envelope::make(job, arguments, queue);
+  auto envelope = Envelope::make(job, arguments, config->queue);
   if (!envelope) return usage_error("ARGS_JSON: " + envelope.error().message);
-  const std::string body = envelope->to_json();
+  std::string body = envelope->to_json();
+  std::vector<MessageAttribute> attributes = {
+      {std::string(kDigestAttribute), "String", signer->sign(body)},
+      {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
 
-  const std::string now = iso8601_utc(std::chrono::system_clock::now()).substr(0, 19) + "Z";
-  const std::string attr = std::string(sqsd_header::kAttributePrefix);
-  std::unique_ptr<curl_slist, SlistDeleter> headers;
-  for (const std::string& h : {
-           std::string("Content-Type: application/json"),
-           std::string(sqsd_header::kMessageId) + ": " + uuid_v4(),
-           std::string(sqsd_header::kQueue) + ": " + queue,
-           std::string(sqsd_header::kFirstReceivedAt) + ": " + now,
-           std::string("X-Aws-Sqsd-Sent-At: ") + now,
-           std::string(sqsd_header::kReceiveCount) + ": 1",
-           attr + std::string(kDigestAttribute) + ": " + signer->sign(body),
-           attr + std::string(kOriginAttribute) + ": " + std::string(kOriginValue),
-       })
-    headers.reset(curl_slist_append(headers.release(), h.c_str()));
-
-  std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-  if (!curl) return usage_error("libcurl could not start");
-  std::string answer;
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_USERAGENT, "sqsd (ebworker post)");
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers.get());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &answer);
-  curl_easy_setopt(curl.get(), CURLOPT_CONNECTTIMEOUT, 5L);
-  const CURLcode rc = curl_easy_perform(curl.get());
-  if (rc != CURLE_OK) {
-    std::fprintf(stderr, "ebworker post: %s: %s\n", url.c_str(), curl_easy_strerror(rc));
+  WorkerPost post = build_direct_post(std::move(body), std::move(attributes), config->queue, config->url, kUserAgent);
+  // As long as the job takes, and the whole answer: it is printed.
+  post.request.timeout = std::chrono::milliseconds(0);  // libcurl: no limit
+  post.request.max_reply_body = std::numeric_limits<std::size_t>::max();
+  HttpClient http;
+  const auto reply = http.perform(post.request);
+  if (!reply) {
+    std::fprintf(stderr, "ebworker post: %s\n", reply.error().message.c_str());
     return 1;
   }
-  long status = 0;
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
-  std::printf("%s job_id=%s status=%ld %s", job.c_str(), envelope->job_id.c_str(), status, answer.c_str());
+  const std::string& answer = reply->body;
+  std::printf("%s job_id=%s status=%ld %s", job.c_str(), envelope->job_id.c_str(), reply->status, answer.c_str());
   if (!answer.empty() && answer.back() != '\n') std::printf("\n");
-  return status == 200 ? 0 : 1;
+  return reply->status == 200 ? 0 : 1;
 }
 
 }  // namespace ebworker

@@ -5,6 +5,7 @@
 #include <ebworker/request.h>
 
 #include "core/iso_time.h"
+#include "envelope/uuid.h"
 
 namespace ebworker {
 
@@ -38,8 +39,11 @@ std::string iso_from_epoch_ms(std::string_view epoch_ms) {
   return iso8601_utc_seconds(std::chrono::sys_seconds(std::chrono::seconds(ms / 1000)));
 }
 
-WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
-                             std::string_view queue_name) {
+namespace {
+
+// Both POSTs: the daemon's for a received message, and `ebworker post`'s (build_direct_post).
+WorkerPost build_post(const ReceivedMessage& message, const SqsdConfig& config, std::string_view queue_name,
+                      std::string_view user_agent) {
   WorkerPost post;
   HttpRequest& r = post.request;
   r.method = "POST";
@@ -59,7 +63,7 @@ WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& c
   };
 
   header("Content-Type", config.mime_type);
-  header("User-Agent", kSqsdUserAgent);
+  header("User-Agent", user_agent);
   header(sqsd_header::kMessageId, message.message_id);
   header(sqsd_header::kQueue, queue_name);
   header(sqsd_header::kFirstReceivedAt,
@@ -86,6 +90,28 @@ WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& c
   header("X-Aws-Sqsd-Path", path);
   r.url = config.worker_url + path;
   return post;
+}
+
+}  // namespace
+
+WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
+                             std::string_view queue_name) {
+  return build_post(message, config, queue_name, kSqsdUserAgent);
+}
+
+WorkerPost build_direct_post(std::string body, std::vector<MessageAttribute> attributes,
+                             std::string_view queue_name, std::string url, std::string_view user_agent) {
+  using namespace std::chrono;
+  const std::string now = std::to_string(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+  ReceivedMessage message;
+  message.message_id = uuid_v4();
+  message.body = std::move(body);
+  message.attributes = {{"ApproximateFirstReceiveTimestamp", now}, {"SentTimestamp", now}, {"ApproximateReceiveCount", "1"}};
+  message.message_attributes = std::move(attributes);
+  SqsdConfig config;
+  config.worker_url = std::move(url);
+  config.http_path.clear();  // the URL is whole, and no Path header names a part of it
+  return build_post(message, config, queue_name, user_agent);
 }
 
 }  // namespace ebworker

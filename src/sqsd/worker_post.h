@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "net/http_client.h"
 #include "sqs/sqs_messages.h"
@@ -28,6 +29,13 @@ struct WorkerPost {
 
 WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
                              std::string_view queue_name);
+
+// The same POST for a body no SQS message carries (`ebworker post`): as if received once, just
+// now, under a fresh message id, with these message attributes (forwarded as above) and no
+// Sender-Id; sent to `url` as it is (no X-Aws-Sqsd-Path), with the daemon's default timeouts and
+// `user_agent` (SqsdOnly accepts "aws-sqsd…" and "sqsd…").
+WorkerPost build_direct_post(std::string body, std::vector<MessageAttribute> attributes,
+                             std::string_view queue_name, std::string url, std::string_view user_agent);
 
 // SQS's epoch-milliseconds attribute as "2023-08-15T13:57:53Z", or "" when absent or malformed.
 std::string iso_from_epoch_ms(std::string_view epoch_ms);

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 
+#include "core/iso_time.h"
+#include "envelope/uuid.h"
 #include "sqsd/periodic_scheduler.h"
 #include "sqsd/worker_post.h"
 
@@ -115,6 +117,33 @@ TEST(BuildWorkerPost, MissingSystemAttributesLeaveTheirHeadersOut) {
   EXPECT_EQ(header(post.request, "X-Aws-Sqsd-First-Received-At"), std::nullopt);
   EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Receive-Count"), std::nullopt);
   EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Msgid"), "id");
+}
+
+// `ebworker post`'s POST: the daemon's headers for a message received once, just now.
+TEST(BuildDirectPost, TheDaemonsHeadersWithoutAMessage) {
+  const auto before = floor<seconds>(system_clock::now());
+  const WorkerPost post = build_direct_post(R"({"job_class":"EchoJob"})",
+                                            {{"message-digest", "String", "abc123"}, {"origin", "String", "ebworker"}},
+                                            "local", "http://127.0.0.1:5000/x?y", "sqsd (test)");
+  const HttpRequest& r = post.request;
+  EXPECT_EQ(post.task_name, "");
+  EXPECT_EQ(r.method, "POST");
+  EXPECT_EQ(r.url, "http://127.0.0.1:5000/x?y");
+  EXPECT_EQ(r.body, R"({"job_class":"EchoJob"})");
+  EXPECT_EQ(r.connect_timeout, seconds(5));
+  EXPECT_EQ(header(r, "Content-Type"), "application/json");
+  EXPECT_EQ(header(r, "User-Agent"), "sqsd (test)");
+  EXPECT_TRUE(is_uuid(header(r, "X-Aws-Sqsd-Msgid").value_or(""))) << header(r, "X-Aws-Sqsd-Msgid").value_or("");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Queue"), "local");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Receive-Count"), "1");
+  const std::string received = header(r, "X-Aws-Sqsd-First-Received-At").value_or("");
+  EXPECT_TRUE(is_iso8601_utc(received)) << received;
+  EXPECT_GE(received, iso8601_utc_seconds(before));
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Sent-At"), received);
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-message-digest"), "abc123");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-origin"), "ebworker");
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Sender-Id"), std::nullopt);
+  EXPECT_EQ(header(r, "X-Aws-Sqsd-Path"), std::nullopt);
 }
 
 TEST(IsoFromEpochMs, Converts) {
