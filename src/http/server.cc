@@ -224,13 +224,17 @@ class Handler : public Http::Handler {
         [core, answer] { answer->response = respond(*core, *answer->request); },
         [core, answer] { send(answer->writer, answer->response, core, answer->closer); });
     if (admission == JobPool::Admission::accepted) return;
-    if (admission == JobPool::Admission::busy)
-      if (auto warning = core_->busy_warning.first(core_->pool.size())) spdlog::warn("{}", *warning);
-    reply_now(*request, answer->writer, closer,
-              admission == JobPool::Admission::busy
-                  ? Response::refuse(503, "all " + std::to_string(core_->pool.size()) +
-                                              " job threads are busy (EBWORKER_JOB_THREADS)")
-                  : Response::refuse(503, "shutting down"));
+    if (admission == JobPool::Admission::stopping) {
+      reply_now(*request, answer->writer, closer, Response::refuse(503, "shutting down"));
+      return;
+    }
+    if (auto warning = core_->busy_warning.first(core_->pool.size())) spdlog::warn("{}", *warning);
+    Response busy = Response::refuse(
+        503, "all " + std::to_string(core_->pool.size()) + " job threads are busy (EBWORKER_JOB_THREADS)");
+    // A slot frees soon: `ebworker sqsd` brings the message back after this many seconds rather
+    // than after ErrorVisibilityTimeout (aws-sqsd ignores it).
+    busy.headers.add("Retry-After", "1");
+    reply_now(*request, answer->writer, closer, busy);
   }
 
  private:

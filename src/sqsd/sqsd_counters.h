@@ -18,13 +18,17 @@ struct SqsdCounters {
   long release_failed = 0;  // could not be released: they return after the visibility timeout
   long expired = 0;         // older than RetentionPeriod: deleted without a POST
   long in_flight = 0;       // POSTs running now
+  long visibility_extended = 0;  // heartbeats: a running message's visibility extended
+  long extend_failed = 0;        // heartbeats SQS refused (the message may then run twice)
 
   std::string describe() const {
     return "received=" + std::to_string(received) + " posted=" + std::to_string(posted) +
            " succeeded=" + std::to_string(succeeded) + " failed=" + std::to_string(failed) +
            " deleted=" + std::to_string(deleted) + " delete_failed=" + std::to_string(delete_failed) +
            " released=" + std::to_string(released) + " release_failed=" + std::to_string(release_failed) +
-           " expired=" + std::to_string(expired) + " in_flight=" + std::to_string(in_flight);
+           " expired=" + std::to_string(expired) + " in_flight=" + std::to_string(in_flight) +
+           " visibility_extended=" + std::to_string(visibility_extended) +
+           " extend_failed=" + std::to_string(extend_failed);
   }
 };
 

@@ -2,7 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "sqs/sqs_endpoint.h"
 #include "sqsd/worker_post.h"
@@ -13,6 +15,14 @@ SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, 
     : config_(std::move(config)),
       sqs_(std::move(sqs)),
       deletes_(sqs_, config_.queue_url),
+      heartbeat_(std::chrono::seconds(config_.visibility_timeout),
+                 [this](const std::string& receipt_handle, int seconds) {
+                   auto changed = sqs_->change_message_visibility(config_.queue_url, receipt_handle, seconds);
+                   if (!changed)
+                     spdlog::warn("could not extend a running message's visibility: {}",
+                                  changed.error().describe());
+                   return bool(changed);
+                 }),
       posters_(static_cast<size_t>(config_.http_connections)) {
   auto url = QueueUrl::parse(config_.queue_url);
   queue_name_ = url ? url->name : config_.queue_url;
@@ -30,10 +40,6 @@ Status SqsdDaemon::start() {
   // Fail fast on a wrong queue URL or credentials, rather than logging the same error forever.
   auto attributes = sqs_->get_queue_attributes(config_.queue_url, {"QueueArn"});
   if (!attributes) return fail("cannot use queue " + config_.queue_url + ": " + attributes.error().describe());
-  if (config_.inactivity_timeout >= config_.visibility_timeout)
-    spdlog::warn("InactivityTimeout ({} s) is not below VisibilityTimeout ({} s) and nothing extends a "
-                 "message's visibility: a POST still running when it expires is received and posted again",
-                 config_.inactivity_timeout, config_.visibility_timeout);
   poller_ = std::thread([this] { poll(); });
   if (scheduler_) scheduler_->start();
   spdlog::info("sqsd polling {} for {}{} ({} connections{})", config_.queue_url, config_.worker_url,
@@ -67,6 +73,8 @@ SqsdCounters SqsdDaemon::counters() const {
   c.delete_failed = deletes_.failed();
   std::lock_guard lock(mutex_);
   c.in_flight = in_flight_;
+  c.visibility_extended = heartbeat_.extended();
+  c.extend_failed = heartbeat_.failed();
   return c;
 }
 
@@ -125,10 +133,12 @@ void SqsdDaemon::poll_until_stopped() {
       }
       ++in_flight_;
       ++counters_.posted;
+      const long id = next_id_++;
+      heartbeat_.watch(id, message.receipt_handle);  // from receipt: its visibility counts from there
       auto shared = std::make_shared<ReceivedMessage>(std::move(message));
       // The in-flight count comes down in `then`, once the poster's slot is free again: at most
       // http_connections are in flight and the pool has that many threads, so it never refuses.
-      const auto admission = posters_.try_submit([this, shared] { post(*shared); },
+      const auto admission = posters_.try_submit([this, id, shared] { post(id, *shared); },
                                                  [this] {
                                                    {
                                                      std::lock_guard done(mutex_);
@@ -140,6 +150,7 @@ void SqsdDaemon::poll_until_stopped() {
         --in_flight_;
         --counters_.posted;
         lock.unlock();
+        heartbeat_.forget(id);
         spdlog::error("msgid={} found no free poster: released", shared->message_id);
         release(*shared, 0, "no poster was free");
         lock.lock();
@@ -167,10 +178,25 @@ void SqsdDaemon::release(const ReceivedMessage& message, int visibility_seconds,
                  message.message_id, why, changed.error().describe());
 }
 
-void SqsdDaemon::post(const ReceivedMessage& message) {
+namespace {
+
+// A Retry-After of whole seconds (the form our worker sends), within SQS's visibility range.
+std::optional<int> retry_after(const HttpReply& reply) {
+  const std::string* text = reply.headers.find("Retry-After");
+  if (!text) return std::nullopt;
+  int seconds = -1;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
+  if (ec != std::errc() || end != text->data() + text->size() || seconds < 0) return std::nullopt;
+  return std::min(seconds, 43200);
+}
+
+}  // namespace
+
+void SqsdDaemon::post(long id, const ReceivedMessage& message) {
   const auto started = std::chrono::steady_clock::now();
   const WorkerPost post = build_worker_post(message, config_, queue_name_);
   auto reply = worker_.perform(post.request);
+  heartbeat_.forget(id);  // before the delete or release: no extension may land after them
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   const std::string what = post.task_name.empty() ? "" : " task=" + post.task_name;
   if (reply && reply->status == 200) {
@@ -181,9 +207,11 @@ void SqsdDaemon::post(const ReceivedMessage& message) {
   }
   ++counters_.failed;
   const std::string why = reply ? "status=" + std::to_string(reply->status) : "error=\"" + reply.error().message + "\"";
-  spdlog::warn("msgid={}{} {} duration_ms={}: retry in {} s", message.message_id, what, why, ms,
-               config_.error_visibility_timeout);
-  release(message, config_.error_visibility_timeout, why);
+  const std::optional<int> asked = reply ? retry_after(*reply) : std::nullopt;
+  const int visibility = asked.value_or(config_.error_visibility_timeout);
+  spdlog::warn("msgid={}{} {} duration_ms={}: retry in {} s{}", message.message_id, what, why, ms, visibility,
+               asked ? " (Retry-After)" : "");
+  release(message, visibility, why);
 }
 
 }  // namespace ebworker

@@ -4,6 +4,9 @@
 // in flight, deletes (in batches) what the worker answered 200, makes everything else visible again
 // after ErrorVisibilityTimeout, deletes unposted what is older than RetentionPeriod, and, as the
 // cron leader, sends the periodic tasks' messages.
+// Beyond aws-sqsd: while a POST runs its message's visibility is extended (a job longer than
+// VisibilityTimeout is not received twice), and a failed answer's Retry-After header (seconds)
+// sets when the message comes back instead of ErrorVisibilityTimeout.
 
 #include <atomic>
 #include <condition_variable>
@@ -20,6 +23,7 @@
 #include "sqsd/periodic_scheduler.h"
 #include "sqsd/sqsd_config.h"
 #include "sqsd/sqsd_counters.h"
+#include "sqsd/visibility_heartbeat.h"
 
 namespace ebworker {
 
@@ -43,7 +47,7 @@ class SqsdDaemon {
  private:
   void poll();
   void poll_until_stopped();
-  void post(const ReceivedMessage& message);
+  void post(long id, const ReceivedMessage& message);
   bool expired(const ReceivedMessage& message) const;
   void release(const ReceivedMessage& message, int visibility_seconds, std::string_view why);
 
@@ -58,9 +62,11 @@ class SqsdDaemon {
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   int in_flight_ = 0;
+  long next_id_ = 0;
   bool stopping_ = false;
   std::atomic<bool> cancel_receive_{false};  // set at stop: the long poll gives up
   std::thread poller_;
+  VisibilityHeartbeat heartbeat_;
   JobPool posters_;  // last: joined first, while everything above is alive
 };
 

@@ -77,6 +77,7 @@ TEST_F(IoThreads, JobsHoldingTheirThreadsLeaveTheOnlyIoThreadAnswering) {
   ASSERT_TRUE(worker.wait_for_line(waiting_line(second, g2), 10s)) << worker.log();
   const auto busy = send(worker, job_message("EchoJob", R"(["no thread"])", signer_));
   EXPECT_EQ(busy.status, 503) << busy.describe();
+  EXPECT_EQ(busy.header("Retry-After"), "1") << busy.describe();  // ebworker sqsd retries it soon
   EXPECT_LT(Clock::now() - started, 8s) << "answers waited for a held job";
   EXPECT_EQ(running.wait_for(0s), std::future_status::timeout) << "the held job ended before its release";
 

@@ -1,0 +1,73 @@
+#include "sqsd/visibility_heartbeat.h"
+
+#include <algorithm>
+
+namespace ebworker {
+
+VisibilityHeartbeat::VisibilityHeartbeat(std::chrono::seconds visibility, Extend extend)
+    : visibility_(visibility),
+      lead_(std::max<Clock::duration>(std::chrono::milliseconds(500), visibility / 3)),
+      extend_(std::move(extend)),
+      thread_([this] { run(); }) {}
+
+VisibilityHeartbeat::~VisibilityHeartbeat() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void VisibilityHeartbeat::watch(long id, std::string receipt_handle) {
+  if (visibility_.count() == 0) return;  // visible at once anyway: nothing to keep
+  {
+    std::lock_guard lock(mutex_);
+    entries_[id] = Entry{std::move(receipt_handle), Clock::now() + visibility_ - lead_};
+  }
+  changed_.notify_all();
+}
+
+void VisibilityHeartbeat::forget(long id) {
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return busy_ != id; });
+  entries_.erase(id);
+}
+
+long VisibilityHeartbeat::extended() const {
+  std::lock_guard lock(mutex_);
+  return extended_;
+}
+
+long VisibilityHeartbeat::failed() const {
+  std::lock_guard lock(mutex_);
+  return failed_;
+}
+
+void VisibilityHeartbeat::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    auto next = std::min_element(entries_.begin(), entries_.end(),
+                                 [](const auto& a, const auto& b) { return a.second.due < b.second.due; });
+    if (next == entries_.end()) {
+      changed_.wait(lock);
+      continue;
+    }
+    if (Clock::now() < next->second.due) {
+      changed_.wait_until(lock, next->second.due);
+      continue;  // something may have changed: look again
+    }
+    const long id = next->first;
+    const std::string handle = next->second.receipt_handle;
+    next->second.due = Clock::now() + visibility_ - lead_;
+    busy_ = id;
+    lock.unlock();
+    const bool ok = extend_(handle, static_cast<int>(visibility_.count()));
+    lock.lock();
+    busy_ = -1;
+    ++(ok ? extended_ : failed_);
+    changed_.notify_all();
+  }
+}
+
+}  // namespace ebworker

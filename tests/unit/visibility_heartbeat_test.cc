@@ -1,0 +1,98 @@
+// VisibilityHeartbeat: extends each watched message before its visibility runs out, by the whole
+// visibility each time, and never after forget() has returned.
+
+#include "sqsd/visibility_heartbeat.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace ebworker {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits on a condition, not a clock: true once `done` holds, false at the deadline.
+template <typename F>
+bool within(std::chrono::milliseconds timeout, F done) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::yield();
+  }
+  return true;
+}
+
+TEST(VisibilityHeartbeat, ExtendsAWatchedMessageByTheWholeVisibilityUntilForgotten) {
+  std::mutex m;
+  std::vector<std::pair<std::string, int>> calls;
+  VisibilityHeartbeat heartbeat(1s, [&](const std::string& handle, int seconds) {
+    std::lock_guard lock(m);
+    calls.emplace_back(handle, seconds);
+    return true;
+  });
+  heartbeat.watch(7, "receipt-7");
+  ASSERT_TRUE(within(10s, [&] { return heartbeat.extended() >= 2; }));
+  heartbeat.forget(7);
+  const long after = heartbeat.extended();
+  std::lock_guard lock(m);
+  for (const auto& [handle, seconds] : calls) {
+    EXPECT_EQ(handle, "receipt-7");
+    EXPECT_EQ(seconds, 1);
+  }
+  EXPECT_EQ(static_cast<long>(calls.size()), after);
+  EXPECT_EQ(heartbeat.failed(), 0);
+}
+
+TEST(VisibilityHeartbeat, ForgetWaitsForAnExtensionUnderWay) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> finished{false};
+  std::atomic<int> calls{0};
+  VisibilityHeartbeat heartbeat(1s, [&](const std::string&, int) {
+    if (calls++ == 0) {
+      entered.set_value();
+      released.wait();
+      finished = true;
+    }
+    return true;
+  });
+  heartbeat.watch(1, "r");
+  entered.get_future().wait();  // the extension of message 1 is running now
+  auto forgetting = std::async(std::launch::async, [&] {
+    heartbeat.forget(1);
+    return finished.load();  // must already be true: forget waited for the extension
+  });
+  EXPECT_EQ(forgetting.wait_for(200ms), std::future_status::timeout) << "forget did not wait";
+  release.set_value();
+  EXPECT_TRUE(forgetting.get());
+}
+
+TEST(VisibilityHeartbeat, ARefusedExtensionIsCounted) {
+  VisibilityHeartbeat heartbeat(1s, [](const std::string&, int) { return false; });
+  heartbeat.watch(1, "r");
+  ASSERT_TRUE(within(10s, [&] { return heartbeat.failed() >= 1; }));
+  heartbeat.forget(1);
+  EXPECT_EQ(heartbeat.extended(), 0);
+}
+
+TEST(VisibilityHeartbeat, ZeroVisibilityNeedsNoExtension) {
+  std::atomic<int> calls{0};
+  {
+    VisibilityHeartbeat heartbeat(0s, [&](const std::string&, int) { return ++calls, true; });
+    heartbeat.watch(1, "r");
+    heartbeat.forget(1);
+  }
+  EXPECT_EQ(calls.load(), 0);
+}
+
+}  // namespace
+}  // namespace ebworker
