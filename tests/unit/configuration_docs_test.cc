@@ -13,6 +13,7 @@
 
 #include "cli/dev_command.h"
 #include "cli/enqueue_command.h"
+#include "cli/post_command.h"
 #include "client/client_settings.h"
 #include "config/worker_config.h"
 
@@ -92,6 +93,8 @@ void expect_table_matches(const std::string& heading, const std::vector<Setting<
 TEST(ConfigurationDocs, TheWorkersTable) { expect_table_matches("## ebworker serve (the worker)", worker_settings()); }
 
 TEST(ConfigurationDocs, TheDevTable) { expect_table_matches("## ebworker dev", dev_settings()); }
+
+TEST(ConfigurationDocs, ThePostTable) { expect_table_matches("## ebworker post", post_settings()); }
 
 TEST(ConfigurationDocs, TheEnqueueTable) { expect_table_matches("## ebworker enqueue", enqueue_settings()); }
 
