@@ -18,7 +18,7 @@ ebworker::JobResult EchoJob::perform(const rapidjson::Value& arguments, ebworker
   const char* path = std::getenv("ECHO_JOB_OUT");
   if (!path || !*path) {
     context.log.info("arguments {}", line);
-    return {};
+    return ebworker::done();
   }
   line.push_back('\n');
   // One write() on an O_APPEND file: concurrent jobs never interleave their lines.
@@ -29,5 +29,5 @@ ebworker::JobResult EchoJob::perform(const rapidjson::Value& arguments, ebworker
   ::close(fd);
   if (written != static_cast<ssize_t>(line.size()))
     return ebworker::fail(std::string("cannot write ECHO_JOB_OUT: ") + std::strerror(write_errno));
-  return {};
+  return ebworker::done();
 }

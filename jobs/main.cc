@@ -7,6 +7,7 @@
 #include "echo_job.h"
 #include "failing_job.h"
 #include "nightly_cleanup_job.h"
+#include "outcome_job.h"
 #include "sleep_job.h"
 
 int main(int argc, char** argv) {
@@ -15,5 +16,6 @@ int main(int argc, char** argv) {
   jobs.add<FailingJob>();
   jobs.add<SleepJob>();
   jobs.add<NightlyCleanupJob>();
+  jobs.add<OutcomeJob>();
   return ebworker::run_cli(argc, argv, jobs);
 }

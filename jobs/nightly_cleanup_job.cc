@@ -11,7 +11,7 @@ ebworker::JobResult NightlyCleanupJob::perform(const rapidjson::Value&, ebworker
   const char* dir = std::getenv("CLEANUP_DIR");
   if (!dir || !*dir) {
     context.log.info("CLEANUP_DIR is not set: nothing to clean");
-    return {};
+    return ebworker::done();
   }
   const char* days_text = std::getenv("CLEANUP_MAX_AGE_DAYS");
   const long days = days_text ? std::strtol(days_text, nullptr, 10) : 7;
@@ -28,5 +28,5 @@ ebworker::JobResult NightlyCleanupJob::perform(const rapidjson::Value&, ebworker
     if (ec) context.log.warn("cannot remove {}: {}", entry.path().string(), ec.message());
   }
   context.log.info("removed {} files older than {} days from {}", removed, days, dir);
-  return {};
+  return ebworker::done();
 }

@@ -9,5 +9,5 @@ ebworker::JobResult SleepJob::perform(const rapidjson::Value& arguments, ebworke
   const auto ms = std::chrono::milliseconds(arguments[0].GetUint64());
   context.log.debug("sleeping {} ms", ms.count());
   std::this_thread::sleep_for(ms);
-  return {};
+  return ebworker::done();
 }

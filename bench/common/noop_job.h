@@ -7,5 +7,5 @@
 class NoopJob : public ebworker::Job {
  public:
   static constexpr std::string_view name = "NoopJob";
-  ebworker::JobResult perform(const rapidjson::Value&, ebworker::JobContext&) override { return {}; }
+  ebworker::JobResult perform(const rapidjson::Value&, ebworker::JobContext&) override { return ebworker::done(); }
 };

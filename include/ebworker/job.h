@@ -24,6 +24,7 @@
 #include <string>
 
 #include <ebworker/job_log.h>
+#include <ebworker/job_result.h>
 #include <ebworker/result.h>
 
 namespace ebworker {
@@ -40,17 +41,13 @@ struct JobContext {
   JobLog log;
 };
 
-// Success, or a failure with its reason: the message is then retried (HTTP 500).
-using JobResult = Status;
-
-// What perform returns when the job is done: the message is deleted (HTTP 200).
-inline JobResult done() { return {}; }
 
 class Job {
  public:
   virtual ~Job() = default;
-  // `arguments` is the envelope's JSON array (empty for periodic tasks). Return done(), or
-  // fail("why") or throw to have the message retried; either way the reason is logged.
+  // `arguments` is the envelope's JSON array (empty for periodic tasks). Return done(),
+  // fail("why") (or throw), retry_in(delay, "why") or discard("why") (job_result.h says what
+  // each does to the message); the reason is logged.
   virtual JobResult perform(const rapidjson::Value& arguments, JobContext& context) = 0;
 };
 

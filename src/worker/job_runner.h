@@ -12,7 +12,8 @@
 
 namespace ebworker {
 
-// 200 done · 404 no such job registered · 500 the job failed or threw.
+// 200 done or discarded · 404 no such job registered · 500 the job failed or threw ·
+// 503 with Retry-After: the job asked to run again later (retry_in).
 Response run_job(const JobRegistry& registry, std::string_view job_name,
                  const rapidjson::Value& arguments, JobContext& context);
 

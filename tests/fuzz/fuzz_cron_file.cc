@@ -18,7 +18,7 @@ using namespace ebworker;
 
 class NoopJob : public Job {
  public:
-  JobResult perform(const rapidjson::Value&, JobContext&) override { return {}; }
+  JobResult perform(const rapidjson::Value&, JobContext&) override { return done(); }
 };
 
 const JobRegistry& registry() {

@@ -53,7 +53,7 @@ class EchoJob : public Job {
     if (arguments.Size() == 1 && arguments[0].IsString() && arguments[0].GetStringLength() == 4 &&
         std::string_view(arguments[0].GetString(), 4) == "fail")
       return fail("asked to fail");
-    return {};
+    return done();
   }
 };
 

@@ -12,7 +12,7 @@ namespace {
 class NamedJob : public Job {
  public:
   static constexpr std::string_view name = "NamedJob";
-  JobResult perform(const rapidjson::Value&, JobContext&) override { return {}; }
+  JobResult perform(const rapidjson::Value&, JobContext&) override { return done(); }
 };
 
 TEST(JobRegistry, AddByTypeAndByName) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -16,7 +17,7 @@ class SumJob : public Job {
     int sum = 0;
     for (const auto& v : arguments.GetArray()) sum += v.GetInt();
     context.queue_name = "sum=" + std::to_string(sum);  // visible to the caller
-    return {};
+    return done();
   }
 };
 
@@ -35,6 +36,16 @@ class ThrowJob : public Job {
 class ThrowIntJob : public Job {
  public:
   JobResult perform(const rapidjson::Value&, JobContext&) override { throw 42; }
+};
+
+// Ends as its constructor says: each of the result kinds.
+class OutcomeJob : public Job {
+ public:
+  explicit OutcomeJob(JobResult result) : result_(std::move(result)) {}
+  JobResult perform(const rapidjson::Value&, JobContext&) override { return result_; }
+
+ private:
+  JobResult result_;
 };
 
 class JobRunnerTest : public ::testing::Test {
@@ -104,6 +115,36 @@ TEST_F(JobRunnerTest, AConstructorThatThrowsIs500) {
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.reason, "job threw: no database");
   EXPECT_EQ(run("BrokenIntJob").status, 500);
+}
+
+TEST_F(JobRunnerTest, DiscardIs200WithTheReason) {
+  registry.add("Bad", [] { return std::make_unique<OutcomeJob>(discard("no such customer 42")); });
+  const Response r = run("Bad");
+  EXPECT_EQ(r.status, 200);  // deleted: retrying cannot help
+  EXPECT_EQ(r.reason, "discarded: no such customer 42");
+  EXPECT_EQ(r.body, "discarded\n");
+}
+
+TEST_F(JobRunnerTest, RetryInIs503WithRetryAfter) {
+  registry.add("Later", [] { return std::make_unique<OutcomeJob>(retry_in(std::chrono::seconds(90), "rate limited")); });
+  const Response r = run("Later");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.reason, "retry in 90 s: rate limited");
+  EXPECT_EQ(r.headers.get("Retry-After"), "90");
+}
+
+TEST_F(JobRunnerTest, RetryDelaysStayWithinWhatSqsCanHold) {
+  EXPECT_EQ(retry_in(std::chrono::seconds(-5), "").delay(), std::chrono::seconds(0));
+  EXPECT_EQ(retry_in(std::chrono::hours(13), "").delay(), std::chrono::seconds(43200));
+  EXPECT_EQ(retry_in(std::chrono::seconds(1), "x").kind(), JobResult::Kind::retry);
+}
+
+TEST_F(JobRunnerTest, OnlyDoneIsTrue) {
+  EXPECT_TRUE(done());
+  EXPECT_FALSE(JobResult(fail("x")));
+  EXPECT_FALSE(discard("x"));
+  EXPECT_FALSE(retry_in(std::chrono::seconds(1), "x"));
+  EXPECT_EQ(JobResult(fail("why")).reason(), "why");
 }
 
 TEST_F(JobRunnerTest, EachRunGetsAFreshInstance) {

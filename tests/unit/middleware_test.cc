@@ -69,7 +69,7 @@ class RecordingJob : public Job {
     seen_.context = context;
     seen_.arguments = json_text(arguments);
     context.log.info("recording job ran with {} arguments", arguments.Size());
-    return {};
+    return done();
   }
 
  private:

@@ -63,7 +63,7 @@ class GateJob : public ebworker::Job {
       std::this_thread::sleep_for(5ms);
     }
     context.log.info("released by {}", gate.string());
-    return {};
+    return ebworker::done();
   }
 };
 
@@ -80,7 +80,7 @@ class ThreadJob : public ebworker::Job {
       out += "thread " + task.path().filename().string() + " " + comm_name + "\n";
     }
     std::ofstream(arguments[0].GetString()) << out;
-    return {};
+    return ebworker::done();
   }
 };
 
