@@ -12,7 +12,9 @@
 
 namespace ebworker {
 
-inline constexpr std::size_t kDefaultMaxMessageBytes = 262144;  // many queues still cap here
+// SQS's largest message (body plus attributes), and the worker's default EBWORKER_MAX_BODY. A
+// queue whose MaximumMessageSize is lower refuses more: lower this to match it.
+inline constexpr std::size_t kDefaultMaxMessageBytes = 1048576;
 
 // Where requests go and which region signs them; an empty field means "from the queue URL".
 struct SqsEndpointSettings {

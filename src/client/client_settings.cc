@@ -28,9 +28,9 @@ const std::vector<ClientSetting>& client_settings() {
          c.secret = std::string(v);
          return {};
        }},
-      {"EBWORKER_MAX_MESSAGE_BYTES", "", "262144",
-       "largest message (body plus attributes) sent; raise to 1048576 if the queue's "
-       "MaximumMessageSize allows",
+      {"EBWORKER_MAX_MESSAGE_BYTES", "", "1048576",
+       "largest message (body plus attributes) sent, SQS's maximum; lower it to the queue's "
+       "MaximumMessageSize if that is smaller",
        number<std::size_t>(1024, 1048576, [](ClientConfig& c, std::size_t n) { c.max_message_bytes = n; })},
       // The SDKs' name first, so that ebworker's own, applied after it, wins.
       {"AWS_MAX_ATTEMPTS", "", "5", "the AWS SDKs' name for EBWORKER_SQS_MAX_ATTEMPTS",

@@ -14,7 +14,7 @@ TEST(ClientConfig, Defaults) {
   auto c = load_client_config({});
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->queue_url, "");
-  EXPECT_EQ(c->max_message_bytes, 262144u);
+  EXPECT_EQ(c->max_message_bytes, 1048576u);
   EXPECT_EQ(c->retry.max_attempts, 5);
   EXPECT_EQ(c->retry.budget, seconds(20));
   EXPECT_EQ(c->retry.base_delay, milliseconds(100));

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "fake_sqs.h"
+#include "config/worker_config.h"
 #include "sqs/message_checks.h"
 
 namespace ebworker {
@@ -152,9 +153,12 @@ TEST_F(ClientChecks, EnvelopeOverTheSizeLimit) {
   expect_refused(client(c).enqueue("EchoJob", big), "over the limit of 2048 bytes");
 }
 
-TEST_F(ClientChecks, DefaultLimitIs262144) {
-  const std::string big = "[\"" + std::string(262144, 'x') + "\"]";
-  expect_refused(client().enqueue("EchoJob", big), "262144");
+// SQS's maximum, 1 MiB, which is also the worker's default largest body: a message the client
+// sends is one the worker takes.
+TEST_F(ClientChecks, DefaultLimitIsSqsMaximumAndTheWorkersBodyLimit) {
+  EXPECT_EQ(kDefaultMaxMessageBytes, WorkerConfig{}.max_body);
+  const std::string big = "[\"" + std::string(1048576, 'x') + "\"]";
+  expect_refused(client().enqueue("EchoJob", big), "over the limit of 1048576 bytes (EBWORKER_MAX_MESSAGE_BYTES)");
 }
 
 TEST_F(ClientChecks, Delay) {
