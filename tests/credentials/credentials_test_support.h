@@ -1,6 +1,7 @@
 #pragma once
-// What the credentials tests share: a temporary directory, a clock the test moves, a closed
-// port on loopback, the JSON a metadata service answers with, and the log lines written.
+// What the credentials tests share: a temporary directory (support/temp_dir.h's), a clock the
+// test moves, a closed port on loopback, the JSON a metadata service answers with, and the log
+// lines written.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,10 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
-#include <cstdlib>
 #include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -20,36 +18,9 @@
 
 #include "aws/credentials_chain.h"
 #include "core/iso_time.h"
+#include "support/temp_dir.h"
 
 namespace ebworker::testing {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "ebworker-credentials-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
-
-  // Writes `text` to `relative` (directories created), returns the full path.
-  std::string write(const std::string& relative, const std::string& text) const {
-    const auto file = path_ / relative;
-    std::filesystem::create_directories(file.parent_path());
-    std::ofstream(file, std::ios::binary) << text;
-    return file.string();
-  }
-
- private:
-  std::filesystem::path path_;
-};
 
 // A clock that moves only when the test says so.
 class FakeClock {

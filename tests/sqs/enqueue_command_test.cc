@@ -17,7 +17,7 @@ struct EnqueueRun {
   std::string err;
 };
 
-EnqueueRun run_enqueue(const std::vector<std::string>& args, const testing::Environment& extra_env) {
+EnqueueRun run_enqueue(const std::vector<std::string>& args, const Environment& extra_env) {
   auto env = testing::base_environment();
   for (const auto& [name, value] : extra_env) env[name] = value;
   std::vector<std::string> argv{"enqueue"};
@@ -27,7 +27,7 @@ EnqueueRun run_enqueue(const std::vector<std::string>& args, const testing::Envi
   return {code, std::move(result.out), std::move(result.err)};
 }
 
-testing::Environment env_for(const std::string& endpoint, const std::string& queue_url) {
+Environment env_for(const std::string& endpoint, const std::string& queue_url) {
   return {{"EBWORKER_QUEUE_URL", queue_url},
           {"AWS_ENDPOINT_URL_SQS", endpoint},
           {"AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"},
@@ -67,7 +67,7 @@ TEST(EnqueueCommand, NonexistentQueueIsOneClearLine) {
 }
 
 // No SQS needed: these stop before any request.
-const testing::Environment kOffline = env_for("http://127.0.0.1:9", "http://127.0.0.1:9/000000000000/jobs");
+const Environment kOffline = env_for("http://127.0.0.1:9", "http://127.0.0.1:9/000000000000/jobs");
 
 TEST(EnqueueCommand, RefusedBeforeSending) {
   const auto run = run_enqueue({"EchoJob", "[]", "--delay", "3600"}, kOffline);

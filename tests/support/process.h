@@ -17,9 +17,12 @@
 #include <string_view>
 #include <vector>
 
+#include <ebworker/environment.h>
+
 namespace ebworker::testing {
 
-using Environment = std::map<std::string, std::string>;
+// A child's environment is an ebworker::Environment (<ebworker/environment.h>), the type the
+// library's own code takes: one type of that name, not a second map beside it.
 
 // PATH, plus the sanitizer and TMPDIR variables of this process when set, and
 // AWS_EC2_METADATA_DISABLED=true; nothing else, so a child never inherits (say) a

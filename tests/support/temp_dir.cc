@@ -23,6 +23,13 @@ TempDir::~TempDir() {
   std::filesystem::remove_all(path_, ignored);
 }
 
+std::string TempDir::write(std::string_view relative, std::string_view content) const {
+  const auto file = path_ / relative;
+  std::filesystem::create_directories(file.parent_path());
+  write_file(file, content);
+  return file.string();
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return {};

@@ -1,5 +1,6 @@
 #pragma once
-// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction.
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it on destruction: the
+// one every suite uses (one class of this name in the namespace, or the linker picks one).
 
 #include <filesystem>
 #include <string>
@@ -16,6 +17,9 @@ class TempDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::filesystem::path operator/(std::string_view name) const { return path_ / name; }
+
+  // Writes `content` to `relative` in it (directories created) and returns the file's path.
+  std::string write(std::string_view relative, std::string_view content) const;
 
  private:
   std::filesystem::path path_;

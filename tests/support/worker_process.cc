@@ -112,6 +112,30 @@ ExitStatus WorkerProcess::stop(std::chrono::milliseconds timeout) {
   return process_->kill_and_reap();
 }
 
+Environment worker_environment(const std::filesystem::path& dir, std::string_view key, const EnvChanges& changes) {
+  Environment env = base_environment();
+  env["SECRET_KEY_BASE"] = std::string(key);
+  env["EBWORKER_PROCESS_JOBS"] = "true";
+  env["PORT"] = "0";
+  env["EBWORKER_CRON_FILE"] = (dir / "cron.yaml").string();
+  env["ECHO_JOB_OUT"] = (dir / "echo.out").string();
+  env["EBWORKER_LOG_LEVEL"] = "debug";
+  for (const auto& [name, value] : changes) {
+    if (value)
+      env[name] = *value;
+    else
+      env.erase(name);
+  }
+  return env;
+}
+
+WorkerProcess& start_next_worker(std::vector<std::unique_ptr<WorkerProcess>>& workers,
+                                 WorkerProcess::Options options) {
+  options.log_name = "worker-" + std::to_string(workers.size()) + ".log";
+  workers.push_back(std::make_unique<WorkerProcess>(std::move(options)));
+  return *workers.back();
+}
+
 std::string sanitizer_reports(std::string_view log) {
   static constexpr std::string_view kMarkers[] = {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer",
                                                   "runtime error:", "WARNING: ThreadSanitizer"};

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,5 +67,21 @@ class WorkerProcess {
 
 // Sanitizer or runtime-error reports in a log, or "" when there are none.
 std::string sanitizer_reports(std::string_view log);
+
+// Changes to an environment: a value sets a variable, nullopt removes it.
+using EnvChanges = std::map<std::string, std::optional<std::string>>;
+
+// How the tests' workers run, in a test's directory `dir` and signing with `key`:
+// base_environment() plus SECRET_KEY_BASE=key, EBWORKER_PROCESS_JOBS=true, PORT=0,
+// EBWORKER_CRON_FILE=<dir>/cron.yaml, ECHO_JOB_OUT=<dir>/echo.out, EBWORKER_LOG_LEVEL=debug,
+// then `changes`. (The integration and e2e fixtures differ only in the key, and e2e's shutdown
+// timeout, which it passes as a change.)
+Environment worker_environment(const std::filesystem::path& dir, std::string_view key,
+                               const EnvChanges& changes = {});
+
+// Starts `options` (its env and dir set; its log named here, worker-N.log for the N-th) as the
+// next of a test's `workers`, and returns it once it listens (throws, with its log, if not).
+WorkerProcess& start_next_worker(std::vector<std::unique_ptr<WorkerProcess>>& workers,
+                                 WorkerProcess::Options options);
 
 }  // namespace ebworker::testing

@@ -39,9 +39,6 @@ inline constexpr std::string_view kE2eCron =
     "    url: \"/periodic_tasks\"\n"
     "    schedule: \"*/5 * * * *\"\n";
 
-// Changes to an environment: a value sets a variable, nullopt removes it.
-using EnvChanges = std::map<std::string, std::optional<std::string>>;
-
 // Lines of `text` containing every one of `needles`.
 std::vector<std::string> lines_with(std::string_view text, std::initializer_list<std::string_view> needles);
 
@@ -57,8 +54,7 @@ class LocalStackTest : public ::testing::Test {
   std::string queue_url_for(std::string_view name) const;
   std::string create_queue(const std::string& name, std::map<std::string, std::string> attributes = {});
 
-  // base_environment() plus SECRET_KEY_BASE, EBWORKER_PROCESS_JOBS=true, PORT=0,
-  // EBWORKER_CRON_FILE=<dir>/cron.yaml, ECHO_JOB_OUT=<dir>/echo.out, EBWORKER_LOG_LEVEL=debug,
+  // worker_environment() (support/worker_process.h) of the test's directory and kE2eKey, with
   // EBWORKER_SHUTDOWN_TIMEOUT=10, then `changes`.
   Environment worker_env(const EnvChanges& changes = {}) const;
   WorkerProcess& start_worker(const EnvChanges& changes = {});

@@ -15,13 +15,7 @@ class TestAppTest : public WorkerTest {
  protected:
   // Like start_worker, with the test app as the program.
   WorkerProcess& start_test_app(const EnvChanges& changes = {}) {
-    WorkerProcess::Options options;
-    options.binary = EBWORKER_TEST_APP;
-    options.env = worker_env(changes);
-    options.dir = dir_.path();
-    options.log_name = "worker-" + std::to_string(workers_.size()) + ".log";
-    workers_.push_back(std::make_unique<WorkerProcess>(std::move(options)));
-    return *workers_.back();
+    return start_next_worker(workers_, {.binary = EBWORKER_TEST_APP, .env = worker_env(changes), .dir = dir_.path()});
   }
 
   // A gate in the test's directory: GateJob's arguments for it, and the call that opens it.

@@ -19,29 +19,11 @@ void WorkerTest::TearDown() {
 }
 
 Environment WorkerTest::worker_env(const EnvChanges& changes) const {
-  Environment env = base_environment();
-  env["SECRET_KEY_BASE"] = std::string(kTestKey);
-  env["EBWORKER_PROCESS_JOBS"] = "true";
-  env["PORT"] = "0";
-  env["EBWORKER_CRON_FILE"] = (dir_ / "cron.yaml").string();
-  env["ECHO_JOB_OUT"] = (dir_ / "echo.out").string();
-  env["EBWORKER_LOG_LEVEL"] = "debug";
-  for (const auto& [name, value] : changes) {
-    if (value)
-      env[name] = *value;
-    else
-      env.erase(name);
-  }
-  return env;
+  return worker_environment(dir_.path(), kTestKey, changes);
 }
 
 WorkerProcess& WorkerTest::start_worker(const EnvChanges& changes) {
-  WorkerProcess::Options options;
-  options.env = worker_env(changes);
-  options.dir = dir_.path();
-  options.log_name = "worker-" + std::to_string(workers_.size()) + ".log";
-  workers_.push_back(std::make_unique<WorkerProcess>(std::move(options)));
-  return *workers_.back();
+  return start_next_worker(workers_, {.env = worker_env(changes), .dir = dir_.path()});
 }
 
 HttpResult WorkerTest::send(const WorkerProcess& worker, const SqsdMessage& message, std::string_view path) {

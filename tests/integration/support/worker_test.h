@@ -27,17 +27,12 @@ inline constexpr std::string_view kDefaultCron =
     "    url: \"/periodic_tasks\"\n"
     "    schedule: \"*/5 * * * *\"\n";
 
-// Changes to the default environment: a value sets a variable, nullopt removes it.
-using EnvChanges = std::map<std::string, std::optional<std::string>>;
-
 class WorkerTest : public ::testing::Test {
  protected:
   WorkerTest();
   void TearDown() override;
 
-  // base_environment() plus SECRET_KEY_BASE=kTestKey, EBWORKER_PROCESS_JOBS=true, PORT=0,
-  // EBWORKER_CRON_FILE=<dir>/cron.yaml, ECHO_JOB_OUT=<dir>/echo.out, EBWORKER_LOG_LEVEL=debug,
-  // then `changes`.
+  // worker_environment() (support/worker_process.h) of the test's directory and kTestKey.
   Environment worker_env(const EnvChanges& changes = {}) const;
   // Starts a worker and waits until it listens (throws, with its log, if it does not).
   WorkerProcess& start_worker(const EnvChanges& changes = {});
