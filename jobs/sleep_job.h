@@ -2,7 +2,8 @@
 
 #include <ebworker/job.h>
 
-// Sleeps arguments[0] milliseconds: a stand-in for a slow job in tests and benchmarks.
+// Sleeps arguments[0] milliseconds: a stand-in for a slow job in tests and benchmarks. It watches
+// its stop token, so a shutdown (or a time limit) ends it early and its message comes back.
 class SleepJob : public ebworker::Job {
  public:
   static constexpr std::string_view name = "SleepJob";

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <stop_token>
 
 #include <ebworker/job_registry.h>
 #include <ebworker/stack.h>
@@ -24,7 +25,9 @@ struct WorkerChain {
 //   SqsdOnly answers whatever is not the daemon's with `app`.
 // Job processing off: RequestLog, ending in `app`, so one binary can serve the web tier too.
 // `signer` is required when processing is on.
+// `shutdown` reaches every job's stop token (Dispatch).
 WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry,
-                          const std::optional<Signer>& signer, const CronFile& cron, App app);
+                          const std::optional<Signer>& signer, const CronFile& cron, App app,
+                          std::stop_token shutdown = {});
 
 }  // namespace ebworker

@@ -21,6 +21,7 @@
 #include <rapidjson/document.h>
 
 #include <optional>
+#include <stop_token>
 #include <string>
 
 #include <ebworker/job_log.h>
@@ -39,6 +40,10 @@ struct JobContext {
   std::optional<std::string> task_name;     // periodic tasks only
   std::optional<std::string> scheduled_at;  // periodic tasks only
   JobLog log;
+  // Requested when the worker shuts down (SIGTERM) and when the run passes its class's time
+  // limit. A long job should watch it and return early (fail, or retry_in): it then gets no 200
+  // and its message comes back, instead of being cut off when the shutdown timeout ends.
+  std::stop_token stop{};
 };
 
 

@@ -42,7 +42,10 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
     cron = std::move(c).value();
   }
 
-  WorkerChain chain = default_stack(config, registry, signer, cron, std::move(options.app));
+  // Requested when the server stops accepting (SIGTERM): every running job's stop token is.
+  auto shutdown = std::make_shared<std::stop_source>();
+  WorkerChain chain =
+      default_stack(config, registry, signer, cron, std::move(options.app), shutdown->get_token());
   if (options.edit_stack) options.edit_stack(chain.stack);
   auto server = std::make_unique<Server>(ServerOptions{.bind = config.bind,
                                                        .port = config.port,
@@ -50,7 +53,8 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
                                                        .job_threads = config.job_threads,
                                                        .max_body = config.max_body,
                                                        .read_timeout = config.read_timeout,
-                                                       .connection_timeout = config.connection_timeout},
+                                                       .connection_timeout = config.connection_timeout,
+                                                       .on_stop_accepting = [shutdown] { shutdown->request_stop(); }},
                                          std::move(chain.stack), std::move(chain.end));
   if (auto started = server->start(); !started) return Unexpected{started.error()};
 

@@ -287,7 +287,10 @@ std::uint16_t Server::port() const {
   return listener_ ? static_cast<std::uint16_t>(listener_->endpoint.getPort()) : 0;
 }
 
-void Server::stop_accepting() { core_->pool.stop_accepting(); }
+void Server::stop_accepting() {
+  core_->pool.stop_accepting();
+  if (options_.on_stop_accepting) options_.on_stop_accepting();
+}
 
 bool Server::drain(std::chrono::milliseconds timeout) {
   stop_accepting();

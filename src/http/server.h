@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,6 +29,8 @@ struct ServerOptions {
   // stop its read timeouts from cutting off a running job), so from the request's arrival this
   // bounds the job's run and, after the answer, the keep-alive wait for the next request.
   std::chrono::seconds connection_timeout{43200};
+  // Called once stop_accepting() has refused new requests: the worker asks running jobs to stop.
+  std::function<void()> on_stop_accepting;
 };
 
 class Server {

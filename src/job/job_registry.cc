@@ -4,24 +4,30 @@
 
 namespace ebworker {
 
-JobRegistry& JobRegistry::add(std::string name, Factory factory) {
+JobRegistry& JobRegistry::add(std::string name, Factory factory, JobOptions options) {
   if (name.empty()) throw std::invalid_argument("a job needs a name");
   if (!factory) throw std::invalid_argument("job " + name + " has no factory");
-  if (!factories_.emplace(name, std::move(factory)).second)
+  if (options.time_limit.count() < 0) throw std::invalid_argument("job " + name + " has a negative time limit");
+  if (!jobs_.emplace(name, Entry{std::move(factory), options}).second)
     throw std::invalid_argument("job " + name + " is registered twice");
   return *this;
 }
 
-bool JobRegistry::contains(std::string_view name) const { return factories_.find(name) != factories_.end(); }
+bool JobRegistry::contains(std::string_view name) const { return jobs_.find(name) != jobs_.end(); }
 
 std::unique_ptr<Job> JobRegistry::create(std::string_view name) const {
-  const auto it = factories_.find(name);
-  return it == factories_.end() ? nullptr : it->second();
+  const auto it = jobs_.find(name);
+  return it == jobs_.end() ? nullptr : it->second.factory();
+}
+
+JobOptions JobRegistry::options(std::string_view name) const {
+  const auto it = jobs_.find(name);
+  return it == jobs_.end() ? JobOptions{} : it->second.options;
 }
 
 std::vector<std::string> JobRegistry::names() const {
   std::vector<std::string> out;
-  for (const auto& [name, factory] : factories_) out.push_back(name);
+  for (const auto& [name, entry] : jobs_) out.push_back(name);
   return out;
 }
 

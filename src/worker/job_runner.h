@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include <stop_token>
 #include <string_view>
 
 #include <ebworker/job.h>
@@ -14,7 +15,10 @@ namespace ebworker {
 
 // 200 done or discarded · 404 no such job registered · 500 the job failed or threw ·
 // 503 with Retry-After: the job asked to run again later (retry_in).
+// `shutdown` is the worker's: when it is requested, so is the run's context.stop; so is it once
+// the run passes the job's time limit. A job that then returns anything but done() is answered
+// with a reason saying it was stopped, and why.
 Response run_job(const JobRegistry& registry, std::string_view job_name,
-                 const rapidjson::Value& arguments, JobContext& context);
+                 const rapidjson::Value& arguments, JobContext& context, std::stop_token shutdown = {});
 
 }  // namespace ebworker

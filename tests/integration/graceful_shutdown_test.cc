@@ -105,5 +105,26 @@ TEST_F(GracefulShutdown, JobPastTheTimeoutGetsNoAnswerAndExitIsNonZero) {
   EXPECT_TRUE(worker.request_lines(stuck.msgid).empty()) << worker.log();
 }
 
+// A job that watches its stop token (the example app's SleepJob) ends at SIGTERM: it gets no 200,
+// so its message comes back, and the worker exits 0 without waiting out the shutdown timeout.
+TEST_F(GracefulShutdown, AJobWatchingItsStopTokenEndsAtSigtermWithoutA200) {
+  auto& worker = start_worker({{"EBWORKER_SHUTDOWN_TIMEOUT", "60"}});
+  const auto slow = job_message("SleepJob", "[120000]", signer_);
+  auto running = std::async(std::launch::async, [&] {
+    HttpClient client;
+    return post(client, worker.url(), slow.body, slow.headers, 60s);
+  });
+  ASSERT_TRUE(worker.wait_for_line("sleeping 120000 ms", 10s)) << worker.log();
+
+  worker.send_signal(SIGTERM);
+  const auto answer = running.get();
+  ASSERT_TRUE(answer.ok()) << answer.describe();
+  EXPECT_EQ(answer.status, 500) << answer.describe();
+  EXPECT_TRUE(logged_once(worker, slow.msgid, 500, "reason=stopped for shutdown: job failed: asked to stop after"));
+  const auto status = worker.wait_for_exit(20s);
+  ASSERT_TRUE(status) << "still running 20 s after SIGTERM, with its only job stopped; log:\n" << worker.log();
+  EXPECT_TRUE(status->success()) << status->describe() << "\n" << worker.log();
+}
+
 }  // namespace
 }  // namespace ebworker::testing

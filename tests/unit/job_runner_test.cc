@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <stop_token>
 #include <stdexcept>
 #include <string>
 
@@ -145,6 +149,60 @@ TEST_F(JobRunnerTest, OnlyDoneIsTrue) {
   EXPECT_FALSE(discard("x"));
   EXPECT_FALSE(retry_in(std::chrono::seconds(1), "x"));
   EXPECT_EQ(JobResult(fail("why")).reason(), "why");
+}
+
+// Waits for its stop token, up to a minute.
+class PatientJob : public Job {
+ public:
+  JobResult perform(const rapidjson::Value&, JobContext& context) override {
+    std::mutex m;
+    std::condition_variable_any cv;
+    std::unique_lock lock(m);
+    cv.wait_for(lock, context.stop, std::chrono::minutes(1), [] { return false; });
+    return context.stop.stop_requested() ? fail("told to stop") : done();
+  }
+};
+
+TEST_F(JobRunnerTest, ARunPastItsTimeLimitIsAskedToStop) {
+  registry.add("Patient", [] { return std::make_unique<PatientJob>(); }, {.time_limit = std::chrono::seconds(1)});
+  EXPECT_EQ(registry.options("Patient").time_limit, std::chrono::seconds(1));
+  const Response r = run("Patient");
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.reason, "stopped at its time limit of 1 s: job failed: told to stop");
+}
+
+TEST_F(JobRunnerTest, ShutdownAsksTheRunToStop) {
+  registry.add("Patient", [] { return std::make_unique<PatientJob>(); });
+  std::stop_source shutdown;
+  auto answer = std::async(std::launch::async,
+                           [&] { return run_job(registry, "Patient", arguments, context, shutdown.get_token()); });
+  // Not before the shutdown: the job waits a minute unless told.
+  EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  shutdown.request_stop();
+  const Response r = answer.get();
+  EXPECT_EQ(r.status, 500);
+  EXPECT_EQ(r.reason, "stopped for shutdown: job failed: told to stop");
+}
+
+TEST_F(JobRunnerTest, AJobDoneDespiteAStopRequestIsDone) {
+  std::stop_source shutdown;
+  shutdown.request_stop();
+  EXPECT_EQ(run_job(registry, "SumJob", arguments, context, shutdown.get_token()).status, 200);
+}
+
+struct LimitedJob : Job {
+  static constexpr std::string_view name = "LimitedJob";
+  static constexpr std::chrono::seconds time_limit{300};
+  static constexpr bool allow_overlap = true;
+  JobResult perform(const rapidjson::Value&, JobContext&) override { return done(); }
+};
+
+TEST_F(JobRunnerTest, AClassDeclaresItsOptions) {
+  registry.add<LimitedJob>();
+  EXPECT_EQ(registry.options("LimitedJob").time_limit, std::chrono::seconds(300));
+  EXPECT_TRUE(registry.options("LimitedJob").allow_overlap);
+  EXPECT_EQ(registry.options("SumJob").time_limit, std::chrono::seconds(0));
+  EXPECT_FALSE(registry.options("SumJob").allow_overlap);
 }
 
 TEST_F(JobRunnerTest, EachRunGetsAFreshInstance) {

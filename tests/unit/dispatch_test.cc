@@ -1,0 +1,101 @@
+// Dispatch, the end of the worker chain, for periodic tasks: a run of a task while its previous
+// run is still going is skipped (200, with the reason), unless the task's class allows overlap.
+
+#include "worker/dispatch.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <memory>
+#include <string>
+
+namespace ebworker {
+namespace {
+
+constexpr std::string_view kCron =
+    "version: 1\n"
+    "cron:\n"
+    "  - name: \"Report\"\n"
+    "    url: \"/periodic_tasks\"\n"
+    "    schedule: \"* * * * *\"\n"
+    "  - name: \"Sweep\"\n"
+    "    url: \"/periodic_tasks\"\n"
+    "    schedule: \"* * * * *\"\n";
+
+// Runs until the test releases it; counts its runs.
+class HeldJob : public Job {
+ public:
+  HeldJob(std::atomic<int>& runs, std::shared_future<void> release) : runs_(runs), release_(std::move(release)) {}
+  JobResult perform(const rapidjson::Value&, JobContext&) override {
+    ++runs_;
+    release_.wait();
+    return done();
+  }
+
+ private:
+  std::atomic<int>& runs_;
+  std::shared_future<void> release_;
+};
+
+Request task(std::string name) {
+  Request r;
+  r.method = "POST";
+  r.path = "/periodic_tasks";
+  r.headers.add("X-Aws-Sqsd-Taskname", std::move(name));
+  return r;
+}
+
+class DispatchOverlap : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto factory = [this] { return std::make_unique<HeldJob>(runs, released); };
+    registry.add("Report", factory);
+    registry.add("Sweep", factory, {.allow_overlap = true});
+  }
+  Dispatch dispatch() { return Dispatch(registry, CronFile::parse(kCron, "cron.yaml", registry).value()); }
+  // Starts a run of `name` and returns once it is running.
+  std::future<Response> start(const Dispatch& d, const std::string& name, int running_before) {
+    auto f = std::async(std::launch::async, [&d, name] {
+      Request r = task(name);
+      return d(r);
+    });
+    while (runs.load() == running_before) std::this_thread::yield();
+    return f;
+  }
+
+  JobRegistry registry;
+  std::atomic<int> runs{0};
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+};
+
+TEST_F(DispatchOverlap, ASecondRunWhileTheFirstIsGoingIsSkipped) {
+  const Dispatch d = dispatch();
+  auto first = start(d, "Report", 0);
+  Request again = task("Report");
+  const Response skipped = d(again);
+  EXPECT_EQ(skipped.status, 200);
+  EXPECT_EQ(skipped.reason, "skipped: the previous run of Report is still going");
+  EXPECT_EQ(skipped.job, "Report");
+  EXPECT_EQ(runs.load(), 1);
+  release.set_value();
+  EXPECT_EQ(first.get().status, 200);
+  // Once it has ended, the next run runs.
+  Request later = task("Report");
+  EXPECT_EQ(d(later).status, 200);
+  EXPECT_EQ(runs.load(), 2);
+}
+
+TEST_F(DispatchOverlap, AClassThatAllowsOverlapRunsTwiceAtOnce) {
+  const Dispatch d = dispatch();
+  auto first = start(d, "Sweep", 0);
+  auto second = start(d, "Sweep", 1);
+  EXPECT_EQ(runs.load(), 2);
+  release.set_value();
+  EXPECT_EQ(first.get().reason, "");
+  EXPECT_EQ(second.get().reason, "");
+}
+
+}  // namespace
+}  // namespace ebworker
