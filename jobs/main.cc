@@ -6,6 +6,7 @@
 
 #include "echo_job.h"
 #include "failing_job.h"
+#include "flaky_job.h"
 #include "nightly_cleanup_job.h"
 #include "outcome_job.h"
 #include "sleep_job.h"
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   ebworker::JobRegistry jobs;
   jobs.add<EchoJob>();
   jobs.add<FailingJob>();
+  jobs.add<FlakyJob>();
   jobs.add<SleepJob>();
   jobs.add<NightlyCleanupJob>();
   jobs.add<OutcomeJob>();

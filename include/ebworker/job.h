@@ -35,6 +35,7 @@ struct JobContext {
   std::string message_id;
   std::string job_id;  // the envelope's job_id; empty for periodic tasks
   int receive_count = 0;
+  int attempt = 1;  // 1 for the first run; counts the retries its class's policy sent (hops)
   std::string first_received_at;
   std::string queue_name;
   std::optional<std::string> task_name;     // periodic tasks only

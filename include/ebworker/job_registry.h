@@ -7,6 +7,7 @@
 // and, for a periodic task, that a run may start while the previous one still runs:
 //   static constexpr std::chrono::seconds time_limit{300};
 //   static constexpr bool allow_overlap = true;  // default: such a run is skipped (200, logged)
+//   static constexpr ebworker::RetryOptions retry{.max_attempts = 5};
 
 #include <chrono>
 #include <concepts>
@@ -29,9 +30,22 @@ concept RegistrableJob = std::derived_from<J, Job> && std::default_initializable
   { J::name } -> std::convertible_to<std::string_view>;
 };
 
+// A job class's retry policy, like Sidekiq's: on a failure the worker sends the message's next
+// attempt back to its queue itself (a hop) with a growing delay, so it works behind aws-sqsd
+// too, and after max_attempts sends the message to the dead-letter queue. It needs the worker's
+// EBWORKER_QUEUE_URL (and EBWORKER_DEAD_LETTER_QUEUE_URL for the last step); without them, or
+// with max_attempts 0, a failure is answered 500 and the daemon retries as it always does.
+struct RetryOptions {
+  int max_attempts = 0;                    // runs in all, the first included; 0: no policy
+  std::chrono::seconds base_delay{15};     // before the 2nd attempt; doubled for each later one
+  std::chrono::seconds max_delay{900};     // never more (SQS delays a message 15 minutes at most)
+  bool retry_exceptions = true;            // false: a throw goes straight to the dead-letter queue
+};
+
 struct JobOptions {
   std::chrono::seconds time_limit{0};  // 0: none
   bool allow_overlap = false;          // periodic tasks: may a run start while one runs?
+  RetryOptions retry{};
 };
 
 class JobRegistry {
@@ -43,6 +57,7 @@ class JobRegistry {
     JobOptions options;
     if constexpr (requires { J::time_limit; }) options.time_limit = std::chrono::seconds(J::time_limit);
     if constexpr (requires { J::allow_overlap; }) options.allow_overlap = J::allow_overlap;
+    if constexpr (requires { J::retry; }) options.retry = J::retry;
     return add(std::string(J::name), [] { return std::make_unique<J>(); }, options);
   }
   // Throws std::invalid_argument on an empty or already registered name: a start-up bug.

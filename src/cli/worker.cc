@@ -8,6 +8,8 @@
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
 #include "middleware/default_stack.h"
+#include "sqs/sqs_endpoint.h"
+#include "worker/retry_hops.h"
 
 namespace ebworker {
 
@@ -27,12 +29,35 @@ Result<CronFile> load_cron(const WorkerConfig& config, const JobRegistry& regist
   return cron;
 }
 
+// With EBWORKER_QUEUE_URL set (the worker's own queue), retry_in and retry policies send the
+// next attempt there themselves; without it, the daemon's retries are all there is.
+Result<std::shared_ptr<const RetryHops>> retry_hops(const WorkerConfig& config, const Signer& signer,
+                                                    const Environment& env) {
+  const auto queue = env.find("EBWORKER_QUEUE_URL");
+  if (queue == env.end() || queue->second.empty()) {
+    if (!config.dead_letter_queue_url.empty())
+      return fail("EBWORKER_DEAD_LETTER_QUEUE_URL is set without EBWORKER_QUEUE_URL: retry policies need both");
+    return std::shared_ptr<const RetryHops>();
+  }
+  auto client = Client::from_environment(env);
+  if (!client) return fail("EBWORKER_QUEUE_URL is set, so the worker sends retries itself, but: " + client.error().message);
+  if (auto url = QueueUrl::parse(queue->second); url && url->fifo()) {
+    spdlog::warn("EBWORKER_QUEUE_URL is a FIFO queue, which delays no single message: retry policies and "
+                 "retry_in are left to the daemon");
+    return std::shared_ptr<const RetryHops>();
+  }
+  spdlog::info("retries are sent to {} (dead-letter queue: {})", queue->second,
+               config.dead_letter_queue_url.empty() ? "none" : config.dead_letter_queue_url);
+  return std::make_shared<const RetryHops>(std::move(client).value(), signer, config.dead_letter_queue_url);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
                                              AppOptions options, const Environment& env) {
   std::optional<Signer> signer;
   CronFile cron;
+  std::shared_ptr<const RetryHops> hops;
   if (config.process_jobs) {
     auto s = Signer::from_environment(env);
     if (!s) return fail(s.error().message + " (it signs and verifies every job)");
@@ -40,12 +65,15 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
     auto c = load_cron(config, registry);
     if (!c) return Unexpected{c.error()};
     cron = std::move(c).value();
+    auto h = retry_hops(config, *signer, env);
+    if (!h) return Unexpected{h.error()};
+    hops = std::move(h).value();
   }
 
   // Requested when the server stops accepting (SIGTERM): every running job's stop token is.
   auto shutdown = std::make_shared<std::stop_source>();
   WorkerChain chain =
-      default_stack(config, registry, signer, cron, std::move(options.app), shutdown->get_token());
+      default_stack(config, registry, signer, cron, std::move(options.app), shutdown->get_token(), std::move(hops));
   if (options.edit_stack) options.edit_stack(chain.stack);
   auto server = std::make_unique<Server>(ServerOptions{.bind = config.bind,
                                                        .port = config.port,

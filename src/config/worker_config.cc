@@ -1,6 +1,7 @@
 #include "config/worker_config.h"
 
 #include "core/split.h"
+#include "sqs/sqs_endpoint.h"
 
 namespace ebworker {
 
@@ -59,6 +60,14 @@ const std::vector<WorkerSetting>& worker_settings() {
          if (v.empty()) return fail("must name a file");
          c.cron_file = std::string(v);
          c.cron_file_required = true;
+         return {};
+       }},
+      {"EBWORKER_DEAD_LETTER_QUEUE_URL", "--dead-letter-queue-url", "(none)",
+       "where a job class's retry policy sends a message once its attempts are spent",
+       [](WorkerConfig& c, std::string_view v) -> Status {
+         if (!v.empty())
+           if (auto q = QueueUrl::parse(v); !q) return Unexpected{q.error()};
+         c.dead_letter_queue_url = std::string(v);
          return {};
        }},
       {"EBWORKER_MAX_BODY", "--max-body", "1048576", "largest request body in bytes; larger gets 413",

@@ -36,6 +36,8 @@ struct WorkerConfig {
   std::chrono::seconds connection_timeout{43200};
   std::chrono::seconds shutdown_timeout{30};
   std::string log_level = "info";
+  // Where a retry policy sends a message whose attempts are spent (with EBWORKER_QUEUE_URL set).
+  std::string dead_letter_queue_url;
 };
 
 using WorkerSetting = Setting<WorkerConfig>;

@@ -8,6 +8,9 @@ JobRegistry& JobRegistry::add(std::string name, Factory factory, JobOptions opti
   if (name.empty()) throw std::invalid_argument("a job needs a name");
   if (!factory) throw std::invalid_argument("job " + name + " has no factory");
   if (options.time_limit.count() < 0) throw std::invalid_argument("job " + name + " has a negative time limit");
+  const RetryOptions& retry = options.retry;
+  if (retry.max_attempts < 0 || retry.base_delay.count() < 0 || retry.max_delay < retry.base_delay)
+    throw std::invalid_argument("job " + name + " has a retry policy out of range");
   if (!jobs_.emplace(name, Entry{std::move(factory), options}).second)
     throw std::invalid_argument("job " + name + " is registered twice");
   return *this;

@@ -1,6 +1,8 @@
 #include "worker/dispatch.h"
 
+#include <algorithm>
 #include <mutex>
+#include <random>
 #include <set>
 #include <string>
 
@@ -16,11 +18,13 @@ struct Dispatch::RunningTasks {
   std::set<std::string, std::less<>> names;
 };
 
-Dispatch::Dispatch(const JobRegistry& registry, CronFile cron, std::stop_token shutdown)
+Dispatch::Dispatch(const JobRegistry& registry, CronFile cron, std::stop_token shutdown,
+                   std::shared_ptr<const RetryHops> hops)
     : registry_(&registry),
       cron_(std::move(cron)),
       shutdown_(std::move(shutdown)),
-      running_(std::make_shared<RunningTasks>()) {}
+      running_(std::make_shared<RunningTasks>()),
+      hops_(std::move(hops)) {}
 
 Response Dispatch::run_task(Request& request, std::string_view task) const {
   if (!cron_.allows(task, request.path))
@@ -53,13 +57,63 @@ Response Dispatch::operator()(Request& request) const {
     return response;
   }
 
-  Response response;
+  return run_message(request);
+}
+
+namespace {
+
+double uniform01() {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return std::uniform_real_distribution<double>(0.0, 1.0)(random);
+}
+
+}  // namespace
+
+Response Dispatch::run_message(Request& request) const {
   auto envelope = Envelope::parse(request.body);
   if (!envelope) return Response::refuse(400, "body is not a valid job envelope: " + envelope.error().message);
   JobContext context = job_context(request, envelope->job_class, envelope->job_id);
-  response = run_job(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
+  context.attempt = static_cast<int>(std::min<std::int64_t>(envelope->executions, 1'000'000)) + 1;
+  JobRun run = run_job_for(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
+  Response response = hops_ && run.known && !run.stopped
+                          ? follow_policy(request, *envelope, context.attempt, std::move(run))
+                          : std::move(run.response);
   response.job = envelope->job_class;
   return response;
+}
+
+Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int attempt, JobRun run) const {
+  const auto hop = [&](std::chrono::seconds delay, const std::string& done_reason) {
+    envelope.executions += 1;
+    if (auto sent = hops_->send_next_attempt(envelope, delay); !sent)
+      return Response::refuse(500, run.response.reason + "; its next attempt could not be sent (" +
+                                       sent.error().message + "): the message comes back as it is");
+    Response ok = Response::ok();
+    ok.reason = done_reason;
+    return ok;
+  };
+  if (run.kind == JobResult::Kind::retry)
+    return hop(run.delay, "retry in " + std::to_string(run.delay.count()) + " s: " + run.reason +
+                              " (attempt " + std::to_string(attempt + 1) + " sent)");
+
+  const RetryOptions policy = registry_->options(envelope.job_class).retry;
+  if (run.kind != JobResult::Kind::failed || policy.max_attempts == 0) return std::move(run.response);
+  const std::string of = " (attempt " + std::to_string(attempt) + " of " + std::to_string(policy.max_attempts) + ")";
+  const bool spent = attempt >= policy.max_attempts || (run.threw && !policy.retry_exceptions);
+  if (!spent) {
+    const auto delay = retry_delay(policy, attempt, uniform01());
+    return hop(delay, run.response.reason + of + "; retrying in " + std::to_string(delay.count()) + " s");
+  }
+  if (!hops_->has_dead_letter_queue()) {
+    run.response.reason += of + "; no more attempts, and no EBWORKER_DEAD_LETTER_QUEUE_URL: left to the queue's redrive";
+    return std::move(run.response);
+  }
+  if (auto sent = hops_->dead_letter(request, run.response.reason, attempt); !sent)
+    return Response::refuse(500, run.response.reason + of + "; could not be dead-lettered (" + sent.error().message +
+                                     "): the message comes back as it is");
+  Response ok = Response::ok();
+  ok.reason = run.response.reason + of + "; dead-lettered";
+  return ok;
 }
 
 }  // namespace ebworker

@@ -65,6 +65,12 @@ Response answer(const JobResult& result) {
 
 Response run_job(const JobRegistry& registry, std::string_view job_name,
                  const rapidjson::Value& arguments, JobContext& context, std::stop_token shutdown) {
+  return run_job_for(registry, job_name, arguments, context, std::move(shutdown)).response;
+}
+
+JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
+                   JobContext& context, std::stop_token shutdown) {
+  JobRun out;
   std::stop_source run;
   const std::stop_callback on_shutdown(shutdown, [&run] { run.request_stop(); });
   std::atomic<bool> limit_passed{false};
@@ -73,20 +79,32 @@ Response run_job(const JobRegistry& registry, std::string_view job_name,
   try {
     // The factory is the job's own code too (its constructor): inside the try.
     auto job = registry.create(job_name);
-    if (!job) return Response::refuse(404, "unknown job " + std::string(job_name));
+    if (!job) {
+      out.known = false;
+      out.response = Response::refuse(404, "unknown job " + std::string(job_name));
+      return out;
+    }
     JobResult result = [&] {
       const TimeLimit watchdog(limit, run, limit_passed);
       return job->perform(arguments, context);
     }();
-    Response response = answer(result);
-    if (result.kind() != JobResult::Kind::done && run.stop_requested())
-      return stopped(std::move(response), limit_passed, limit);
-    return response;
+    out.kind = result.kind();
+    out.delay = result.delay();
+    out.reason = result.reason();
+    out.response = answer(result);
+    out.stopped = result.kind() != JobResult::Kind::done && run.stop_requested();
+    if (out.stopped) out.response = stopped(std::move(out.response), limit_passed, limit);
+    return out;
   } catch (const std::exception& e) {
-    return Response::refuse(500, std::string("job threw: ") + e.what());
+    out.threw = true;
+    out.reason = e.what();
+    out.response = Response::refuse(500, std::string("job threw: ") + e.what());
   } catch (...) {
-    return Response::refuse(500, "job threw a non-standard exception");
+    out.threw = true;
+    out.reason = "a non-standard exception";
+    out.response = Response::refuse(500, "job threw a non-standard exception");
   }
+  return out;
 }
 
 }  // namespace ebworker

@@ -21,4 +21,17 @@ namespace ebworker {
 Response run_job(const JobRegistry& registry, std::string_view job_name,
                  const rapidjson::Value& arguments, JobContext& context, std::stop_token shutdown = {});
 
+// The same, with how the job ended, for a caller that acts on it (a retry policy).
+struct JobRun {
+  Response response;
+  JobResult::Kind kind = JobResult::Kind::failed;  // failed too for a throw or an unknown job
+  bool known = true;                                // false: no such job registered
+  bool threw = false;
+  bool stopped = false;                             // asked to stop (shutdown, time limit), not done
+  std::chrono::seconds delay{0};                    // retry_in's
+  std::string reason;                               // the job's own reason (or the exception's)
+};
+JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
+                   JobContext& context, std::stop_token shutdown = {});
+
 }  // namespace ebworker

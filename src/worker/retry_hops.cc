@@ -1,0 +1,52 @@
+#include "worker/retry_hops.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/text.h"
+#include "sqs/message_checks.h"
+#include "sqs/sqs_client.h"
+
+namespace ebworker {
+
+std::chrono::seconds retry_delay(const RetryOptions& policy, int failed_attempt, double random) {
+  const double cap = static_cast<double>(std::min<long long>(policy.max_delay.count(), kMaxDelaySeconds));
+  const double ceiling =
+      std::min(cap, static_cast<double>(policy.base_delay.count()) * std::pow(2.0, std::max(0, failed_attempt - 1)));
+  const double drawn = ceiling / 2 + random * (ceiling / 2);
+  return std::chrono::seconds(static_cast<long long>(std::clamp(std::ceil(drawn), 0.0, cap)));
+}
+
+RetryHops::RetryHops(Client client, Signer signer, std::string dead_letter_queue_url)
+    : client_(std::move(client)), signer_(std::move(signer)), dead_letter_queue_url_(std::move(dead_letter_queue_url)) {}
+
+Status RetryHops::send_next_attempt(const Envelope& next, std::chrono::seconds delay) const {
+  OutgoingMessage m;
+  m.body = next.to_json();
+  m.attributes = {{std::string(kDigestAttribute), "String", signer_.sign(m.body)},
+                  {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
+  m.delay_seconds = static_cast<int>(std::min<long long>(delay.count(), kMaxDelaySeconds));
+  auto sent = client_.sqs().send_message(client_.config().queue_url, m);
+  if (!sent) return fail(sent.error().describe());
+  return {};
+}
+
+Status RetryHops::dead_letter(const Request& original, std::string_view reason, int attempts) const {
+  OutgoingMessage m;
+  m.body = original.body;
+  // The message's own attributes, as the daemon forwarded them: its signature stays valid.
+  for (const auto& [name, value] : original.headers.fields()) {
+    if (!istarts_with(name, sqsd_header::kAttributePrefix)) continue;
+    m.attributes.push_back({name.substr(sqsd_header::kAttributePrefix.size()), "String", value});
+  }
+  std::erase_if(m.attributes, [](const MessageAttribute& a) {
+    return a.name == kFailureAttribute || a.name == kAttemptsAttribute;
+  });
+  m.attributes.push_back({std::string(kFailureAttribute), "String", std::string(reason.substr(0, 1024))});
+  m.attributes.push_back({std::string(kAttemptsAttribute), "Number", std::to_string(attempts)});
+  auto sent = client_.sqs().send_message(dead_letter_queue_url_, m);
+  if (!sent) return fail(sent.error().describe());
+  return {};
+}
+
+}  // namespace ebworker

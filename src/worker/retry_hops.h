@@ -1,0 +1,51 @@
+#pragma once
+// What the worker sends to SQS itself when a job's retry policy (RetryOptions) takes over from
+// the daemon: the next attempt of a failed message, a newly signed copy of its envelope with
+// `executions` counted up and a delay, to the worker's own queue (a hop); and, once attempts
+// are spent, the message itself to the dead-letter queue with attributes saying why. Both go
+// through the SQS client (MD5s checked): the worker answers 200 only once SQS holds the copy,
+// so a failed send leaves the original to come back, never lost.
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <ebworker/client.h>
+#include <ebworker/job_registry.h>
+#include <ebworker/request.h>
+
+#include "envelope/envelope.h"
+#include "envelope/signer.h"
+
+namespace ebworker {
+
+// The message attributes a dead-lettered message carries besides its own.
+inline constexpr std::string_view kFailureAttribute = "ebworker-failure";
+inline constexpr std::string_view kAttemptsAttribute = "ebworker-attempts";
+
+// The delay before the attempt after `failed_attempt` (1-based): the ceiling doubles from
+// base_delay up to max_delay (and SQS's 900 s), and the delay is drawn uniformly from its upper
+// half, so retries of many messages failing together spread out. `random` is in [0, 1).
+std::chrono::seconds retry_delay(const RetryOptions& policy, int failed_attempt, double random);
+
+class RetryHops {
+ public:
+  // `client` sends to its queue (EBWORKER_QUEUE_URL); an empty dead-letter URL means none.
+  RetryHops(Client client, Signer signer, std::string dead_letter_queue_url);
+
+  bool has_dead_letter_queue() const { return !dead_letter_queue_url_.empty(); }
+
+  // `next` is the envelope to send (its executions already counted up).
+  Status send_next_attempt(const Envelope& next, std::chrono::seconds delay) const;
+  // The original body and its attributes (from the daemon's X-Aws-Sqsd-Attr-* headers), plus
+  // why and after how many attempts.
+  Status dead_letter(const Request& original, std::string_view reason, int attempts) const;
+
+ private:
+  Client client_;
+  Signer signer_;
+  std::string dead_letter_queue_url_;
+};
+
+}  // namespace ebworker

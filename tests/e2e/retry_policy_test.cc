@@ -1,0 +1,131 @@
+// A job class's retry policy, carried out by the worker itself through its own queue (hops), so
+// it works behind aws-sqsd too: the example FlakyJob (3 attempts, delays from 1 s) fails until
+// its attempt number reaches its argument. The daemon's ErrorVisibilityTimeout is 600 s here:
+// a run within seconds of a failure is the policy's doing, not the daemon's.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <ctime>
+#include <string>
+
+#include "envelope/envelope.h"
+#include "envelope/signer.h"
+#include "support/fake_http_server.h"
+#include "support/local_stack.h"
+
+namespace ebworker::testing {
+namespace {
+
+class RetryPolicy : public LocalStackTest {
+ protected:
+  // The worker with its own queue (and a dead-letter queue) for its retries, on fauxqs.
+  WorkerProcess& start_retrying_worker(const std::string& queue, const std::string& dead_letters,
+                                       const std::string& sqs_endpoint) {
+    return start_worker({{"EBWORKER_QUEUE_URL", queue},
+                         {"EBWORKER_DEAD_LETTER_QUEUE_URL", dead_letters},
+                         {"AWS_ENDPOINT_URL_SQS", sqs_endpoint},
+                         {"AWS_ACCESS_KEY_ID", "local"},
+                         {"AWS_SECRET_ACCESS_KEY", "local"},
+                         {"AWS_REGION", "us-east-1"},
+                         {"EBWORKER_SQS_MAX_ATTEMPTS", "1"}});
+  }
+  std::vector<std::string> flaky_posts(WorkerProcess& worker) const {
+    return lines_with(worker.log(), {"POST / status=", "job=FlakyJob"});
+  }
+};
+
+// Seconds since midnight of a log line's leading "YYYY-MM-DDTHH:MM:SS.mmmZ".
+double clock_of(const std::string& line) {
+  return std::stoi(line.substr(11, 2)) * 3600.0 + std::stoi(line.substr(14, 2)) * 60.0 + std::stod(line.substr(17, 6));
+}
+
+// The N of "retrying in N s" in a request line.
+int delay_in(const std::string& line) {
+  const auto at = line.find("retrying in ");
+  return at == std::string::npos ? -1 : std::stoi(line.substr(at + 12));
+}
+
+TEST_F(RetryPolicy, FailingTwiceThenSucceedingRunsExactlyThreeTimesWithGrowingDelays) {
+  const std::string queue = create_queue("policy");
+  const std::string dead_letters = create_queue("policy-dead");
+  auto& worker = start_retrying_worker(queue, dead_letters, fauxqs_.endpoint());
+  start_sqsd(queue, worker.url(""), {"--error-visibility-timeout", "600"});
+  ASSERT_TRUE(client(queue).enqueue("FlakyJob", "[3]"));
+
+  ASSERT_TRUE(eventually([&] { return flaky_posts(worker).size() == 3; }, 30s)) << worker.log();
+  ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
+  const auto posts = flaky_posts(worker);
+  // Attempts 1 and 2 failed, each answered 200 once its next attempt was in the queue.
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_NE(posts[i].find("status=200"), std::string::npos) << posts[i];
+    EXPECT_NE(posts[i].find("reason=job failed: not yet: attempt " + std::to_string(i + 1) + " (attempt " +
+                            std::to_string(i + 1) + " of 3); retrying in"),
+              std::string::npos)
+        << posts[i];
+  }
+  EXPECT_NE(posts[2].find("status=200"), std::string::npos) << posts[2];
+  EXPECT_EQ(posts[2].find("reason="), std::string::npos) << posts[2];
+  // The ceilings double (1 s, then 2 s); each run came no sooner than its delay.
+  const int first = delay_in(posts[0]), second = delay_in(posts[1]);
+  EXPECT_EQ(first, 1) << posts[0];
+  EXPECT_GE(second, first) << posts[1];
+  EXPECT_LE(second, 2) << posts[1];
+  EXPECT_GE(clock_of(posts[1]) - clock_of(posts[0]), first - 0.25) << posts[0] << "\n" << posts[1];
+  EXPECT_GE(clock_of(posts[2]) - clock_of(posts[1]), second - 0.25) << posts[1] << "\n" << posts[2];
+  EXPECT_EQ(lines_with(worker.log(), {"job=FlakyJob attempt 3"}).size(), 1u) << worker.log();
+  EXPECT_EQ(messages_in(dead_letters), 0);
+}
+
+TEST_F(RetryPolicy, SpentAttemptsGoToTheDeadLetterQueueSignedAndSayingWhy) {
+  const std::string queue = create_queue("spent");
+  const std::string dead_letters = create_queue("spent-dead");
+  auto& worker = start_retrying_worker(queue, dead_letters, fauxqs_.endpoint());
+  start_sqsd(queue, worker.url(""), {"--error-visibility-timeout", "600"});
+  auto sent = client(queue).enqueue("FlakyJob", "[4]");
+  ASSERT_TRUE(sent);
+
+  const auto dead = receive_one(dead_letters, [](const ReceivedMessage&) { return true; }, 30s);
+  ASSERT_TRUE(dead) << worker.log();
+  const auto posts = flaky_posts(worker);
+  ASSERT_EQ(posts.size(), 3u) << worker.log();
+  EXPECT_NE(posts[2].find("reason=job failed: not yet: attempt 3 (attempt 3 of 3); dead-lettered"), std::string::npos)
+      << posts[2];
+  // The third attempt's envelope, its signature valid, and why.
+  auto envelope = Envelope::parse(dead->body);
+  ASSERT_TRUE(envelope) << dead->body;
+  EXPECT_EQ(envelope->job_id, sent->job_id);
+  EXPECT_EQ(envelope->executions, 2);
+  const MessageAttribute* digest = dead->attribute("message-digest");
+  ASSERT_NE(digest, nullptr);
+  EXPECT_TRUE(Signer::create(std::string(kE2eKey)).value().verify(dead->body, digest->value));
+  const MessageAttribute* why = dead->attribute("ebworker-failure");
+  const MessageAttribute* attempts = dead->attribute("ebworker-attempts");
+  ASSERT_NE(why, nullptr);
+  ASSERT_NE(attempts, nullptr);
+  EXPECT_EQ(why->value, "job failed: not yet: attempt 3");
+  EXPECT_EQ(attempts->value, "3");
+  ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
+}
+
+TEST_F(RetryPolicy, AHopSqsRefusesLeavesTheOriginalToComeBack) {
+  const std::string queue = create_queue("refused");
+  // The worker's own SQS calls go to a server that refuses them all; the daemon's to fauxqs.
+  FakeHttpServer refusing([](const Request&) { return Response::refuse(500, "InternalError"); });
+  auto& worker = start_retrying_worker(queue, "", refusing.url());
+  start_sqsd(queue, worker.url(""), {"--error-visibility-timeout", "600"});
+  auto sent = client(queue).enqueue("FlakyJob", "[3]");
+  ASSERT_TRUE(sent);
+
+  ASSERT_TRUE(eventually([&] { return !lines_with(sqsd_log(), {sent->message_id, "status=500"}).empty(); }, 20s))
+      << sqsd_log();
+  const auto posts = worker.request_lines(sent->message_id);
+  ASSERT_EQ(posts.size(), 1u) << worker.log();
+  EXPECT_NE(posts[0].find("its next attempt could not be sent"), std::string::npos) << posts[0];
+  EXPECT_GE(refusing.requests().size(), 1u);
+  // The original is still in the queue, waiting out ErrorVisibilityTimeout: nothing lost.
+  EXPECT_EQ(messages_in(queue), 1);
+}
+
+}  // namespace
+}  // namespace ebworker::testing
