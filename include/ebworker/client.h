@@ -12,6 +12,7 @@
 //
 // Thread-safe; copies share one connection pool.
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,7 +30,11 @@ class Signer;
 class SqsClient;
 
 struct EnqueueOptions {
-  std::optional<int> delay_seconds;  // 0–900, standard queues only
+  // Standard queues only. Any delay up to a year: past the per-hop maximum (15 minutes, SQS's
+  // longest) the envelope carries when the job is due, and workers send it on until then (they
+  // need their EBWORKER_QUEUE_URL for that).
+  std::optional<int> delay_seconds;
+  std::optional<std::chrono::system_clock::time_point> run_at;  // instead of a delay: when due
   std::string queue_url;             // empty: the client's queue
   // FIFO queues (URL ending .fifo). Empty: the job name, and the job id.
   std::string group_id;

@@ -45,6 +45,8 @@ struct ClientConfig {
   SqsEndpointSettings endpoint;
   RetrySettings retry;
   RetryHooks retry_hooks;  // tests only
+  // The longest delay one SQS message carries; a job due later hops (EBWORKER_MAX_HOP_DELAY).
+  std::chrono::seconds max_hop_delay{900};
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{10000};
   // Empty: the SDKs' default chain read from this process's environment.

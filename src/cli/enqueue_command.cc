@@ -12,13 +12,15 @@
 
 #include "client/client_settings.h"
 #include "config/settings.h"
+#include "core/iso_time.h"
 
 namespace ebworker {
 
 namespace {
 
 constexpr const char* kUsage =
-    "usage: ebworker enqueue JOB [ARGS_JSON] [--delay S] [--queue-url URL] [--group-id G] [--dedup-id D]\n"
+    "usage: ebworker enqueue JOB [ARGS_JSON] [--delay D | --at TIME] [--queue-url URL] [--group-id G]\n"
+    "                        [--dedup-id D]\n"
     "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and sends it to the\n"
     "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId.\n";
 
@@ -41,9 +43,21 @@ void log_to_stderr(const Environment& env) {
 
 const std::vector<Setting<EnqueueOptions>>& enqueue_settings() {
   static const std::vector<Setting<EnqueueOptions>> settings = {
-      {"", "--delay", "0", "deliver after S seconds, 0-900 (standard queues; use cron.yaml for later)",
-       number_setting<EnqueueOptions, int>(std::numeric_limits<int>::min(), std::numeric_limits<int>::max(),
-                                           [](EnqueueOptions& o, int n) { o.delay_seconds = n; })},
+      {"", "--delay", "0",
+       "run no sooner than this: seconds, or 15m, 2h, 3d (up to a year; standard queues only)",
+       [](EnqueueOptions& o, std::string_view v) -> Status {
+         auto d = parse_duration(v);
+         if (!d) return Unexpected{d.error()};
+         o.delay_seconds = static_cast<int>(std::min<long long>(d->count(), std::numeric_limits<int>::max()));
+         return {};
+       }},
+      {"", "--at", "now", "run no sooner than this UTC time, YYYY-MM-DDTHH:MM:SSZ (instead of --delay)",
+       [](EnqueueOptions& o, std::string_view v) -> Status {
+         auto at = parse_iso8601_utc(v);
+         if (!at) return fail("expected a UTC time such as 2026-12-24T18:00:00Z, got \"" + std::string(v) + "\"");
+         o.run_at = *at;
+         return {};
+       }},
       {"", "--queue-url", "EBWORKER_QUEUE_URL", "another queue than EBWORKER_QUEUE_URL",
        [](EnqueueOptions& o, std::string_view v) -> Status {
          o.queue_url = std::string(v);

@@ -1,5 +1,7 @@
 #include <ebworker/client.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 
 #include "client/client_settings.h"
@@ -64,11 +66,28 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
   if (!envelope) return refuse("arguments: " + envelope.error().message);
   p.job_id = envelope->job_id;
 
+  // A job due later than one message can be delayed says when it is due, and travels in hops.
+  std::optional<int> delay = options.delay_seconds;
+  if (options.run_at) {
+    if (delay) return refuse("give a delay or a time to run at, not both");
+    const auto left = std::chrono::ceil<std::chrono::seconds>(*options.run_at - std::chrono::system_clock::now());
+    delay = static_cast<int>(std::clamp<long long>(left.count(), 0, std::numeric_limits<int>::max()));
+  }
+  constexpr int kLongestDelay = 366 * 24 * 3600;
+  if (delay && *delay > kLongestDelay)
+    return refuse("delay " + std::to_string(*delay) + " s is over a year; use cron.yaml for what recurs");
+  if (delay && *delay > config_.max_hop_delay.count()) {
+    if (queue->fifo()) return refuse("a FIFO queue takes no per-message delay, so no job due later either");
+    envelope->scheduled_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                             std::chrono::seconds(*delay);
+    delay = static_cast<int>(config_.max_hop_delay.count());
+  }
+
   OutgoingMessage& m = p.message;
   m.body = envelope->to_json();
   m.attributes = {{std::string(kDigestAttribute), "String", signer_->sign(m.body)},
                   {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
-  m.delay_seconds = options.delay_seconds;
+  m.delay_seconds = delay;
   m.group_id = options.group_id;
   m.deduplication_id = options.deduplication_id;
   if (queue->fifo()) {

@@ -4,6 +4,7 @@
 // against it, so they cannot drift. A bad value is an error naming the variable or flag.
 
 #include <charconv>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,9 @@ struct Setting {
 };
 
 Result<bool> parse_bool(std::string_view value);
+
+// Whole seconds, or a whole number with a unit: "90", "90s", "15m", "2h", "3d".
+Result<std::chrono::seconds> parse_duration(std::string_view value);
 
 // spdlog's level names: trace, debug, info, warn, error, critical, off.
 Status check_log_level(std::string_view value);

@@ -91,6 +91,14 @@ Result<Envelope> Envelope::parse(std::string_view body) {
   if (!is_iso8601_utc(*enqueued_at))
     return fail("field \"enqueued_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
   e.enqueued_at = std::move(enqueued_at).value();
+
+  if (const auto scheduled = root.FindMember("scheduled_at"); scheduled != root.MemberEnd() && !scheduled->value.IsNull()) {
+    const auto at = scheduled->value.IsString()
+                        ? parse_iso8601_utc({scheduled->value.GetString(), scheduled->value.GetStringLength()})
+                        : std::nullopt;
+    if (!at) return fail("field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+    e.scheduled_at = *at;
+  }
   return e;
 }
 
@@ -110,6 +118,11 @@ std::string Envelope::to_json() const {
   w.Int64(executions);
   w.Key("enqueued_at");
   w.String(enqueued_at.data(), static_cast<rapidjson::SizeType>(enqueued_at.size()));
+  if (scheduled_at) {
+    const std::string at = iso8601_utc(*scheduled_at);
+    w.Key("scheduled_at");
+    w.String(at.data(), static_cast<rapidjson::SizeType>(at.size()));
+  }
   w.EndObject();
   return {out.GetString(), out.GetSize()};
 }

@@ -3,11 +3,16 @@
 // ecosystems can produce and consume it:
 //   {"job_class":"EchoJob","job_id":"<uuid>","queue_name":"default","arguments":[...],
 //    "executions":0,"enqueued_at":"2026-11-23T10:31:40.123Z"}
+// and, for a job due later than SQS can delay a message (15 minutes), when it is due:
+//    "scheduled_at":"2026-11-23T12:00:00.000Z" (as ActiveJob writes it); a worker receiving it
+//    earlier sends it on again with the time left (retry_hops.h), without running it.
 // Unknown fields are ignored; everything else is checked strictly.
 
 #include <rapidjson/document.h>
 
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +27,7 @@ struct Envelope {
   rapidjson::Document arguments{rapidjson::kArrayType};  // always a JSON array
   std::int64_t executions = 0;
   std::string enqueued_at;
+  std::optional<std::chrono::sys_seconds> scheduled_at;  // when due, if later than the send
 
   // A fresh envelope: new job id, enqueued now. `arguments_json` must be a JSON array.
   static Result<Envelope> make(std::string job_class, std::string_view arguments_json,

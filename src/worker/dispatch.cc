@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "core/iso_time.h"
 #include "envelope/envelope.h"
 #include "worker/job_context.h"
 #include "worker/job_runner.h"
@@ -72,6 +73,14 @@ double uniform01() {
 Response Dispatch::run_message(Request& request) const {
   auto envelope = Envelope::parse(request.body);
   if (!envelope) return Response::refuse(400, "body is not a valid job envelope: " + envelope.error().message);
+  if (envelope->scheduled_at) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (*envelope->scheduled_at > now) {
+      Response early = not_due(*envelope, *envelope->scheduled_at - now);
+      early.job = envelope->job_class;
+      return early;
+    }
+  }
   JobContext context = job_context(request, envelope->job_class, envelope->job_id);
   context.attempt = static_cast<int>(std::min<std::int64_t>(envelope->executions, 1'000'000)) + 1;
   JobRun run = run_job_for(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
@@ -80,6 +89,24 @@ Response Dispatch::run_message(Request& request) const {
                           : std::move(run.response);
   response.job = envelope->job_class;
   return response;
+}
+
+// A job received before it is due goes on, unrun: with the worker's own queue, as a hop of the
+// time left (at most one hop's delay); without it, back to the daemon with Retry-After.
+Response Dispatch::not_due(const Envelope& envelope, std::chrono::seconds left) const {
+  const std::string due = "not due until " + iso8601_utc(*envelope.scheduled_at);
+  if (!hops_) {
+    Response later = Response::refuse(503, due + "; the worker has no EBWORKER_QUEUE_URL to hold it back with");
+    later.headers.add("Retry-After", std::to_string(std::min<long long>(left.count(), 43200)));
+    return later;
+  }
+  const auto delay = std::min(left, hops_->max_hop_delay());
+  if (auto sent = hops_->send_next_attempt(envelope, delay); !sent)
+    return Response::refuse(500, due + "; could not be sent on (" + sent.error().message +
+                                     "): the message comes back as it is");
+  Response ok = Response::ok("not due\n");
+  ok.reason = due + ": sent on with a delay of " + std::to_string(delay.count()) + " s";
+  return ok;
 }
 
 Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int attempt, JobRun run) const {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <stop_token>
 #include <string_view>
@@ -23,6 +24,8 @@ namespace ebworker {
 //     envelope. With `hops` (the worker's own queue configured), retry_in and the job class's
 //     retry policy are carried out by sending the next attempt to SQS (RetryHops), answering
 //     200 once SQS holds it, 500 if it could not be sent.
+//     A message received before its envelope's scheduled_at is not run: it is sent on with the
+//     time left (200), or, without hops, answered 503 with Retry-After.
 //   then, both: 404 unknown job · 500 the job failed or threw · 200 done.
 class Dispatch {
  public:
@@ -34,6 +37,7 @@ class Dispatch {
  private:
   Response run_task(Request& request, std::string_view task) const;
   Response run_message(Request& request) const;
+  Response not_due(const Envelope& envelope, std::chrono::seconds left) const;
   Response follow_policy(const Request& request, Envelope& envelope, int attempt, JobRun run) const;
 
   const JobRegistry* registry_;

@@ -35,6 +35,8 @@ class RetryHops {
   RetryHops(Client client, Signer signer, std::string dead_letter_queue_url);
 
   bool has_dead_letter_queue() const { return !dead_letter_queue_url_.empty(); }
+  // The longest delay one hop carries (EBWORKER_MAX_HOP_DELAY, at most SQS's 900 s).
+  std::chrono::seconds max_hop_delay() const { return client_.config().max_hop_delay; }
 
   // `next` is the envelope to send (its executions already counted up).
   Status send_next_attempt(const Envelope& next, std::chrono::seconds delay) const;

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <ctime>
 #include <string>
 
 #include "envelope/envelope.h"
@@ -28,7 +27,8 @@ class RetryPolicy : public LocalStackTest {
                          {"AWS_ACCESS_KEY_ID", "local"},
                          {"AWS_SECRET_ACCESS_KEY", "local"},
                          {"AWS_REGION", "us-east-1"},
-                         {"EBWORKER_SQS_MAX_ATTEMPTS", "1"}});
+                         {"EBWORKER_SQS_MAX_ATTEMPTS", "1"},
+                         {"EBWORKER_MAX_HOP_DELAY", "2"}});
   }
   std::vector<std::string> flaky_posts(WorkerProcess& worker) const {
     return lines_with(worker.log(), {"POST / status=", "job=FlakyJob"});
@@ -38,6 +38,12 @@ class RetryPolicy : public LocalStackTest {
 // Seconds since midnight of a log line's leading "YYYY-MM-DDTHH:MM:SS.mmmZ".
 double clock_of(const std::string& line) {
   return std::stoi(line.substr(11, 2)) * 3600.0 + std::stoi(line.substr(14, 2)) * 60.0 + std::stod(line.substr(17, 6));
+}
+
+// Seconds since midnight, UTC, of an instant.
+double clock_of(std::chrono::system_clock::time_point t) {
+  const auto day = std::chrono::floor<std::chrono::days>(t);
+  return std::chrono::duration<double>(t - day).count();
 }
 
 // The N of "retrying in N s" in a request line.
@@ -125,6 +131,36 @@ TEST_F(RetryPolicy, AHopSqsRefusesLeavesTheOriginalToComeBack) {
   EXPECT_GE(refusing.requests().size(), 1u);
   // The original is still in the queue, waiting out ErrorVisibilityTimeout: nothing lost.
   EXPECT_EQ(messages_in(queue), 1);
+}
+
+// A job due later than one message can be delayed (the per-hop maximum is cut to 2 s here, from
+// SQS's 900 s) travels in hops: each worker that receives it early sends it on with the time
+// left, unrun, and it runs once due.
+class LongDelay : public RetryPolicy {};
+
+TEST_F(LongDelay, AJobDueLaterIsSentOnUntilDueAndNotRunEarly) {
+  const std::string queue = create_queue("later");
+  auto& worker = start_retrying_worker(queue, "", fauxqs_.endpoint());
+  start_sqsd(queue, worker.url(""));
+  const auto c = client(queue, [](ClientConfig& config) { config.max_hop_delay = std::chrono::seconds(2); });
+  EnqueueOptions in_seven;
+  in_seven.delay_seconds = 7;
+  const auto enqueued = std::chrono::system_clock::now();
+  auto sent = c.enqueue("EchoJob", R"(["due later"])", in_seven);
+  ASSERT_TRUE(sent) << sent.error().describe();
+
+  ASSERT_TRUE(eventually([&] { return echo_output().find("due later") != std::string::npos; }, 30s)) << worker.log();
+  const auto ran_at = std::chrono::system_clock::now();
+  const auto early = lines_with(worker.log(), {"POST / status=200", "job=EchoJob", "not due until"});
+  EXPECT_GE(early.size(), 2u) << worker.log();  // 7 s in hops of at most 2 s
+  for (const auto& line : early) EXPECT_NE(line.find("sent on with a delay of"), std::string::npos) << line;
+  // Run once, and not before its time (the first send, by the client, counts from `enqueued`).
+  const auto runs = lines_with(worker.log(), {"POST / status=200", "job=EchoJob"});
+  EXPECT_EQ(runs.size(), early.size() + 1) << worker.log();
+  EXPECT_EQ(runs.back().find("not due"), std::string::npos) << runs.back();
+  EXPECT_GE(clock_of(runs.back()), clock_of(enqueued) + 7 - 1) << runs.back();  // SQS delays in whole seconds
+  EXPECT_LT(ran_at - enqueued, 25s);
+  ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
 }
 
 }  // namespace

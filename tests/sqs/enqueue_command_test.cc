@@ -70,7 +70,7 @@ TEST(EnqueueCommand, NonexistentQueueIsOneClearLine) {
 const Environment kOffline = env_for("http://127.0.0.1:9", "http://127.0.0.1:9/000000000000/jobs");
 
 TEST(EnqueueCommand, RefusedBeforeSending) {
-  const auto run = run_enqueue({"EchoJob", "[]", "--delay", "3600"}, kOffline);
+  const auto run = run_enqueue({"EchoJob", "[]", "--delay", "400d"}, kOffline);
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(lines(run.err), 1) << run.err;
   EXPECT_NE(run.err.find("cron.yaml"), std::string::npos) << run.err;

@@ -1,9 +1,13 @@
 // Checks before sending: each refusal is a clear error, and through the client nothing is sent.
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
 
 #include "fake_sqs.h"
 #include "config/worker_config.h"
+#include "envelope/envelope.h"
 #include "sqs/message_checks.h"
 
 namespace ebworker {
@@ -163,8 +167,49 @@ TEST_F(ClientChecks, DefaultLimitIsSqsMaximumAndTheWorkersBodyLimit) {
 
 TEST_F(ClientChecks, Delay) {
   EnqueueOptions o;
+  o.delay_seconds = 366 * 24 * 3600 + 1;
+  expect_refused(client().enqueue("EchoJob", "[]", o), "over a year; use cron.yaml");
+  o.delay_seconds = -1;
+  expect_refused(client().enqueue("EchoJob", "[]", o), "negative");
+  o.delay_seconds = 10;
+  o.run_at = std::chrono::system_clock::now();
+  expect_refused(client().enqueue("EchoJob", "[]", o), "not both");
+}
+
+TEST_F(ClientChecks, ALongDelayOnFifo) {
+  EnqueueOptions o;
   o.delay_seconds = 3600;
-  expect_refused(client().enqueue("EchoJob", "[]", o), "cron.yaml");
+  o.queue_url = testing::queue_url_on(server, "jobs.fifo");
+  expect_refused(client().enqueue("EchoJob", "[]", o), "FIFO");
+}
+
+// Past the per-hop maximum the message is delayed by that maximum, and its envelope says when the
+// job is due; within it, the delay is the message's own and the envelope says nothing.
+TEST(LongDelays, TravelWithTheirDueTime) {
+  FakeHttpServer server([](const Request& r) { return testing::sqs_answer(testing::send_answer_for(r.body)); });
+  auto config = testing::client_config_for(server);
+  config.max_hop_delay = std::chrono::seconds(60);
+  auto client = Client::create(config).value();
+  const auto before = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  EnqueueOptions later;
+  later.delay_seconds = 3600;
+  ASSERT_TRUE(client.enqueue("EchoJob", "[]", later));
+  EnqueueOptions soon;
+  soon.delay_seconds = 30;
+  ASSERT_TRUE(client.enqueue("EchoJob", "[]", soon));
+  const auto requests = server.requests();
+  ASSERT_EQ(requests.size(), 2u);
+  rapidjson::Document sent;
+  sent.Parse(requests[0].body.c_str());
+  EXPECT_EQ(sent["DelaySeconds"].GetInt(), 60);
+  auto envelope = Envelope::parse(sent["MessageBody"].GetString());
+  ASSERT_TRUE(envelope);
+  ASSERT_TRUE(envelope->scheduled_at.has_value());
+  EXPECT_GE(*envelope->scheduled_at, before + std::chrono::seconds(3600));
+  EXPECT_LE(*envelope->scheduled_at, before + std::chrono::seconds(3602));
+  sent.Parse(requests[1].body.c_str());
+  EXPECT_EQ(sent["DelaySeconds"].GetInt(), 30);
+  EXPECT_EQ(std::string(sent["MessageBody"].GetString()).find("scheduled_at"), std::string::npos);
 }
 
 TEST_F(ClientChecks, DelayOnFifo) {
@@ -200,11 +245,11 @@ TEST_F(ClientChecks, NoJobNoQueue) {
 
 TEST_F(ClientChecks, BatchReportsEachRefusalAndSendsNothingForThem) {
   EnqueueOptions delayed;
-  delayed.delay_seconds = 1000;
+  delayed.delay_seconds = -5;
   auto results = client().enqueue_batch({{"EchoJob", "[}", {}}, {"EchoJob", "[]", delayed}});
   ASSERT_EQ(results.size(), 2u);
   expect_refused(results[0], "invalid JSON");
-  expect_refused(results[1], "900");
+  expect_refused(results[1], "negative");
 }
 
 TEST(ClientCreate, NeedsALongEnoughSecret) {

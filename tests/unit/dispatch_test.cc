@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <memory>
 #include <string>
@@ -95,6 +96,30 @@ TEST_F(DispatchOverlap, AClassThatAllowsOverlapRunsTwiceAtOnce) {
   release.set_value();
   EXPECT_EQ(first.get().reason, "");
   EXPECT_EQ(second.get().reason, "");
+}
+
+// Without the worker's own queue to send it on with, a message received before it is due goes
+// back to the daemon, unrun, with Retry-After for the time left.
+TEST(DispatchNotDue, WithoutHopsAMessageReceivedEarlyIsAnswered503WithRetryAfter) {
+  JobRegistry registry;
+  std::atomic<int> runs{0};
+  std::promise<void> never;
+  registry.add("Report", [&] { return std::make_unique<HeldJob>(runs, never.get_future().share()); });
+  const Dispatch d(registry, CronFile{});
+  auto e = Envelope::make("Report", "[]");
+  ASSERT_TRUE(e);
+  e->scheduled_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::seconds(100);
+  Request r;
+  r.method = "POST";
+  r.path = "/";
+  r.body = e->to_json();
+  const Response answer = d(r);
+  EXPECT_EQ(answer.status, 503);
+  EXPECT_NE(answer.reason.find("not due until"), std::string::npos) << answer.reason;
+  const int retry_after = std::stoi(std::string(answer.headers.get("Retry-After")));
+  EXPECT_GE(retry_after, 98);
+  EXPECT_LE(retry_after, 100);
+  EXPECT_EQ(runs.load(), 0);
 }
 
 }  // namespace

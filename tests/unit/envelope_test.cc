@@ -254,5 +254,24 @@ TEST(Envelope, NestingUpToTheLimitIsAccepted) {
   EXPECT_EQ(rejection(body_with("arguments", too_deep)), "JSON nested deeper than 128 levels");
 }
 
+// A job due later than SQS can delay one message carries scheduled_at; the field is optional.
+TEST(EnvelopeScheduledAt, RoundTripsAndIsCheckedWhenPresent) {
+  auto e = Envelope::make("EchoJob", "[]");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->to_json().find("scheduled_at"), std::string::npos);
+  e->scheduled_at = std::chrono::sys_seconds(std::chrono::seconds(1'800'000'000));
+  const std::string json = e->to_json();
+  EXPECT_NE(json.find(R"("scheduled_at":"2027-01-15T08:00:00.000Z")"), std::string::npos) << json;
+  auto back = Envelope::parse(json);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->scheduled_at, e->scheduled_at);
+
+  std::string bad = json;
+  bad.replace(bad.find("\"2027-01-15T08:00:00.000Z\""), 26, "12");
+  auto refused = Envelope::parse(bad);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().message, "field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+}
+
 }  // namespace
 }  // namespace ebworker

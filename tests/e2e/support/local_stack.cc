@@ -120,13 +120,14 @@ Process& LocalStackTest::start_sqsd(const std::string& queue_url, const std::str
 
 std::string LocalStackTest::sqsd_log(size_t index) const { return read_file(sqsd_logs_.at(index)); }
 
-Client LocalStackTest::client(const std::string& queue_url) const {
+Client LocalStackTest::client(const std::string& queue_url, const std::function<void(ClientConfig&)>& edit) const {
   ClientConfig c;
   c.queue_url = queue_url;
   c.secret = std::string(kE2eKey);
   c.endpoint = {fauxqs_.endpoint(), "us-east-1"};
   c.credentials = fauxqs_credentials();
   c.retry.max_attempts = 3;
+  if (edit) edit(c);
   auto made = Client::create(c);
   if (!made) throw std::runtime_error("Client::create: " + made.error().message);
   return std::move(made).value();

@@ -68,8 +68,8 @@ class LocalStackTest : public ::testing::Test {
                       const std::vector<std::string>& args = {});
   std::string sqsd_log(size_t index = 0) const;
 
-  // An enqueue client for `queue_url` on fauxqs, signing with kE2eKey.
-  Client client(const std::string& queue_url) const;
+  // An enqueue client for `queue_url` on fauxqs, signing with kE2eKey; `edit` changes its config.
+  Client client(const std::string& queue_url, const std::function<void(ClientConfig&)>& edit = {}) const;
 
   std::string echo_output() const { return read_file(dir_ / "echo.out"); }
 
