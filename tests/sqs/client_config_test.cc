@@ -24,6 +24,15 @@ TEST(ClientConfig, Defaults) {
   EXPECT_TRUE(c->credentials);  // the default chain, asked only when a request is signed
 }
 
+// One hop's delay is SQS's longest by default, and can be cut (tests) but never raised past it.
+TEST(ClientConfig, TheHopDelayIsAtMostSqsFifteenMinutes) {
+  EXPECT_EQ(load_client_config({})->max_hop_delay, std::chrono::seconds(900));
+  EXPECT_EQ(load_client_config({{"EBWORKER_MAX_HOP_DELAY", "2"}})->max_hop_delay, std::chrono::seconds(2));
+  auto over = load_client_config({{"EBWORKER_MAX_HOP_DELAY", "901"}});
+  ASSERT_FALSE(over);
+  EXPECT_NE(over.error().message.find("EBWORKER_MAX_HOP_DELAY"), std::string::npos) << over.error().message;
+}
+
 TEST(ClientConfig, EveryVariable) {
   auto c = load_client_config({{"EBWORKER_QUEUE_URL", "https://sqs.eu-west-1.amazonaws.com/1/jobs"},
                                {"SECRET_KEY_BASE", "k"},
