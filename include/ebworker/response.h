@@ -15,7 +15,7 @@ struct Response {
   std::string reason;
   Headers headers;
   // The job that answered (empty when no job was named): goes into the request's log line.
-  std::string job;
+  std::string job{};
 
   static Response ok(std::string body = "OK\n") { return {200, std::move(body), "", {}, ""}; }
   // A refusal whose body states the reason, so a person with curl sees it too.

@@ -30,7 +30,7 @@ struct ServerOptions {
   // bounds the job's run and, after the answer, the keep-alive wait for the next request.
   std::chrono::seconds connection_timeout{43200};
   // Called once stop_accepting() has refused new requests: the worker asks running jobs to stop.
-  std::function<void()> on_stop_accepting;
+  std::function<void()> on_stop_accepting{};
 };
 
 class Server {

@@ -173,7 +173,7 @@ Result<HttpReply, TransportError> HttpClient::perform(const HttpRequest& request
   if (rc != CURLE_OK) {
     // A failed handle's connection is in doubt: drop it rather than return it to the pool.
     return Unexpected{TransportError{std::string(curl_easy_strerror(rc)) + " (" + request.url + ")",
-                                     rc == CURLE_OPERATION_TIMEDOUT}};
+                                     rc == CURLE_OPERATION_TIMEDOUT, rc == CURLE_COULDNT_CONNECT}};
   }
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
   curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &reply.new_connections);

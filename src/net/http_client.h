@@ -57,6 +57,7 @@ struct HttpReply {
 struct TransportError {
   std::string message;
   bool timed_out = false;
+  bool not_connected = false;  // nothing accepted the connection (refused, host unreachable)
 };
 
 class HttpClient {

@@ -99,6 +99,19 @@ void SqsdDaemon::poll_until_stopped() {
   const int max_in_flight = config_.http_connections;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    if (worker_down_) {
+      // Received messages would each burn a receive towards MaxRetries: probe instead.
+      lock.unlock();
+      const bool up = worker_answers();
+      lock.lock();
+      if (!up) {
+        changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+        continue;
+      }
+      worker_down_ = false;
+      spdlog::info("the worker at {} accepts connections again after {} s: receiving", config_.worker_url,
+                   std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - down_since_).count());
+    }
     changed_.wait(lock, [&] { return stopping_ || in_flight_ < max_in_flight; });
     if (stopping_) break;
     const int room = std::min(max_in_flight - in_flight_, static_cast<int>(kMaxBatchEntries));
@@ -159,6 +172,20 @@ void SqsdDaemon::poll_until_stopped() {
   }
 }
 
+// Any HTTP answer at all, even a 404, means the worker is listening again.
+bool SqsdDaemon::worker_answers() {
+  HttpRequest probe;
+  probe.method = "GET";
+  probe.url = config_.worker_url + "/";
+  probe.connect_timeout = std::chrono::seconds(config_.connect_timeout);
+  probe.timeout = std::chrono::seconds(5);
+  probe.oversize = HttpRequest::Oversize::truncate;
+  probe.cancel = &cancel_receive_;
+  auto reply = worker_.perform(probe);
+  spdlog::debug("probe of the worker at {}: {}", config_.worker_url, reply ? "answered" : reply.error().message);
+  return bool(reply);
+}
+
 bool SqsdDaemon::expired(const ReceivedMessage& message) const {
   const auto it = message.attributes.find("ApproximateFirstReceiveTimestamp");
   if (it == message.attributes.end()) return false;
@@ -207,6 +234,22 @@ void SqsdDaemon::post(long id, const ReceivedMessage& message) {
   }
   ++counters_.failed;
   const std::string why = reply ? "status=" + std::to_string(reply->status) : "error=\"" + reply.error().message + "\"";
+  if (!reply && reply.error().not_connected) {
+    // The worker is down (restarting, crashed): hand the message back at once and stop receiving
+    // until it accepts connections again, rather than burn every queued message's retries.
+    {
+      std::lock_guard lock(mutex_);
+      if (!worker_down_) {
+        worker_down_ = true;
+        down_since_ = std::chrono::steady_clock::now();
+        spdlog::warn("the worker at {} accepts no connections ({}): receiving nothing until it does, "
+                     "probing it each second", config_.worker_url, reply.error().message);
+      }
+    }
+    spdlog::warn("msgid={}{} {} duration_ms={}: released for when the worker is back", message.message_id, what, why, ms);
+    release(message, 0, why);
+    return;
+  }
   const std::optional<int> asked = reply ? retry_after(*reply) : std::nullopt;
   const int visibility = asked.value_or(config_.error_visibility_timeout);
   spdlog::warn("msgid={}{} {} duration_ms={}: retry in {} s{}", message.message_id, what, why, ms, visibility,

@@ -5,8 +5,10 @@
 // after ErrorVisibilityTimeout, deletes unposted what is older than RetentionPeriod, and, as the
 // cron leader, sends the periodic tasks' messages.
 // Beyond aws-sqsd: while a POST runs its message's visibility is extended (a job longer than
-// VisibilityTimeout is not received twice), and a failed answer's Retry-After header (seconds)
-// sets when the message comes back instead of ErrorVisibilityTimeout.
+// VisibilityTimeout is not received twice), a failed answer's Retry-After header (seconds) sets
+// when the message comes back instead of ErrorVisibilityTimeout, and while the worker accepts no
+// connections the daemon receives nothing (a probe each second tells when it is back), so an
+// outage costs each message at most one receive towards MaxRetries.
 
 #include <atomic>
 #include <condition_variable>
@@ -49,6 +51,7 @@ class SqsdDaemon {
   void poll_until_stopped();
   void post(long id, const ReceivedMessage& message);
   bool expired(const ReceivedMessage& message) const;
+  bool worker_answers();
   void release(const ReceivedMessage& message, int visibility_seconds, std::string_view why);
 
   SqsdConfig config_;
@@ -63,6 +66,8 @@ class SqsdDaemon {
   std::condition_variable changed_;
   int in_flight_ = 0;
   long next_id_ = 0;
+  bool worker_down_ = false;  // a POST found nothing accepting connections: receive nothing
+  std::chrono::steady_clock::time_point down_since_;
   bool stopping_ = false;
   std::atomic<bool> cancel_receive_{false};  // set at stop: the long poll gives up
   std::thread poller_;

@@ -86,7 +86,9 @@ void expect_table_matches(const std::string& heading, const std::vector<Setting<
   }
   for (const auto& row : rows) {
     const std::string flag = name_in(row[1]);
-    if (!flag.empty()) EXPECT_TRUE(flags.count(flag)) << heading << ": the docs name " << flag << ", which the command does not take";
+    if (!flag.empty()) {
+      EXPECT_TRUE(flags.count(flag)) << heading << ": the docs name " << flag << ", which the command does not take";
+    }
   }
 }
 

@@ -50,10 +50,12 @@ TEST(WorkerConfig, Defaults) {
 
 TEST(WorkerConfig, DocumentedDefaultsAreTheRealDefaults) {
   // Feeding every setting its documented default changes nothing (except naming a cron file,
-  // which makes it required, and the trusted list, whose default is "none").
+  // which makes it required, and the trusted list and the dead-letter queue, whose default is
+  // "none").
   Environment env;
   for (const auto& s : worker_settings())
-    if (s.env != "EBWORKER_CRON_FILE" && s.env != "EBWORKER_TRUSTED_SOURCES")
+    if (s.env != "EBWORKER_CRON_FILE" && s.env != "EBWORKER_TRUSTED_SOURCES" &&
+        s.env != "EBWORKER_DEAD_LETTER_QUEUE_URL")
       env.emplace(std::string(s.env), std::string(s.fallback));
   const WorkerConfig documented = load(env);
   const WorkerConfig defaults;

@@ -1,0 +1,72 @@
+// A worker that is down (stopped, restarting) must not cost queued messages their retries: once
+// a POST finds nothing accepting connections, `ebworker sqsd` hands the message back, receives
+// nothing, probes the worker each second, and resumes when it answers. Here the worker is down
+// for a while with messages queued, under an ErrorVisibilityTimeout of 0 (the old behaviour
+// would have posted each message again and again): no message is received more than twice.
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "support/local_stack.h"
+
+namespace ebworker::testing {
+namespace {
+
+// A port nothing listens on now (the kernel's choice, released at once).
+int unused_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof a;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+class WorkerDown : public LocalStackTest {};
+
+TEST_F(WorkerDown, QueuedMessagesWaitForTheWorkerInsteadOfBurningTheirReceives) {
+  const std::string queue = create_queue("down");
+  const int port = unused_port();
+  ASSERT_GT(port, 0);
+  const std::string worker_url = "http://127.0.0.1:" + std::to_string(port);
+  start_sqsd(queue, worker_url, {"--error-visibility-timeout", "0"});
+  const auto c = client(queue);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    auto sent = c.enqueue("EchoJob", "[\"queued " + std::to_string(i) + "\"]");
+    ASSERT_TRUE(sent) << sent.error().describe();
+    ids.push_back(sent->message_id);
+  }
+
+  // Down: the daemon says so, then only probes; five probes are five seconds of outage.
+  ASSERT_TRUE(eventually([&] { return !lines_with(sqsd_log(), {"accepts no connections"}).empty(); }, 20s))
+      << sqsd_log();
+  ASSERT_TRUE(eventually([&] { return lines_with(sqsd_log(), {"probe of the worker"}).size() >= 5; }, 20s))
+      << sqsd_log();
+
+  start_worker({{"PORT", std::to_string(port)}});
+  ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 30s)) << sqsd_log();
+  for (int i = 0; i < 3; ++i)
+    EXPECT_NE(echo_output().find("queued " + std::to_string(i)), std::string::npos) << echo_output();
+  EXPECT_EQ(lines_with(sqsd_log(), {"accepts connections again"}).size(), 1u) << sqsd_log();
+  // Each message's POSTs: at most one refused connection, then its 200.
+  for (const auto& id : ids) {
+    const auto posts = lines_with(sqsd_log(), {"msgid=" + id, "duration_ms="});
+    EXPECT_LE(posts.size(), 2u) << id << "\n" << sqsd_log();
+    EXPECT_EQ(lines_with(sqsd_log(), {"msgid=" + id, "status=200"}).size(), 1u) << sqsd_log();
+  }
+}
+
+}  // namespace
+}  // namespace ebworker::testing
