@@ -10,7 +10,8 @@ namespace ebworker {
 
 WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry,
                           const std::optional<Signer>& signer, const CronFile& cron, App app,
-                          std::stop_token shutdown, std::shared_ptr<const RetryHops> hops) {
+                          std::stop_token shutdown, std::shared_ptr<const RetryHops> hops,
+                          std::shared_ptr<JobCounters> counters) {
   WorkerChain chain;
   chain.stack.add<RequestLog>();
   if (!config.process_jobs) {
@@ -19,7 +20,7 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
   }
   if (!signer) throw std::invalid_argument("job processing needs a signer (SECRET_KEY_BASE)");
   chain.stack.add<SourceCheck>(config.trusted_sources).add<SqsdOnly>(std::move(app)).add<VerifySignature>(*signer);
-  chain.end = Dispatch(registry, cron, std::move(shutdown), std::move(hops));
+  chain.end = Dispatch(registry, cron, std::move(shutdown), std::move(hops), std::move(counters));
   return chain;
 }
 

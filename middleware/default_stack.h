@@ -9,6 +9,7 @@
 #include "config/worker_config.h"
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
+#include "worker/job_counters.h"
 #include "worker/retry_hops.h"
 
 namespace ebworker {
@@ -26,10 +27,11 @@ struct WorkerChain {
 //   SqsdOnly answers whatever is not the daemon's with `app`.
 // Job processing off: RequestLog, ending in `app`, so one binary can serve the web tier too.
 // `signer` is required when processing is on.
-// `shutdown` reaches every job's stop token; `hops`, when set, carries out retry policies
-// (Dispatch).
+// `shutdown` reaches every job's stop token; `hops`, when set, carries out retry policies;
+// `counters` counts every job's outcome (Dispatch).
 WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry,
                           const std::optional<Signer>& signer, const CronFile& cron, App app,
-                          std::stop_token shutdown = {}, std::shared_ptr<const RetryHops> hops = nullptr);
+                          std::stop_token shutdown = {}, std::shared_ptr<const RetryHops> hops = nullptr,
+                          std::shared_ptr<JobCounters> counters = nullptr);
 
 }  // namespace ebworker

@@ -16,15 +16,28 @@ constexpr const char* kUsage =
     "  three fire times in UTC. Exits 1 when the file is invalid.\n";
 }
 
+const std::vector<Setting<CronCheckConfig>>& cron_check_settings() {
+  static const std::vector<Setting<CronCheckConfig>> settings = {
+      {"EBWORKER_CRON_FILE", "", "cron.yaml", "the file checked when none is named (the worker's too)",
+       [](CronCheckConfig& c, std::string_view v) -> Status {
+         if (!v.empty()) c.file = std::string(v);  // set but empty: as if unset
+         return {};
+       }},
+  };
+  return settings;
+}
+
 int cron_command(const std::vector<std::string>& args, const JobRegistry& registry, const Environment& env) {
   if (args.empty() || args[0] != "check" || args.size() > 2) {
     std::fputs(kUsage, args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? stdout : stderr);
     return args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? 0 : 2;
   }
-  const auto env_file = env.find("EBWORKER_CRON_FILE");
-  const std::string path = args.size() == 2                                       ? args[1]
-                           : env_file != env.end() && !env_file->second.empty() ? env_file->second
-                                                                                 : "cron.yaml";
+  auto config = load_settings(cron_check_settings(), env, {});
+  if (!config) {
+    std::fprintf(stderr, "ebworker cron: %s\n", config.error().message.c_str());
+    return 2;
+  }
+  const std::string path = args.size() == 2 ? args[1] : config->file;
   auto cron = CronFile::load(path, registry);
   if (!cron) {
     std::fprintf(stderr, "%s\n", cron.error().message.c_str());

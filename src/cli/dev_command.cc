@@ -160,7 +160,8 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   if (!queues) return dev_error(queues.error().message);
 
   // 3. The worker and the daemon.
-  auto worker = start_worker(worker_config, registry, std::move(options), env);
+  const auto jobs = std::make_shared<JobCounters>();
+  auto worker = start_worker(worker_config, registry, std::move(options), env, jobs);
   if (!worker) return dev_error(worker.error().message);
   SqsdConfig sqsd_config;
   sqsd_config.queue_url = queues->queue_url;
@@ -217,6 +218,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
     std::_Exit(1);
   }
   (*worker)->stop();
+  spdlog::info("job totals: {}", jobs->describe());
   return once && !demo_done ? 1 : 0;
 }
 

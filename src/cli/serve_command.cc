@@ -39,7 +39,8 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
     spdlog::info("EBWORKER_TRUSTED_SOURCES: trusting the default gateway {} (from /proc/net/route)",
                  config->trusted_gateway);
 
-  auto server = start_worker(*config, registry, std::move(options), env);
+  const auto jobs = std::make_shared<JobCounters>();
+  auto server = start_worker(*config, registry, std::move(options), env, jobs);
   if (!server) return startup_error(server.error().message);
   Server& worker = **server;
 
@@ -49,9 +50,10 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
                config->shutdown_timeout.count());
   if (worker.drain(config->shutdown_timeout)) {
     worker.stop();
-    spdlog::info("stopped");
+    spdlog::info("stopped; job totals: {}", jobs->describe());
     return 0;
   }
+  spdlog::info("job totals so far: {}", jobs->describe());
   // Jobs still running get no response at all, so the daemon retries their messages.
   spdlog::warn("shutdown timeout: jobs still running are cut off; their messages will be retried");
   spdlog::default_logger()->flush();

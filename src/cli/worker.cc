@@ -54,7 +54,8 @@ Result<std::shared_ptr<const RetryHops>> retry_hops(const WorkerConfig& config, 
 }  // namespace
 
 Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
-                                             AppOptions options, const Environment& env) {
+                                             AppOptions options, const Environment& env,
+                                             std::shared_ptr<JobCounters> jobs) {
   std::optional<Signer> signer;
   CronFile cron;
   std::shared_ptr<const RetryHops> hops;
@@ -73,7 +74,8 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
   // Requested when the server stops accepting (SIGTERM): every running job's stop token is.
   auto shutdown = std::make_shared<std::stop_source>();
   WorkerChain chain =
-      default_stack(config, registry, signer, cron, std::move(options.app), shutdown->get_token(), std::move(hops));
+      default_stack(config, registry, signer, cron, std::move(options.app), shutdown->get_token(), std::move(hops),
+                    std::move(jobs));
   if (options.edit_stack) options.edit_stack(chain.stack);
   auto server = std::make_unique<Server>(ServerOptions{.bind = config.bind,
                                                        .port = config.port,

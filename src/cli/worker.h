@@ -8,12 +8,15 @@
 
 #include "config/worker_config.h"
 #include "http/server.h"
+#include "worker/job_counters.h"
 
 namespace ebworker {
 
 // Listening when it returns. Errors name the variable or file at fault.
-// `env` gives the signing keys (SECRET_KEY_BASE, SECRET_KEY_BASE_PREVIOUS).
+// `env` gives the signing keys (SECRET_KEY_BASE, SECRET_KEY_BASE_PREVIOUS) and the SQS settings
+// retries are sent with; `jobs` counts every job's outcome.
 Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
-                                             AppOptions options, const Environment& env);
+                                             AppOptions options, const Environment& env,
+                                             std::shared_ptr<JobCounters> jobs);
 
 }  // namespace ebworker

@@ -29,9 +29,12 @@ void VisibilityHeartbeat::watch(long id, std::string receipt_handle) {
 }
 
 void VisibilityHeartbeat::forget(long id) {
-  std::unique_lock lock(mutex_);
-  changed_.wait(lock, [&] { return busy_ != id; });
-  entries_.erase(id);
+  {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return busy_ != id; });
+    entries_.erase(id);
+  }
+  changed_.notify_all();  // the thread may be waiting on the entry just erased
 }
 
 long VisibilityHeartbeat::extended() const {
@@ -53,8 +56,9 @@ void VisibilityHeartbeat::run() {
       changed_.wait(lock);
       continue;
     }
-    if (Clock::now() < next->second.due) {
-      changed_.wait_until(lock, next->second.due);
+    if (const Clock::time_point due = next->second.due; Clock::now() < due) {
+      // A copy: while this waits, forget() may erase the entry the iterator points at.
+      changed_.wait_until(lock, due);
       continue;  // something may have changed: look again
     }
     const long id = next->first;

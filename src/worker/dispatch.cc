@@ -20,29 +20,45 @@ struct Dispatch::RunningTasks {
 };
 
 Dispatch::Dispatch(const JobRegistry& registry, CronFile cron, std::stop_token shutdown,
-                   std::shared_ptr<const RetryHops> hops)
+                   std::shared_ptr<const RetryHops> hops, std::shared_ptr<JobCounters> counters)
     : registry_(&registry),
       cron_(std::move(cron)),
       shutdown_(std::move(shutdown)),
       running_(std::make_shared<RunningTasks>()),
-      hops_(std::move(hops)) {}
+      hops_(std::move(hops)),
+      counters_(counters ? std::move(counters) : std::make_shared<JobCounters>()) {}
+
+// A run's outcome as the daemon will see it, counted.
+Response Dispatch::count(JobRun run) const {
+  switch (run.kind) {
+    case JobResult::Kind::done: ++counters_->done; break;
+    case JobResult::Kind::discarded: ++counters_->discarded; break;
+    case JobResult::Kind::retry: ++counters_->retried; break;
+    case JobResult::Kind::failed: ++counters_->failed; break;
+  }
+  return std::move(run.response);
+}
 
 Response Dispatch::run_task(Request& request, std::string_view task) const {
-  if (!cron_.allows(task, request.path))
-    return Response::refuse(404, "periodic task " + std::string(task) + " is not declared in cron.yaml at " +
-                                     request.path);
+  if (!cron_.allows(task, request.path)) {
+    JobRun refused;  // counted as a failure
+    refused.response =
+        Response::refuse(404, "periodic task " + std::string(task) + " is not declared in cron.yaml at " + request.path);
+    return count(std::move(refused));
+  }
   const bool exclusive = !registry_->options(task).allow_overlap;
   if (exclusive) {
     std::lock_guard lock(running_->mutex);
     if (!running_->names.emplace(task).second) {
       Response skipped = Response::ok("skipped\n");
       skipped.reason = "skipped: the previous run of " + std::string(task) + " is still going";
+      ++counters_->skipped;
       return skipped;
     }
   }
   JobContext context = job_context(request, task, {});
   static const rapidjson::Value no_arguments(rapidjson::kArrayType);
-  Response response = run_job(*registry_, task, no_arguments, context, shutdown_);
+  Response response = count(run_job_for(*registry_, task, no_arguments, context, shutdown_));
   if (exclusive) {
     std::lock_guard lock(running_->mutex);
     running_->names.erase(running_->names.find(task));
@@ -72,7 +88,10 @@ double uniform01() {
 
 Response Dispatch::run_message(Request& request) const {
   auto envelope = Envelope::parse(request.body);
-  if (!envelope) return Response::refuse(400, "body is not a valid job envelope: " + envelope.error().message);
+  if (!envelope) {
+    ++counters_->failed;
+    return Response::refuse(400, "body is not a valid job envelope: " + envelope.error().message);
+  }
   if (envelope->scheduled_at) {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     if (*envelope->scheduled_at > now) {
@@ -86,7 +105,7 @@ Response Dispatch::run_message(Request& request) const {
   JobRun run = run_job_for(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
   Response response = hops_ && run.known && !run.stopped
                           ? follow_policy(request, *envelope, context.attempt, std::move(run))
-                          : std::move(run.response);
+                          : count(std::move(run));
   response.job = envelope->job_class;
   return response;
 }
@@ -95,6 +114,7 @@ Response Dispatch::run_message(Request& request) const {
 // time left (at most one hop's delay); without it, back to the daemon with Retry-After.
 Response Dispatch::not_due(const Envelope& envelope, std::chrono::seconds left) const {
   const std::string due = "not due until " + iso8601_utc(*envelope.scheduled_at);
+  ++counters_->not_due;
   if (!hops_) {
     Response later = Response::refuse(503, due + "; the worker has no EBWORKER_QUEUE_URL to hold it back with");
     later.headers.add("Retry-After", std::to_string(std::min<long long>(left.count(), 43200)));
@@ -112,9 +132,12 @@ Response Dispatch::not_due(const Envelope& envelope, std::chrono::seconds left) 
 Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int attempt, JobRun run) const {
   const auto hop = [&](std::chrono::seconds delay, const std::string& done_reason) {
     envelope.executions += 1;
-    if (auto sent = hops_->send_next_attempt(envelope, delay); !sent)
+    if (auto sent = hops_->send_next_attempt(envelope, delay); !sent) {
+      ++counters_->failed;
       return Response::refuse(500, run.response.reason + "; its next attempt could not be sent (" +
                                        sent.error().message + "): the message comes back as it is");
+    }
+    ++counters_->retried;
     Response ok = Response::ok();
     ok.reason = done_reason;
     return ok;
@@ -124,7 +147,7 @@ Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int
                               " (attempt " + std::to_string(attempt + 1) + " sent)");
 
   const RetryOptions policy = registry_->options(envelope.job_class).retry;
-  if (run.kind != JobResult::Kind::failed || policy.max_attempts == 0) return std::move(run.response);
+  if (run.kind != JobResult::Kind::failed || policy.max_attempts == 0) return count(std::move(run));
   const std::string of = " (attempt " + std::to_string(attempt) + " of " + std::to_string(policy.max_attempts) + ")";
   const bool spent = attempt >= policy.max_attempts || (run.threw && !policy.retry_exceptions);
   if (!spent) {
@@ -133,11 +156,14 @@ Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int
   }
   if (!hops_->has_dead_letter_queue()) {
     run.response.reason += of + "; no more attempts, and no EBWORKER_DEAD_LETTER_QUEUE_URL: left to the queue's redrive";
-    return std::move(run.response);
+    return count(std::move(run));
   }
-  if (auto sent = hops_->dead_letter(request, run.response.reason, attempt); !sent)
+  if (auto sent = hops_->dead_letter(request, run.response.reason, attempt); !sent) {
+    ++counters_->failed;
     return Response::refuse(500, run.response.reason + of + "; could not be dead-lettered (" + sent.error().message +
                                      "): the message comes back as it is");
+  }
+  ++counters_->dead_lettered;
   Response ok = Response::ok();
   ok.reason = run.response.reason + of + "; dead-lettered";
   return ok;

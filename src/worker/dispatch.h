@@ -11,6 +11,7 @@
 
 #include "cron/cron_file.h"
 #include "envelope/envelope.h"
+#include "worker/job_counters.h"
 #include "worker/job_runner.h"
 #include "worker/retry_hops.h"
 
@@ -30,14 +31,17 @@ namespace ebworker {
 class Dispatch {
  public:
   // `shutdown` is requested when the worker stops accepting: every running job's stop token is.
+  // `counters`, when given, counts every outcome (else the dispatcher keeps its own).
   Dispatch(const JobRegistry& registry, CronFile cron, std::stop_token shutdown = {},
-           std::shared_ptr<const RetryHops> hops = nullptr);
+           std::shared_ptr<const RetryHops> hops = nullptr, std::shared_ptr<JobCounters> counters = nullptr);
+  const JobCounters& counters() const { return *counters_; }
   Response operator()(Request& request) const;
 
  private:
   Response run_task(Request& request, std::string_view task) const;
   Response run_message(Request& request) const;
   Response not_due(const Envelope& envelope, std::chrono::seconds left) const;
+  Response count(JobRun run) const;
   Response follow_policy(const Request& request, Envelope& envelope, int attempt, JobRun run) const;
 
   const JobRegistry* registry_;
@@ -46,6 +50,7 @@ class Dispatch {
   struct RunningTasks;
   std::shared_ptr<RunningTasks> running_;  // shared by the copies App makes
   std::shared_ptr<const RetryHops> hops_;
+  std::shared_ptr<JobCounters> counters_;
 };
 
 }  // namespace ebworker

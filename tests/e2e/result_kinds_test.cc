@@ -42,6 +42,10 @@ TEST_F(ResultKinds, DoneAndDiscardAreDeletedAfterOnePostAndFailIsKept) {
   EXPECT_NE(fail_line.find("status=500"), std::string::npos) << fail_line;
   EXPECT_NE(fail_line.find("reason=job failed: upstream down"), std::string::npos) << fail_line;
   EXPECT_EQ(lines_with(sqsd_log(), {failed->message_id, "retry in 600 s"}).size(), 1u) << sqsd_log();
+  // The worker counts each outcome, and says so when it stops.
+  EXPECT_TRUE(worker.stop().success()) << worker.log();
+  EXPECT_EQ(lines_with(worker.log(), {"job totals: done=1 failed=1 retried=0 discarded=1 dead_lettered=0"}).size(), 1u)
+      << worker.log();
 }
 
 TEST_F(ResultKinds, RetryInComesBackAfterItsDelayNotErrorVisibility) {

@@ -112,6 +112,9 @@ TEST_F(RetryPolicy, SpentAttemptsGoToTheDeadLetterQueueSignedAndSayingWhy) {
   EXPECT_EQ(why->value, "job failed: not yet: attempt 3");
   EXPECT_EQ(attempts->value, "3");
   ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
+  EXPECT_TRUE(worker.stop().success()) << worker.log();
+  EXPECT_EQ(lines_with(worker.log(), {"job totals: done=0 failed=0 retried=2 discarded=0 dead_lettered=1"}).size(), 1u)
+      << worker.log();
 }
 
 TEST_F(RetryPolicy, AHopSqsRefusesLeavesTheOriginalToComeBack) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/cron_command.h"
 #include "cli/dev_command.h"
 #include "cli/enqueue_command.h"
 #include "cli/post_command.h"
@@ -95,6 +96,8 @@ void expect_table_matches(const std::string& heading, const std::vector<Setting<
 TEST(ConfigurationDocs, TheWorkersTable) { expect_table_matches("## ebworker serve (the worker)", worker_settings()); }
 
 TEST(ConfigurationDocs, TheDevTable) { expect_table_matches("## ebworker dev", dev_settings()); }
+
+TEST(ConfigurationDocs, TheCronCheckTable) { expect_table_matches("## ebworker cron check", cron_check_settings()); }
 
 TEST(ConfigurationDocs, ThePostTable) { expect_table_matches("## ebworker post", post_settings()); }
 

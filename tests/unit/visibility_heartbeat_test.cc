@@ -94,5 +94,22 @@ TEST(VisibilityHeartbeat, ZeroVisibilityNeedsNoExtension) {
   EXPECT_EQ(calls.load(), 0);
 }
 
+// The thread waits until the earliest entry is due; forgetting that entry meanwhile (the POST
+// ended) must not leave it waiting on freed memory (AddressSanitizer found this once). Many
+// rounds, so that some forget while the thread is inside its wait.
+TEST(VisibilityHeartbeat, ForgettingTheEntryTheThreadWaitsOnIsSafe) {
+  for (int round = 0; round < 200; ++round) {
+    VisibilityHeartbeat heartbeat(std::chrono::seconds(30), [](const std::string&, int) { return true; });
+    heartbeat.watch(1, "r1");
+    heartbeat.watch(2, "r2");
+    std::this_thread::yield();
+    heartbeat.forget(1);
+    heartbeat.watch(3, "r3");
+    heartbeat.forget(2);
+    heartbeat.forget(3);
+    EXPECT_EQ(heartbeat.extended() + heartbeat.failed(), 0);
+  }
+}
+
 }  // namespace
 }  // namespace ebworker
