@@ -93,8 +93,9 @@ TEST_F(RetryPolicy, SpentAttemptsGoToTheDeadLetterQueueSignedAndSayingWhy) {
 
   const auto dead = receive_one(dead_letters, [](const ReceivedMessage&) { return true; }, 30s);
   ASSERT_TRUE(dead) << worker.log();
+  // The third POST's log line follows its answer, which follows the send to the dead-letter queue.
+  ASSERT_TRUE(eventually([&] { return flaky_posts(worker).size() == 3; }, 10s)) << worker.log();
   const auto posts = flaky_posts(worker);
-  ASSERT_EQ(posts.size(), 3u) << worker.log();
   EXPECT_NE(posts[2].find("reason=job failed: not yet: attempt 3 (attempt 3 of 3); dead-lettered"), std::string::npos)
       << posts[2];
   // The third attempt's envelope, its signature valid, and why.
@@ -154,6 +155,12 @@ TEST_F(LongDelay, AJobDueLaterIsSentOnUntilDueAndNotRunEarly) {
 
   ASSERT_TRUE(eventually([&] { return echo_output().find("due later") != std::string::npos; }, 30s)) << worker.log();
   const auto ran_at = std::chrono::system_clock::now();
+  // The run's log line follows the job's output.
+  const auto ran = [&] {
+    const auto runs = lines_with(worker.log(), {"POST / status=200", "job=EchoJob"});
+    return !runs.empty() && runs.back().find("not due") == std::string::npos;
+  };
+  ASSERT_TRUE(eventually(ran, 10s)) << worker.log();
   const auto early = lines_with(worker.log(), {"POST / status=200", "job=EchoJob", "not due until"});
   EXPECT_GE(early.size(), 2u) << worker.log();  // 7 s in hops of at most 2 s
   for (const auto& line : early) EXPECT_NE(line.find("sent on with a delay of"), std::string::npos) << line;
