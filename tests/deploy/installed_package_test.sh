@@ -42,14 +42,14 @@ done
 echo "installed: the public headers, both libraries, $config, three .pc files"
 
 echo "== every installed header compiles alone, from the installed include path only"
-count=0
-while IFS= read -r header; do
-  printf '#include <%s>\n' "$header" >"$tmp/one_header.cc"
-  "$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" "$tmp/one_header.cc" ||
-    { echo "installed header <$header> does not compile alone (does it include an internal one?)" >&2; exit 1; }
-  count=$((count + 1))
-done < <(cd "$prefix/include" && find ebworker -name '*.h' | sort)
-echo "$count headers, each self-contained"
+headers=$(cd "$prefix/include" && find ebworker -name '*.h' | sort)
+export cxx prefix
+# shellcheck disable=SC2016  # expanded by the inner shell
+if ! xargs -P "$(nproc)" -I{} sh -c 'printf "#include <%s>\n" "$1" | "$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" -x c++ - ||
+       { echo "installed header <$1> does not compile alone (does it include an internal one?)" >&2; exit 255; }' _ {} <<<"$headers"; then
+  exit 1
+fi
+echo "$(wc -l <<<"$headers") headers, each self-contained"
 
 echo "== a job JobRegistry::add<J> can't take fails with the concept's name"
 if "$cxx" -std=c++20 -fsyntax-only -I"$prefix/include" "$src/tests/deploy/bad_job.cc" 2>"$tmp/bad_job.err"; then
