@@ -59,20 +59,11 @@ const std::vector<Setting<EnqueueOptions>>& enqueue_settings() {
          return {};
        }},
       {"", "--queue-url", "EBWORKER_QUEUE_URL", "another queue than EBWORKER_QUEUE_URL",
-       [](EnqueueOptions& o, std::string_view v) -> Status {
-         o.queue_url = std::string(v);
-         return {};
-       }},
+       string_setting(&EnqueueOptions::queue_url)},
       {"", "--group-id", "the job name", "FIFO message group",
-       [](EnqueueOptions& o, std::string_view v) -> Status {
-         o.group_id = std::string(v);
-         return {};
-       }},
+       string_setting(&EnqueueOptions::group_id)},
       {"", "--dedup-id", "the job id", "FIFO deduplication id",
-       [](EnqueueOptions& o, std::string_view v) -> Status {
-         o.deduplication_id = std::string(v);
-         return {};
-       }},
+       string_setting(&EnqueueOptions::deduplication_id)},
   };
   return settings;
 }

@@ -35,16 +35,10 @@ const std::vector<Setting<PostConfig>>& post_settings() {
   static const std::vector<Setting<PostConfig>> settings = {
       {"EBWORKER_POST_URL", "--url", "http://127.0.0.1:$PORT/",
        "the worker to post to ($PORT: the variable PORT, 5000 when unset)",
-       [](PostConfig& c, std::string_view v) -> Status {
-         c.url = std::string(v);
-         return {};
-       }},
+       string_setting(&PostConfig::url)},
       {"EBWORKER_POST_QUEUE", "--queue", "local",
        "the queue name it claims (X-Aws-Sqsd-Queue, the envelope's queue_name)",
-       [](PostConfig& c, std::string_view v) -> Status {
-         c.queue = std::string(v);
-         return {};
-       }},
+       string_setting(&PostConfig::queue)},
   };
   return settings;
 }

@@ -24,10 +24,7 @@ const std::vector<ClientSetting>& client_settings() {
          return {};
        }},
       {"SECRET_KEY_BASE", "", "(none)", "the key jobs are signed with, at least 32 bytes (the worker's too)",
-       [](ClientConfig& c, std::string_view v) -> Status {
-         c.secret = std::string(v);
-         return {};
-       }},
+       string_setting(&ClientConfig::secret)},
       {"EBWORKER_MAX_MESSAGE_BYTES", "", "1048576",
        "largest message (body plus attributes) sent, SQS's maximum; lower it to the queue's "
        "MaximumMessageSize if that is smaller",

@@ -54,6 +54,15 @@ auto number_setting(N min, N max, Store store) {
   };
 }
 
+// An `apply` that stores the value as given in `config.*field`.
+template <typename Config>
+auto string_setting(std::string Config::*field) {
+  return [field](Config& c, std::string_view v) -> Status {
+    c.*field = std::string(v);
+    return {};
+  };
+}
+
 // Defaults, then the environment, then flags ("--port 8080" or "--port=8080").
 template <typename Config>
 Result<Config> load_settings(const std::vector<Setting<Config>>& settings, const Environment& env,

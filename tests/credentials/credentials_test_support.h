@@ -18,6 +18,7 @@
 
 #include "aws/credentials_chain.h"
 #include "core/iso_time.h"
+#include "support/closed_port.h"
 #include "support/temp_dir.h"
 
 namespace ebworker::testing {
@@ -73,23 +74,6 @@ inline std::string credentials_json(const std::string& key_id, const std::string
   return R"({"Code":"Success","LastUpdated":"2026-11-23T10:00:00Z","Type":"AWS-HMAC",)"
          R"("AccessKeyId":")" + key_id + R"(","SecretAccessKey":")" + secret + R"(","Token":")" + token +
          R"(","Expiration":")" + expiration + R"("})";
-}
-
-// A port on 127.0.0.1 where nothing listens: connecting is refused at once.
-inline std::uint16_t closed_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) throw std::runtime_error("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    throw std::runtime_error("bind failed");
-  }
-  ::close(fd);  // bound, never listened on, now closed
-  return ntohs(addr.sin_port);
 }
 
 // A socket on 127.0.0.1 that listens and never accepts: the kernel completes connections and

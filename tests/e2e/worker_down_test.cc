@@ -4,41 +4,21 @@
 // for a while with messages queued, under an ErrorVisibilityTimeout of 0 (the old behaviour
 // would have posted each message again and again): no message is received more than twice.
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <string>
 
+#include "support/closed_port.h"
 #include "support/local_stack.h"
 
 namespace ebworker::testing {
 namespace {
 
-// A port nothing listens on now (the kernel's choice, released at once).
-int unused_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof a;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
-
 class WorkerDown : public LocalStackTest {};
 
 TEST_F(WorkerDown, QueuedMessagesWaitForTheWorkerInsteadOfBurningTheirReceives) {
   const std::string queue = create_queue("down");
-  const int port = unused_port();
-  ASSERT_GT(port, 0);
+  const int port = closed_port();
   const std::string worker_url = "http://127.0.0.1:" + std::to_string(port);
   start_sqsd(queue, worker_url, {"--error-visibility-timeout", "0"});
   const auto c = client(queue);
