@@ -129,9 +129,14 @@ void SqsdDaemon::poll_until_stopped() {
     }
     counters_.received += static_cast<long>(received->size());
     for (auto& message : *received) {
-      if (stopping_) {
+      if (stopping_ || worker_down_) {
+        // Received by a long poll that was already under way when a POST found the worker down
+        // (or at stop): handed back unposted, since a post would only fail too.
+        const bool stopping = stopping_;
         lock.unlock();
-        release(message, 0, "sqsd is stopping");
+        if (!stopping)
+          spdlog::info("msgid={} received while the worker is down: released unposted", message.message_id);
+        release(message, 0, stopping ? "sqsd is stopping" : "the worker is down");
         lock.lock();
         continue;
       }
