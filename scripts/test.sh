@@ -3,7 +3,8 @@
 #   - the AddressSanitizer + UndefinedBehaviorSanitizer build with warnings as errors (build-asan):
 #     unit, integration, credentials, sqs, e2e (chaos included), deploy, and the soak smoke run;
 #   - the ThreadSanitizer build of the race tests (build-tsan);
-#   - every fuzz harness for a few seconds (scripts/fuzz.sh --smoke, clang, build-fuzz).
+#   - every fuzz harness for a few seconds (scripts/fuzz.sh --smoke, clang, build-fuzz);
+#   - the container build (tests/deploy/container_build_test.sh: Release, then a signed job).
 # Arguments go to the ASan ctest run (e.g. -R e2e). Exits non-zero if any part failed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,18 +30,24 @@ mkdir -p build-logs
 tsan=$!
 ./scripts/fuzz.sh --smoke >build-logs/fuzz.log 2>&1 &
 fuzz=$!
+# The container build compiles the whole library once more (Release): minutes of CPU that would
+# otherwise hold the ASan run serial. It needs no timing, so it takes the spare core as well.
+# (It is also the ctest deploy.container_build, left out of the run below.)
+nice -n 10 tests/deploy/container_build_test.sh "$PWD" >build-logs/container.log 2>&1 &
+container=$!
 
 status=0
-# Two at a time: those that compile or load both cores (the container build, the installed
-# package, chaos, soak) are RUN_SERIAL. The benchmark smoke run (label bench-smoke) is left out:
+# Two at a time: those that compile or load both cores (the installed package, chaos, soak) are
+# RUN_SERIAL. The benchmark smoke run (label bench-smoke) is left out:
 # it needs minutes on a loaded 2-core machine. Run it with: ctest --test-dir build-asan -L bench-smoke
-ctest --test-dir build-asan --output-on-failure --timeout 300 -j2 -LE bench-smoke "$@" || status=1
+ctest --test-dir build-asan --output-on-failure --timeout 300 -j2 -LE bench-smoke -E '^deploy\.container_build$' "$@" ||
+  status=1
 
-for part in tsan fuzz; do
+for part in tsan fuzz container; do
   pid=${!part}
   if wait "$pid"; then
     echo "== $part: passed"
-    grep -E "tests passed|Total Test time" "build-logs/$part.log" || true
+    grep -E "tests passed|Total Test time|^container build:" "build-logs/$part.log" || true
   else
     echo "== $part: FAILED (build-logs/$part.log):"
     tail -80 "build-logs/$part.log"
