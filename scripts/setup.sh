@@ -63,7 +63,8 @@ if [ "$(node_major)" -lt 20 ]; then
 fi
 cd "$(dirname "$0")/.."
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: installing the local SQS (npm ci)"
+  echo "setup: installing the local SQS and DynamoDB (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 echo "setup: fauxqs $(node -p 'require("./node_modules/fauxqs/package.json").version') present"
+echo "setup: dynalite $(node -p 'require("./node_modules/dynalite/package.json").version') present"
