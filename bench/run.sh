@@ -5,19 +5,24 @@
 #                ebworker worker (request log at info and off), bare pistache and nginx; its RSS
 #   3. client    enqueue / enqueue_batch against the AWS SDK for JavaScript v3, to fauxqs
 #   4. pipeline  fauxqs → ebworker sqsd → worker, against fauxqs's own receive-and-delete loop
+#   5. sidekiq   the same jobs through Sidekiq 6.4 and Redis 7 (Debian's), installed by
+#                bench/sidekiq/setup.sh when missing; CPU per job of every process of both
+#   6. receives  the pipeline against a distant SQS (every ReceiveMessage delayed by a proxy) at
+#                ebworker sqsd --receives 1, 2, 4, 8: throughput as ratios to --receives 1
 # then prints the table of medians and ratios (bench/README.md explains it). Everything runs on
 # 127.0.0.1, every load loop is bounded in count and time.
 #
-#   bench/run.sh [--reps N] [--only micro,worker,client,pipeline] [--out DIR]
-#   bench/run.sh --smoke --build-dir DIR    each harness for about a second, binaries from DIR,
-#                                           fails if any of them fails (ctest -L bench-smoke)
+#   bench/run.sh [--reps N] [--only micro,worker,client,pipeline,sidekiq,receives] [--out DIR]
+#   bench/run.sh --smoke --build-dir DIR    each harness briefly (a few hundred requests or jobs),
+#                                           binaries from DIR, fails if any of them fails
+#                                           (ctest -L bench-smoke)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 
 smoke=false
 reps=3
-only=micro,worker,client,pipeline
+only=micro,worker,client,pipeline,sidekiq,receives
 build_dir=""
 out=""
 while (($#)); do
@@ -27,40 +32,53 @@ while (($#)); do
     --only) only=$2; shift ;;
     --build-dir) build_dir=$2; shift ;;
     --out) out=$2; shift ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
+wants() { [[ ,$only, == *,$1,* ]]; }
+
 source "$here/lib/common.sh"
 source "$here/lib/worker.sh"
 source "$here/lib/client.sh"
 source "$here/lib/pipeline.sh"
+source "$here/lib/sidekiq.sh"
+source "$here/lib/receives.sh"
 
 bench_secret="bench-secret-key-base-0123456789abcdef0123456789abcdef"  # bench::kSecret
 worker_targets=(a_info a_off a0 b c)
 worker_connections=(keep-alive close)
 worker_conns=(1 8 32 64)
 worker_seconds=3
+worker_max_requests=0  # 0: only the seconds bound a wrk run
 rss_first=100000
 rss_total=1000000
 client_configs=("single 1" "single 8" "batch 1" "batch 8")
 client_messages=2000
 client_warmup=50
-pipeline_messages=20000
+pipeline_messages=60000
 micro_args=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
+receives_values=(1 2 4 8)
+receives_messages=3000
+receives_delay_ms=100
+receives_connections=100
 if $smoke; then
+  receives_values=(1 4)
+  receives_messages=100
+  receives_delay_ms=50
   reps=1
   worker_targets=(a_info a_off b c)
   worker_connections=(keep-alive close)
   worker_conns=(8)
-  worker_seconds=1
-  rss_first=2000
-  rss_total=4000
+  worker_seconds=2
+  worker_max_requests=200  # wrk stops after these (well before the seconds)
+  rss_first=400
+  rss_total=800
   client_configs=("single 1" "batch 8")
-  client_messages=40
-  client_warmup=5
+  client_messages=20
+  client_warmup=2
   pipeline_messages=60
   micro_args=(--benchmark_min_time=0.01 '--benchmark_filter=BM_Verify/1024|BM_EnvelopeParse/1024|BM_Md5OfAttributes|every_12_hours|traverse/log_off')
 fi
@@ -83,11 +101,19 @@ if [ ! -f "$here/node_modules/.package-lock.json" ] || [ "$here/package-lock.jso
   fi
 fi
 
+# The Sidekiq baseline (Debian's ruby-sidekiq and redis-server), installed when missing. The
+# smoke run skips it, and says so, when they cannot be installed.
+if wants sidekiq && ! "$here/sidekiq/setup.sh"; then
+  $smoke || { echo "run.sh: could not install the Sidekiq baseline (bench/sidekiq/setup.sh)" >&2; exit 1; }
+  log "the Sidekiq baseline could not be installed: the smoke run skips it"
+  only=${only//sidekiq/}
+fi
+
 if [ -z "$build_dir" ]; then
   build_dir="$root/build-bench"
   log "building (Release) in $build_dir"
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DEBWORKER_TESTS=OFF -DEBWORKER_BENCH=ON >/dev/null
-  cmake --build "$build_dir" -j"$(nproc)" --target ebworker_micro ebworker_bench_app bare_pistache sqsd_requests sqs_bench >/dev/null
+  cmake --build "$build_dir" -j"$(nproc)" --target ebworker_micro ebworker_bench_app bare_pistache sqsd_requests sqs_bench slow_sqs >/dev/null
 fi
 build_dir=$(cd "$build_dir" && pwd)
 bin="$build_dir/bench"
@@ -111,9 +137,12 @@ started=$(date +%s)
   echo "debian: $(cat /etc/debian_version 2>/dev/null || echo unknown)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "wrk: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2), nginx: $("$nginx" -v 2>&1 | cut -d/ -f2), node: $(node --version)"
+  if wants sidekiq; then
+    echo "ruby: $(ruby -e 'print RUBY_VERSION'), sidekiq: $(ruby -rsidekiq -e 'print Sidekiq::VERSION'), redis: $(redis-server --version | grep -o 'v=[0-9.]*' | cut -d= -f2)"
+  fi
 } >"$out/machine.txt"
 
-wants() { [[ ,$only, == *,$1,* ]]; }
+$smoke && { wants client || wants pipeline || wants receives; } && launch_fauxqs
 if wants micro; then
   log "micro"
   "$bin/ebworker_micro" "${micro_args[@]}" --benchmark_out="$out/micro.json" --benchmark_out_format=json >&2
@@ -121,7 +150,7 @@ fi
 if wants worker; then
   run_worker_bench || { log "the worker benchmark failed"; exit 1; }
 fi
-if wants client || wants pipeline; then
+if wants client || wants pipeline || wants receives; then
   start_fauxqs || exit 1
   log "fauxqs at $sqs_endpoint"
   if wants client; then
@@ -130,10 +159,18 @@ if wants client || wants pipeline; then
   if wants pipeline; then
     run_pipeline_bench || { log "the pipeline benchmark failed"; exit 1; }
   fi
+  if wants receives; then
+    run_receives_bench || { log "the receives benchmark failed"; exit 1; }
+  fi
   stop_pid "$fauxqs_pid"
+fi
+if wants sidekiq; then
+  sidekiq_jobs=$pipeline_messages
+  run_sidekiq_bench || { log "the Sidekiq benchmark failed"; exit 1; }
 fi
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); took $(($(date +%s) - started)) s" >>"$out/machine.txt"
 check=()
 $smoke && check=(--check)
+$smoke && wants sidekiq && check+=(--sidekiq)
 node "$here/lib/report.mjs" "$out" "${check[@]}"

@@ -82,10 +82,15 @@ record() {
   done
 }
 
-# fauxqs on a free loopback port; sets $sqs_endpoint.
-start_fauxqs() {
+# fauxqs on a free loopback port; sets $sqs_endpoint. launch_fauxqs starts it without waiting
+# (node takes a second or so to start: the smoke run starts it before the worker section).
+launch_fauxqs() {
+  [ -n "${fauxqs_pid:-}" ] && return 0
   start_bg fauxqs node "$root/scripts/fauxqs.mjs" 0
   fauxqs_pid=$bg_pid
+}
+start_fauxqs() {
+  launch_fauxqs
   local line
   line=$(wait_for_line "$out/fauxqs.log" 'fauxqs listening on ' 30 "$fauxqs_pid") || return 1
   sqs_endpoint=${line#*listening on }
@@ -94,6 +99,12 @@ start_fauxqs() {
 # CPU seconds (user + system) PID has used so far.
 cpu_of() {
   awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f\n", ($12 + $13) / tck }' "/proc/$1/stat"
+}
+
+# CPU seconds of the waited-for children of the benchmark's shell so far (cutime + cstime of
+# /proc/$$/stat, $$ even in a subshell): a process that has exited can no longer be read by its pid.
+children_cpu() {
+  awk -v tck="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f\n", ($14 + $15) / tck }' "/proc/$$/stat"
 }
 
 # A - B, for CPU seconds.

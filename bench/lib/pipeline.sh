@@ -30,7 +30,13 @@ run_ceiling() {
 run_pipeline() {
   local rep=$1 queue since jobs_before jobs_after
   queue=$("$bin/sqs_bench" create-queue --endpoint "$sqs_endpoint" --name "pipeline-$rep") || return 1
+  # The fill's CPU too, for the comparison with Sidekiq's enqueuer: the filler's (it has exited
+  # by then: this shell's waited-for children's time) and fauxqs's.
+  local fill_cpu0 fill_queue_cpu0
+  fill_cpu0=$(children_cpu)
+  fill_queue_cpu0=$(cpu_of "$fauxqs_pid")
   "$bin/sqs_bench" fill --endpoint "$sqs_endpoint" --queue-url "$queue" --messages "$pipeline_messages" || return 1
+  local fill_cpu="\"fill_cpu_s\":$(minus "$(children_cpu)" "$fill_cpu0"),\"fill_queue_cpu_s\":$(minus "$(cpu_of "$fauxqs_pid")" "$fill_queue_cpu0")"
   jobs_before=$(grep -c 'job=NoopJob' "$out/pipeline-worker.log" || true)
   local queue_cpu0 worker_cpu0
   queue_cpu0=$(cpu_of "$fauxqs_pid")
@@ -50,7 +56,7 @@ run_pipeline() {
   cpu+=",\"worker_cpu_s\":$(minus "$(cpu_of "$pipeline_worker_pid")" "$worker_cpu0")"
   stop_pid "$sqsd_pid"
   printf '%s\n' "$output" |
-    record "{\"bench\":\"pipeline\",\"stage\":\"pipeline\",\"rep\":$rep,\"messages\":$pipeline_messages,$cpu}"
+    record "{\"bench\":\"pipeline\",\"stage\":\"pipeline\",\"rep\":$rep,\"messages\":$pipeline_messages,$cpu,$fill_cpu}"
   jobs_after=$(grep -c 'job=NoopJob' "$out/pipeline-worker.log" || true)
   log "pipeline: the worker ran $((jobs_after - jobs_before)) jobs for $pipeline_messages messages"
   [ "$rc" = 0 ]

@@ -2,7 +2,8 @@
 // measurement), micro.json (Google Benchmark) and machine.txt. Figures are medians over the
 // repetitions; every ratio is the median of the per-repetition ratios, each taken against the
 // baseline measured in the same repetition.
-//   node report.mjs DIR [--check]      --check: exit 1 unless every harness produced sane results
+//   node report.mjs DIR [--check [--sidekiq]]   --check: exit 1 unless every harness produced sane
+//                                               results (--sidekiq: the Sidekiq one too)
 import { existsSync, readFileSync } from "node:fs";
 
 const dir = process.argv[2];
@@ -199,6 +200,75 @@ if (pipe.length) {
   if (!Number.isFinite(x)) problems.push("pipeline: missing results");
 }
 
+// 6. Receives in flight (printed after the pipeline it varies): jobs/s per --receives value,
+// and each as a ratio to --receives 1 taken within a repetition.
+const rcv = pick({ bench: "receives" });
+if (rcv.length) {
+  const rate = (rep, receives) => {
+    const x = pick({ bench: "receives", rep, receives })[0];
+    return x ? x.messages / x.seconds : NaN;
+  };
+  const values = [...new Set(rcv.map((r) => r.receives))].sort((a, b) => a - b);
+  say(`### 6. Receives in flight (${rcv[0].messages} queued jobs, every ReceiveMessage ${rcv[0].delay_ms} ms late)`);
+  say();
+  say("| --receives | jobs/s | ratio to --receives 1 |");
+  say("|---:|---:|---:|");
+  for (const v of values) say(`| ${v} | ${fmt(perRep((rep) => rate(rep, v)))} | ${ratio(perRep((rep) => rate(rep, v) / rate(rep, 1)))} |`);
+  say();
+  for (const r of rcv) if (!(r.seconds > 0)) problems.push(`receives ${r.receives}: no time measured`);
+}
+if (check && !rcv.length) problems.push("receives: no results");
+
+// 5. Sidekiq, against the pipeline: jobs/s and CPU per job of every process, in µs.
+const kiq = pick({ bench: "sidekiq" });
+if (kiq.length) {
+  const stage = (st, rep) => pick({ bench: "sidekiq", stage: st, rep })[0];
+  const ours = (rep) => pick({ bench: "pipeline", stage: "pipeline", rep })[0];
+  const us = (x, key, n) => (x && Number.isFinite(x[key]) ? (x[key] * 1e6) / n : NaN);
+  const kRate = perRep((rep) => stage("run", rep)?.messages / stage("run", rep)?.seconds);
+  const n = stage("run", reps[0])?.messages;
+  say(`### 5. Sidekiq (${n} queued no-op jobs with the same arguments, jobs/s until the queue is empty)`);
+  say();
+  // Per repetition: CPU µs per job of each process, ours and Sidekiq's.
+  const rows = [
+    ["queue server while running (fauxqs / redis)", (o) => us(o, "queue_cpu_s", o?.messages), (k) => us(k.run, "queue_cpu_s", k.run?.messages)],
+    ["daemon (ebworker sqsd / –)", (o) => us(o, "sqsd_cpu_s", o?.messages), () => 0],
+    ["worker (ebworker serve / sidekiq -c 10)", (o) => us(o, "worker_cpu_s", o?.messages), (k) => us(k.run, "sidekiq_cpu_s", k.run?.messages)],
+  ];
+  const run = [(o) => rows.reduce((a, r) => a + r[1](o), 0), (k) => rows.reduce((a, r) => a + r[2](k), 0)];
+  const fillRows = [
+    ["enqueuer (sqs_bench fill, 10 a batch / push_bulk, 1,000 a call)", (o) => us(o, "fill_cpu_s", o?.messages), (k) => us(k.fill, "enqueuer_cpu_s", k.fill?.jobs)],
+    ["queue server while filling (fauxqs / redis)", (o) => us(o, "fill_queue_cpu_s", o?.messages), (k) => us(k.fill, "queue_cpu_s", k.fill?.jobs)],
+  ];
+  const all = [(o) => run[0](o) + fillRows.reduce((a, r) => a + r[1](o), 0), (k) => run[1](k) + fillRows.reduce((a, r) => a + r[2](k), 0)];
+  const both = (rep) => ({ run: stage("run", rep), fill: stage("fill", rep) });
+  const line = (what, f, g) => {
+    const a = perRep((rep) => f(ours(rep))), b = perRep((rep) => g(both(rep)));
+    const r = perRep((rep) => g(both(rep)) / f(ours(rep)));
+    say(`| ${what} | ${fmt(a, 1)} | ${fmt(b, 1)} | ${Number.isFinite(r) && r > 0 ? ratio(r) : "–"} |`);
+    return r;
+  };
+  const oRate = perRep((rep) => ours(rep)?.messages / ours(rep)?.seconds);
+  const speed = perRep((rep) => ours(rep)?.messages / ours(rep)?.seconds / (stage("run", rep)?.messages / stage("run", rep)?.seconds));
+  say("| | fauxqs → ebworker sqsd → worker | Redis → Sidekiq | ours / Sidekiq |");
+  say("|---|---:|---:|---:|");
+  say(`| jobs/s | ${fmt(oRate)} | ${fmt(kRate)} | ${ratio(speed)} |`);
+  say();
+  say("CPU µs per job, each process from /proc/PID/stat (utime + stime); the last column is Sidekiq's / ours:");
+  say();
+  say("| process | ebworker | Sidekiq | Sidekiq / ebworker |");
+  say("|---|---:|---:|---:|");
+  for (const [what, f, g] of rows) line(what, f, g);
+  const cheaper = line("**running the jobs**", run[0], run[1]);
+  for (const [what, f, g] of fillRows) line(what, f, g);
+  const cheaperAll = line("**enqueue and run**", all[0], all[1]);
+  say();
+  target("CPU per job, running (queue server + daemon + worker), Sidekiq's / ours", "≥ 4", ratio(cheaper), Number.isFinite(cheaper) ? cheaper >= 4 : undefined);
+  target("CPU per job, enqueue and run, Sidekiq's / ours", "≥ 4", ratio(cheaperAll), Number.isFinite(cheaperAll) ? cheaperAll >= 4 : undefined);
+  target("jobs/s, ours / Sidekiq's", "> 1", ratio(speed), Number.isFinite(speed) ? speed > 1 : undefined);
+  if (!Number.isFinite(kRate)) problems.push("sidekiq: missing results");
+}
+
 if (targets.length) {
   say("### Targets");
   say();
@@ -209,7 +279,7 @@ if (targets.length) {
 }
 console.log(out.join("\n"));
 if (check) {
-  const wanted = ["worker", "client", "pipeline"].filter((b) => !results.some((r) => r.bench === b));
+  const wanted = ["worker", "client", "pipeline", ...(process.argv.includes("--sidekiq") ? ["sidekiq"] : [])].filter((b) => !results.some((r) => r.bench === b));
   for (const b of wanted) problems.push(`${b}: no results`);
   if (problems.length) {
     console.error(`bench smoke: ${problems.length} problem(s):\n  ${problems.join("\n  ")}`);

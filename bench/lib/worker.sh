@@ -88,7 +88,7 @@ worker_matrix() {
   for connection in "${worker_connections[@]}"; do
     for conns in "${worker_conns[@]}"; do
       run_wrk "{\"bench\":\"worker\",\"target\":\"$target\",\"conns\":$conns,\"connection\":\"$connection\",\"rep\":$rep}" \
-        "$conns" "$connection" "$worker_seconds" || { stop_target; return 1; }
+        "$conns" "$connection" "$worker_seconds" "$worker_max_requests" || { stop_target; return 1; }
     done
   done
   if [[ $target == a_* ]]; then
