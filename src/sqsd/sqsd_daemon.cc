@@ -2,16 +2,26 @@
 
 #include <spdlog/spdlog.h>
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
+#include <cmath>
 #include <charconv>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "sqs/sqs_endpoint.h"
+#include "sqsd/run_claims.h"
+#include "metrics/text_format.h"
+#include "sqsd/sqsd_metrics.h"
 #include "sqsd/worker_post.h"
 
 namespace ebworker {
 
-SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron)
+SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron,
+                       std::shared_ptr<const LeaseTable> leader_table)
     : config_(std::move(config)),
       sqs_(std::move(sqs)),
       deletes_(sqs_, config_.queue_url),
@@ -26,12 +36,27 @@ SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, 
       posters_(static_cast<size_t>(config_.http_connections)) {
   auto url = QueueUrl::parse(config_.queue_url);
   queue_name_ = url ? url->name : config_.queue_url;
-  if (config_.leader && !cron.empty())
-    scheduler_.emplace(std::move(cron), [this](const CronTask& task, PeriodicScheduler::Time at) -> Status {
-      auto sent = sqs_->send_message(config_.queue_url, scheduled_job_message(task, at));
-      if (!sent) return fail(sent.error().describe());
-      return {};
+  PeriodicScheduler::Options elected;
+  if (config_.leader && leader_table) {
+    const auto lease = std::chrono::seconds(config_.leader_lease);
+    election_.emplace(leader_table, queue_name_, make_holder_id(), lease, [this] {
+      if (scheduler_) scheduler_->wake();  // sends the runs its predecessor left unclaimed
     });
+    // Two leases back: the predecessor may have renewed a lease before it died, and the
+    // take-over comes up to a third of a lease after that lease ran out.
+    elected.catch_up = 2 * lease;
+    elected.may_send = [this] { return election_->leading(); };
+    elected.claim = run_claims(leader_table, election_->holder());
+  }
+  if (config_.leader && !cron.empty())
+    scheduler_.emplace(
+        std::move(cron),
+        [this](const CronTask& task, PeriodicScheduler::Time at) -> Status {
+          auto sent = sqs_->send_message(config_.queue_url, scheduled_job_message(task, at));
+          if (!sent) return fail(sent.error().describe());
+          return {};
+        },
+        PeriodicScheduler::system_clock_now, std::move(elected));
 }
 
 SqsdDaemon::~SqsdDaemon() { stop(); }
@@ -40,31 +65,108 @@ Status SqsdDaemon::start() {
   // Fail fast on a wrong queue URL or credentials, rather than logging the same error forever.
   auto attributes = sqs_->get_queue_attributes(config_.queue_url, {"QueueArn"});
   if (!attributes) return fail("cannot use queue " + config_.queue_url + ": " + attributes.error().describe());
-  poller_ = std::thread([this] { poll(); });
+  if (!leader_state_ && election_)
+    leader_state_ = [this] { return std::string(election_->leading() ? "leader" : "follower"); };
+  if (!leader_state_)
+    leader_state_ = [leading = bool(scheduler_)] { return std::string(leading ? "leader" : "follower"); };
+  if (config_.health_port > 0) {
+    // Before the receivers: a port that cannot be had stops the start.
+    health_server_ = std::make_unique<SqsdHealthServer>(
+        config_.health_bind, static_cast<std::uint16_t>(config_.health_port), [this] { return health_answer(); },
+        [this] { return metrics_answer(); });
+    if (auto listening = health_server_->start(); !listening) {
+      health_server_.reset();
+      return fail("--health-port " + std::to_string(config_.health_port) + " on " + config_.health_bind + ": " +
+                  listening.error().message);
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    last_receive_ = std::chrono::steady_clock::now();  // the first receive's age counts from here
+  }
+  for (int i = 0; i < config_.receives; ++i) receivers_.emplace_back([this] { poll(); });
+  if (election_) election_->start();
   if (scheduler_) scheduler_->start();
-  spdlog::info("sqsd polling {} for {}{} ({} connections{})", config_.queue_url, config_.worker_url,
-               config_.http_path, config_.http_connections,
-               scheduler_ ? ", cron leader" : (config_.leader ? "" : ", not the cron leader"));
+  spdlog::info("sqsd polling {} for {}{} ({} connections, {} receives{}{})", config_.queue_url, config_.worker_url,
+               config_.http_path, config_.http_connections, config_.receives,
+               health_server_ ? ", health on " + config_.health_bind + ":" + std::to_string(health_server_->port()) : "",
+               election_ ? ", cron leader when elected through dynamodb:" + config_.leader_table
+               : scheduler_ ? ", cron leader" : (config_.leader ? "" : ", not the cron leader"));
   return {};
 }
 
 void SqsdDaemon::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && !poller_.joinable()) return;
+    if (stopping_ && receivers_.empty()) return;
     stopping_ = true;
   }
   cancel_receive_ = true;
   changed_.notify_all();
   if (scheduler_) scheduler_->stop();
-  const bool was_polling = poller_.joinable();
-  if (was_polling) poller_.join();
+  if (election_) election_->stop();  // hands the lease back: another daemon leads at once
+  const bool was_polling = !receivers_.empty();
+  for (auto& receiver : receivers_) receiver.join();
+  receivers_.clear();
   {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [this] { return in_flight_ == 0; });
   }
+  for (const auto& message : std::exchange(held_while_down_, {})) release(message, 0, "sqsd is stopping");
   deletes_.flush();
   if (was_polling) spdlog::info("sqsd totals: {}", counters().describe());
+  if (health_server_) health_server_->stop();  // it answered 503 while the daemon stopped
+}
+
+void SqsdDaemon::set_leader_state(std::function<std::string()> state) { leader_state_ = std::move(state); }
+
+SqsdDaemon::Health SqsdDaemon::health() const {
+  Health h;
+  h.leader_state = leader_state_ ? leader_state_() : "follower";
+  std::lock_guard lock(mutex_);
+  h.last_receive_age_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - last_receive_).count();
+  h.in_flight = in_flight_;
+  h.worker_up = !worker_down_;
+  h.stopping = stopping_;
+  // A receive returns within the long poll; three missed in a row (plus slack for SQS's
+  // retries) means the daemon cannot reach its queue.
+  h.healthy = !stopping_ && h.last_receive_age_seconds <= 3.0 * config_.wait_time + 30;
+  return h;
+}
+
+Response SqsdDaemon::health_answer() const {
+  const Health h = health();
+  Response r;
+  r.status = h.healthy ? 200 : 503;
+  rapidjson::StringBuffer body;
+  rapidjson::Writer<rapidjson::StringBuffer> json(body);
+  json.StartObject();
+  json.Key("status");
+  json.String(h.healthy ? "ok" : (h.stopping ? "stopping" : "not receiving"));
+  json.Key("leader");
+  json.Bool(h.leader_state == "leader");
+  json.Key("leader_state");
+  json.String(h.leader_state.c_str(), static_cast<rapidjson::SizeType>(h.leader_state.size()));
+  json.Key("last_receive_age_seconds");
+  json.Double(std::round(h.last_receive_age_seconds * 1000) / 1000);
+  json.Key("in_flight");
+  json.Int64(h.in_flight);
+  json.Key("worker_up");
+  json.Bool(h.worker_up);
+  json.EndObject();
+  r.body = std::string(body.GetString(), body.GetSize()) + "\n";
+  r.headers.add("Content-Type", "application/json");
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+Response SqsdDaemon::metrics_answer() const {
+  const Health h = health();
+  Response r;
+  r.body = sqsd_metrics_text(counters(), h.leader_state == "leader", h.worker_up);
+  r.headers.add("Content-Type", std::string(metrics::kTextContentType));
+  return r;
 }
 
 SqsdCounters SqsdDaemon::counters() const {
@@ -95,49 +197,110 @@ void SqsdDaemon::poll() {
   }
 }
 
+bool SqsdDaemon::may_receive() const {
+  return !worker_down_ && in_flight_ + reserved_ < config_.http_connections;
+}
+
+void SqsdDaemon::probe_while_down(std::unique_lock<std::mutex>& lock) {
+  if (probing_ || receiving_ > 0) {
+    // Another receiver probes, or a receive is still in flight: what it brings is held too.
+    changed_.wait(lock, [this] { return stopping_ || !worker_down_ || (!probing_ && receiving_ == 0); });
+    return;
+  }
+  probing_ = true;
+  // Received messages would each burn a receive towards MaxRetries: probe instead. What the
+  // failed POSTs and the last long polls brought is released now that no receive is in flight
+  // (released earlier, a receive could have taken it again: two receives for one outage).
+  std::vector<ReceivedMessage> held = std::exchange(held_while_down_, {});
+  lock.unlock();
+  for (const auto& message : held) release(message, 0, "the worker is down");
+  const bool up = worker_answers();
+  lock.lock();
+  if (!up) {
+    changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    probing_ = false;
+    return;
+  }
+  worker_down_ = false;
+  probing_ = false;
+  changed_.notify_all();
+  spdlog::info("the worker at {} accepts connections again after {} s: receiving", config_.worker_url,
+               std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - down_since_).count());
+  // POSTs that failed during the last probe: nothing receives them until they are released.
+  held = std::exchange(held_while_down_, {});
+  lock.unlock();
+  for (const auto& message : held) release(message, 0, "the worker was down");
+  lock.lock();
+}
+
+// One receiver: one ReceiveMessage in flight at a time. Several run side by side; each asks for
+// at most the poster slots no one else holds, and holds them until its messages are handed out.
 void SqsdDaemon::poll_until_stopped() {
-  const int max_in_flight = config_.http_connections;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     if (worker_down_) {
-      // Received messages would each burn a receive towards MaxRetries: probe instead.
-      lock.unlock();
-      const bool up = worker_answers();
-      lock.lock();
-      if (!up) {
-        changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
-        continue;
-      }
-      worker_down_ = false;
-      spdlog::info("the worker at {} accepts connections again after {} s: receiving", config_.worker_url,
-                   std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - down_since_).count());
+      probe_while_down(lock);
+      continue;
     }
-    changed_.wait(lock, [&] { return stopping_ || in_flight_ < max_in_flight; });
-    if (stopping_) break;
-    const int room = std::min(max_in_flight - in_flight_, static_cast<int>(kMaxBatchEntries));
+    changed_.wait(lock, [&] { return stopping_ || worker_down_ || may_receive(); });
+    if (stopping_ || worker_down_) continue;
+    const int room = std::min(config_.http_connections - in_flight_ - reserved_, static_cast<int>(kMaxBatchEntries));
+    // Held until each message is posted or handed back, so no other receiver counts its slot as
+    // free; whatever is left is given back however this round ends.
+    struct Reservation {
+      SqsdDaemon& daemon;
+      std::unique_lock<std::mutex>& lock;
+      int slots;
+      bool receiving = true;
+      ~Reservation() {
+        if (!lock.owns_lock()) lock.lock();
+        daemon.reserved_ -= slots;
+        if (receiving) --daemon.receiving_;
+        daemon.changed_.notify_all();
+      }
+    } reservation{*this, lock, room};
+    reserved_ += room;
+    ++receiving_;
     lock.unlock();
+    const auto asked = std::chrono::steady_clock::now();
     auto received = sqs_->receive_messages(
         config_.queue_url,
         ReceiveOptions{.max_messages = room, .wait_seconds = config_.wait_time,
                        .visibility_timeout = config_.visibility_timeout, .cancel = &cancel_receive_});
+    const auto answered = std::chrono::steady_clock::now();
     lock.lock();
+    --receiving_;
+    reservation.receiving = false;
+    changed_.notify_all();  // a prober may wait for the receives in flight
     if (!received && stopping_) break;  // the long poll given up at stop
     if (!received) {
       spdlog::warn("receive from {} failed: {}", config_.queue_url, received.error().describe());
       changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
       continue;
     }
+    counters_.receive_latency.observe(std::chrono::duration<double>(answered - asked).count());
+    last_receive_ = answered;
+    // The slots no message came for are free again at once.
+    const int unused = room - static_cast<int>(received->size());
+    reserved_ -= unused;
+    reservation.slots -= unused;
+    if (unused > 0) changed_.notify_all();
     counters_.received += static_cast<long>(received->size());
     for (auto& message : *received) {
-      if (stopping_ || worker_down_) {
-        // Received by a long poll that was already under way when a POST found the worker down
-        // (or at stop): handed back unposted, since a post would only fail too.
-        const bool stopping = stopping_;
+      // This message's slot: from here it is in flight, or handed back.
+      --reserved_;
+      --reservation.slots;
+      if (stopping_) {
         lock.unlock();
-        if (!stopping)
-          spdlog::info("msgid={} received while the worker is down: released unposted", message.message_id);
-        release(message, 0, stopping ? "sqsd is stopping" : "the worker is down");
+        release(message, 0, "sqsd is stopping");
         lock.lock();
+        continue;
+      }
+      if (worker_down_) {
+        // Brought by a long poll that was under way when a POST found the worker down: a post
+        // would only fail too. Held, and released with the rest before the first probe.
+        spdlog::info("msgid={} received while the worker is down: not posted", message.message_id);
+        held_while_down_.push_back(std::move(message));
         continue;
       }
       if (expired(message)) {
@@ -242,17 +405,16 @@ void SqsdDaemon::post(long id, const ReceivedMessage& message) {
   if (!reply && reply.error().not_connected) {
     // The worker is down (restarting, crashed): hand the message back at once and stop receiving
     // until it accepts connections again, rather than burn every queued message's retries.
-    {
-      std::lock_guard lock(mutex_);
-      if (!worker_down_) {
-        worker_down_ = true;
-        down_since_ = std::chrono::steady_clock::now();
-        spdlog::warn("the worker at {} accepts no connections ({}): receiving nothing until it does, "
-                     "probing it each second", config_.worker_url, reply.error().message);
-      }
-    }
     spdlog::warn("msgid={}{} {} duration_ms={}: released for when the worker is back", message.message_id, what, why, ms);
-    release(message, 0, why);
+    std::lock_guard lock(mutex_);
+    if (!worker_down_) {
+      worker_down_ = true;
+      down_since_ = std::chrono::steady_clock::now();
+      spdlog::warn("the worker at {} accepts no connections ({}): receiving nothing until it does, "
+                   "probing it each second", config_.worker_url, reply.error().message);
+    }
+    // The poller releases it once no receive is in flight (or stop() does).
+    held_while_down_.push_back(message);
     return;
   }
   const std::optional<int> asked = reply ? retry_after(*reply) : std::nullopt;

@@ -8,23 +8,29 @@
 // VisibilityTimeout is not received twice), a failed answer's Retry-After header (seconds) sets
 // when the message comes back instead of ErrorVisibilityTimeout, and while the worker accepts no
 // connections the daemon receives nothing (a probe each second tells when it is back), so an
-// outage costs each message at most one receive towards MaxRetries.
+// outage costs each message at most one receive towards MaxRetries. Up to `--receives` long
+// polls are in flight at once (never asking for more messages than posters are free), and
+// `--health-port` serves GET /health and GET /metrics.
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "cron/cron_file.h"
 #include "job/job_pool.h"
 #include "net/http_client.h"
 #include "sqs/sqs_client.h"
 #include "sqsd/delete_batcher.h"
+#include "sqsd/leader_election.h"
 #include "sqsd/periodic_scheduler.h"
 #include "sqsd/sqsd_config.h"
 #include "sqsd/sqsd_counters.h"
+#include "sqsd/sqsd_health_server.h"
 #include "sqsd/visibility_heartbeat.h"
 
 namespace ebworker {
@@ -32,7 +38,9 @@ namespace ebworker {
 class SqsdDaemon {
  public:
   // `cron` is used only by a leader.
-  SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron = {});
+  // `leader_table` (--leader dynamodb:TABLE, ready) elects the leader and claims each run.
+  SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron = {},
+             std::shared_ptr<const LeaseTable> leader_table = nullptr);
   ~SqsdDaemon();
   SqsdDaemon(const SqsdDaemon&) = delete;
   SqsdDaemon& operator=(const SqsdDaemon&) = delete;
@@ -46,12 +54,33 @@ class SqsdDaemon {
   // What has happened to every message so far.
   SqsdCounters counters() const;
 
+  // What /health reports as "leader_state" (and /metrics as leader 1 when it is "leader"); by
+  // default "leader" when this daemon sends the periodic tasks, else "follower". An election
+  // plugs in its own. Call before start().
+  void set_leader_state(std::function<std::string()> state);
+
+  struct Health {
+    bool healthy = false;  // received lately and not stopping: /health answers 200
+    std::string leader_state;
+    double last_receive_age_seconds = 0;  // since the last successful receive (or the start)
+    long in_flight = 0;
+    bool worker_up = false;
+    bool stopping = false;
+  };
+  Health health() const;
+
  private:
   void poll();
   void poll_until_stopped();
+  // With the lock held: true when the daemon may receive (nothing down, a poster slot free).
+  bool may_receive() const;
+  // While the worker is down one receiver probes it, once no receive is in flight.
+  void probe_while_down(std::unique_lock<std::mutex>& lock);
   void post(long id, const ReceivedMessage& message);
   bool expired(const ReceivedMessage& message) const;
   bool worker_answers();
+  Response health_answer() const;
+  Response metrics_answer() const;
   void release(const ReceivedMessage& message, int visibility_seconds, std::string_view why);
 
   SqsdConfig config_;
@@ -59,6 +88,7 @@ class SqsdDaemon {
   std::string queue_name_;
   HttpClient worker_;
   DeleteBatcher deletes_;
+  std::optional<LeaderElection> election_;  // before the scheduler, whose sends ask it
   std::optional<PeriodicScheduler> scheduler_;
 
   LiveSqsdCounters counters_;
@@ -67,10 +97,19 @@ class SqsdDaemon {
   int in_flight_ = 0;
   long next_id_ = 0;
   bool worker_down_ = false;  // a POST found nothing accepting connections: receive nothing
+  std::vector<ReceivedMessage> held_while_down_;  // to release once no receive is in flight
   std::chrono::steady_clock::time_point down_since_;
   bool stopping_ = false;
-  std::atomic<bool> cancel_receive_{false};  // set at stop: the long poll gives up
-  std::thread poller_;
+  std::atomic<bool> cancel_receive_{false};  // set at stop: the long polls give up
+  // Up to config_.receives receivers, each with at most one ReceiveMessage in flight; those
+  // asking hold `reserved_` poster slots between them for the messages they may bring.
+  std::vector<std::thread> receivers_;
+  int receiving_ = 0;
+  int reserved_ = 0;
+  bool probing_ = false;
+  std::chrono::steady_clock::time_point last_receive_;
+  std::function<std::string()> leader_state_;
+  std::unique_ptr<SqsdHealthServer> health_server_;
   VisibilityHeartbeat heartbeat_;
   JobPool posters_;  // last: joined first, while everything above is alive
 };
