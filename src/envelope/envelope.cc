@@ -57,7 +57,7 @@ Result<Envelope> Envelope::make(std::string job_class, std::string_view argument
 Result<Envelope> Envelope::parse(std::string_view body) {
   auto doc = parse_json(body, kMaxDepth);
   if (!doc) return Unexpected{doc.error()};
-  const rapidjson::Value& root = *doc;
+  rapidjson::Value& root = *doc;
   if (!root.IsObject()) return fail("the message body must be a JSON object");
 
   Envelope e;
@@ -78,7 +78,6 @@ Result<Envelope> Envelope::parse(std::string_view body) {
   const auto args = root.FindMember("arguments");
   if (args == root.MemberEnd()) return fail("missing field \"arguments\"");
   if (!args->value.IsArray()) return fail("field \"arguments\" must be an array");
-  e.arguments.CopyFrom(args->value, e.arguments.GetAllocator());
 
   const auto executions = root.FindMember("executions");
   if (executions == root.MemberEnd()) return fail("missing field \"executions\"");
@@ -99,6 +98,13 @@ Result<Envelope> Envelope::parse(std::string_view body) {
     if (!at) return fail("field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
     e.scheduled_at = *at;
   }
+  // The arguments become the document's root, without a copy: rapidjson's assignment moves
+  // (the arguments' old place is left null), and the parsed document's allocator, which holds
+  // their strings and elements, goes with it. Last, once no other field is read from root.
+  rapidjson::Value arguments;
+  arguments = args->value;
+  root = arguments;
+  e.arguments = std::move(doc).value();
   return e;
 }
 

@@ -1,11 +1,13 @@
 #include "envelope/signer.h"
 
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/params.h>
 
 #include <array>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
 
 #include "core/hex.h"
@@ -17,15 +19,74 @@ namespace {
 
 using Digest = std::array<unsigned char, 32>;
 
-Digest hmac_sha256(std::string_view key, std::string_view body) {
-  Digest out{};
-  unsigned int len = 0;
-  if (!HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-            reinterpret_cast<const unsigned char*>(body.data()), body.size(), out.data(), &len) ||
-      len != out.size())
-    throw std::runtime_error("HMAC-SHA256 failed in OpenSSL");
-  return out;
-}
+[[noreturn]] void openssl_failed() { throw std::runtime_error("HMAC-SHA256 failed in OpenSSL"); }
+
+}  // namespace
+
+// A keyed EVP_MAC_CTX is the key schedule (the inner and outer padded key already hashed).
+// OpenSSL's one-shot HMAC() fetches the algorithm and redoes that on every call, which cost
+// more than hashing a 1 KiB body. Here the keyed context is made once; each digest takes an
+// idle copy (a new one only when every copy is in use on another thread), re-initialises it
+// with the same key (EVP_MAC_init with no key: a copy of the hashed pads) and gives it back.
+class Signer::KeyedHmac {
+ public:
+  explicit KeyedHmac(std::string_view key) {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (!mac) openssl_failed();
+    keyed_ = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);  // the context holds its own reference
+    char digest[] = "SHA256";
+    const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                                 OSSL_PARAM_construct_end()};
+    if (!keyed_ || !EVP_MAC_init(keyed_, reinterpret_cast<const unsigned char*>(key.data()), key.size(), params)) {
+      EVP_MAC_CTX_free(keyed_);
+      openssl_failed();
+    }
+  }
+  ~KeyedHmac() {
+    for (EVP_MAC_CTX* ctx : idle_) EVP_MAC_CTX_free(ctx);
+    EVP_MAC_CTX_free(keyed_);
+  }
+  KeyedHmac(const KeyedHmac&) = delete;
+  KeyedHmac& operator=(const KeyedHmac&) = delete;
+
+  Digest digest(std::string_view body) const {
+    EVP_MAC_CTX* ctx = take();
+    Digest out{};
+    size_t len = 0;
+    const bool ok = EVP_MAC_init(ctx, nullptr, 0, nullptr) &&
+                    EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(body.data()), body.size()) &&
+                    EVP_MAC_final(ctx, out.data(), &len, out.size()) && len == out.size();
+    give_back(ctx);
+    if (!ok) openssl_failed();
+    return out;
+  }
+
+ private:
+  EVP_MAC_CTX* take() const {
+    {
+      std::lock_guard lock(mutex_);
+      if (!idle_.empty()) {
+        EVP_MAC_CTX* ctx = idle_.back();
+        idle_.pop_back();
+        return ctx;
+      }
+    }
+    EVP_MAC_CTX* ctx = EVP_MAC_CTX_dup(keyed_);
+    if (!ctx) openssl_failed();
+    return ctx;
+  }
+  void give_back(EVP_MAC_CTX* ctx) const {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(ctx);
+  }
+
+  EVP_MAC_CTX* keyed_ = nullptr;  // never used directly, only copied: copies may run at once
+  mutable std::mutex mutex_;
+  mutable std::vector<EVP_MAC_CTX*> idle_;
+};
+
+namespace {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -54,7 +115,9 @@ Result<Signer> Signer::create(std::string current_key, std::vector<std::string> 
   for (const auto& key : previous_keys)
     if (key.size() < kMinimumKeyBytes)
       return fail(std::string(previous_name) + " holds a key shorter than 32 bytes");
-  return Signer(std::move(current_key), std::move(previous_keys));
+  std::vector<std::shared_ptr<const KeyedHmac>> previous;
+  for (const auto& key : previous_keys) previous.push_back(std::make_shared<const KeyedHmac>(key));
+  return Signer(std::make_shared<const KeyedHmac>(current_key), std::move(previous));
 }
 
 Result<Signer> Signer::from_environment(const Environment& env) {
@@ -67,16 +130,16 @@ Result<Signer> Signer::from_environment(const Environment& env) {
 }
 
 std::string Signer::sign(std::string_view body) const {
-  const Digest d = hmac_sha256(current_, body);
+  const Digest d = current_->digest(body);
   return to_hex(d.data(), d.size());
 }
 
 bool Signer::verify(std::string_view body, std::string_view digest_hex) const {
   Digest claimed{};
   if (!decode_hex(digest_hex, claimed)) return false;
-  bool match = CRYPTO_memcmp(hmac_sha256(current_, body).data(), claimed.data(), claimed.size()) == 0;
+  bool match = CRYPTO_memcmp(current_->digest(body).data(), claimed.data(), claimed.size()) == 0;
   for (const auto& key : previous_)
-    match |= CRYPTO_memcmp(hmac_sha256(key, body).data(), claimed.data(), claimed.size()) == 0;
+    match |= CRYPTO_memcmp(key->digest(body).data(), claimed.data(), claimed.size()) == 0;
   return match;
 }
 

@@ -3,6 +3,7 @@
 // current key; the worker accepts the current key and any previous one, so keys can rotate
 // without losing the messages already in the queue.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,11 +39,14 @@ class Signer {
   bool verify(std::string_view body, std::string_view digest_hex) const;
 
  private:
-  Signer(std::string current, std::vector<std::string> previous)
+  // One key's HMAC-SHA256 with its key schedule computed once (signer.cc): a request costs the
+  // digest of its body, not a fresh key setup. Shared by copies of the Signer; thread-safe.
+  class KeyedHmac;
+  Signer(std::shared_ptr<const KeyedHmac> current, std::vector<std::shared_ptr<const KeyedHmac>> previous)
       : current_(std::move(current)), previous_(std::move(previous)) {}
 
-  std::string current_;
-  std::vector<std::string> previous_;
+  std::shared_ptr<const KeyedHmac> current_;
+  std::vector<std::shared_ptr<const KeyedHmac>> previous_;
 };
 
 }  // namespace ebworker
