@@ -16,6 +16,8 @@ struct Response {
   Headers headers;
   // The job that answered (empty when no job was named): goes into the request's log line.
   std::string job{};
+  // The job's id from its envelope (empty for periodic tasks and bad bodies): for the log line.
+  std::string job_id{};
 
   static Response ok(std::string body = "OK\n") { return {200, std::move(body), "", {}, ""}; }
   // A refusal whose body states the reason, so a person with curl sees it too.

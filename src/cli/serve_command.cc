@@ -34,7 +34,7 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
 
   auto config = load_worker_config(env, args);
   if (!config) return startup_error(config.error().message);
-  setup_logging(config->log_level);
+  setup_logging(config->log_level, config->log_format);
   if (config->trust_gateway)
     spdlog::info("EBWORKER_TRUSTED_SOURCES: trusting the default gateway {} (from /proc/net/route)",
                  config->trusted_gateway);

@@ -34,7 +34,7 @@ int sqsd_command(const std::vector<std::string>& args, const JobRegistry& regist
   const sigset_t signals = block_stop_signals();
   auto config = load_sqsd_config(env, args);
   if (!config) return startup_error(config.error().message);
-  setup_logging(config->log_level);
+  setup_logging(config->log_level, config->log_format);
 
   std::vector<CronTask> tasks;
   if (config->leader && (config->cron_file_required || std::filesystem::exists(config->cron_file))) {

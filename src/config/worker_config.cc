@@ -93,6 +93,13 @@ const std::vector<WorkerSetting>& worker_settings() {
          c.log_level = std::string(v);
          return {};
        }},
+      {"EBWORKER_LOG_FORMAT", "--log-format", "text", "text (key=value words) or json (one JSON object a line)",
+       [](WorkerConfig& c, std::string_view v) -> Status {
+         auto format = parse_log_format(v);
+         if (!format) return Unexpected{format.error()};
+         c.log_format = *format;
+         return {};
+       }},
   };
   return settings;
 }

@@ -13,6 +13,7 @@
 #include <ebworker/result.h>
 
 #include "config/settings.h"
+#include "core/log_event.h"
 #include "http/default_gateway.h"
 #include "http/ip_range.h"
 
@@ -36,6 +37,7 @@ struct WorkerConfig {
   std::chrono::seconds connection_timeout{43200};
   std::chrono::seconds shutdown_timeout{30};
   std::string log_level = "info";
+  LogFormat log_format = LogFormat::text;
   // Where a retry policy sends a message whose attempts are spent (with EBWORKER_QUEUE_URL set).
   std::string dead_letter_queue_url;
 };

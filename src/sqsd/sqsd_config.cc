@@ -96,6 +96,13 @@ const std::vector<SqsdSetting>& sqsd_settings() {
          c.log_level = std::string(v);
          return {};
        }},
+      {"EBWORKER_SQSD_LOG_FORMAT", "--log-format", "text", "text (key=value words) or json (one JSON object a line)",
+       [](SqsdConfig& c, std::string_view v) -> Status {
+         auto format = parse_log_format(v);
+         if (!format) return Unexpected{format.error()};
+         c.log_format = *format;
+         return {};
+       }},
   };
   return settings;
 }

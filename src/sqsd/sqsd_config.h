@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "config/settings.h"
+#include "core/log_event.h"
 
 namespace ebworker {
 
@@ -28,6 +29,7 @@ struct SqsdConfig {
   bool create_queues = false;
   int wait_time = 20;  // long-poll seconds (aws-sqsd: 20)
   std::string log_level = "info";
+  LogFormat log_format = LogFormat::text;
 };
 
 using SqsdSetting = Setting<SqsdConfig>;

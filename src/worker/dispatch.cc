@@ -97,6 +97,7 @@ Response Dispatch::run_message(Request& request) const {
     if (*envelope->scheduled_at > now) {
       Response early = not_due(*envelope, *envelope->scheduled_at - now);
       early.job = envelope->job_class;
+      early.job_id = envelope->job_id;
       return early;
     }
   }
@@ -107,6 +108,7 @@ Response Dispatch::run_message(Request& request) const {
                           ? follow_policy(request, *envelope, context.attempt, std::move(run))
                           : count(std::move(run));
   response.job = envelope->job_class;
+  response.job_id = envelope->job_id;
   return response;
 }
 

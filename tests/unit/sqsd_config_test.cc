@@ -83,6 +83,9 @@ const std::map<std::string, Spec, std::less<>>& specs() {
        {[](const SqsdConfig& c) { return std::to_string(c.wait_time); }, "1", "", "0", Range{0, 20}, {}}},
       {"EBWORKER_SQSD_LOG_LEVEL",
        {[](const SqsdConfig& c) { return c.log_level; }, "debug", "", "warn", {}, {"", "verbose", "INFO!"}}},
+      {"EBWORKER_SQSD_LOG_FORMAT",
+       {[](const SqsdConfig& c) { return std::string(c.log_format == LogFormat::json ? "json" : "text"); }, "json",
+        "", "text", {}, {"", "JSON", "logfmt"}}},
   };
   return kSpecs;
 }
