@@ -4,6 +4,7 @@
 
 #include <ebworker/middlewares.h>
 
+#include "middleware/worker_endpoints.h"
 #include "worker/dispatch.h"
 
 namespace ebworker {
@@ -19,7 +20,17 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
     return chain;
   }
   if (!signer) throw std::invalid_argument("job processing needs a signer (SECRET_KEY_BASE)");
-  chain.stack.add<SourceCheck>(config.trusted_sources).add<SqsdOnly>(std::move(app)).add<VerifySignature>(*signer);
+  if (!counters) counters = std::make_shared<JobCounters>();
+  chain.server_metrics = std::make_shared<ServerMetrics>(counters->registry(), config.job_threads);
+  chain.stack.add<SourceCheck>(config.trusted_sources);
+  const WorkerEndpointPaths paths{
+      .metrics = config.metrics_path, .health = config.health_path, .status = config.status_path};
+  if (!paths.metrics.empty() || !paths.health.empty() || !paths.status.empty()) {
+    chain.stack.add<WorkerEndpoints>(WorkerEndpointSources{
+        .paths = paths, .jobs = counters, .server = chain.server_metrics, .tasks = cron.tasks(), .shutdown = shutdown});
+    chain.answer_inline = [paths](const Request& request) { return paths.matches(request.path); };
+  }
+  chain.stack.add<SqsdOnly>(std::move(app)).add<VerifySignature>(*signer);
   chain.end = Dispatch(registry, cron, std::move(shutdown), std::move(hops), std::move(counters));
   return chain;
 }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+#include <memory>
 #include <optional>
 #include <stop_token>
 
@@ -9,6 +11,7 @@
 #include "config/worker_config.h"
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
+#include "http/server_metrics.h"
 #include "worker/job_counters.h"
 #include "worker/retry_hops.h"
 
@@ -18,13 +21,18 @@ namespace ebworker {
 struct WorkerChain {
   Stack stack;
   App end;
+  // For the Server (ServerOptions): the worker's own endpoints are answered off the job pool,
+  // and the server counts its answers into the worker's metrics.
+  std::function<bool(const Request&)> answer_inline{};
+  std::shared_ptr<ServerMetrics> server_metrics{};
 
   Response call(Request& request) const { return stack.call(request, end); }
 };
 
 // Job processing on:
-//   RequestLog → SourceCheck → SqsdOnly → VerifySignature, ending in Dispatch (the jobs);
-//   SqsdOnly answers whatever is not the daemon's with `app`.
+//   RequestLog → SourceCheck → WorkerEndpoints → SqsdOnly → VerifySignature, ending in Dispatch
+//   (the jobs); WorkerEndpoints answers the metrics, health and status paths (when any is set),
+//   SqsdOnly whatever else is not the daemon's with `app`.
 // Job processing off: RequestLog, ending in `app`, so one binary can serve the web tier too.
 // `signer` is required when processing is on.
 // `shutdown` reaches every job's stop token; `hops`, when set, carries out retry policies;

@@ -21,6 +21,7 @@ $build_only || packages+=(
   iproute2 nginx
   wrk  # the worker benchmark's load generator (bench/run.sh; its smoke test runs in ctest)
   clang-14 libclang-rt-14-dev  # the fuzz build (scripts/fuzz.sh): clang and libFuzzer's runtime
+  chromium  # renders the worker's status page headless (tests/e2e/status_page_browser_test.cc)
 )
 
 missing=()

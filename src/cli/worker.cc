@@ -84,7 +84,9 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
                                                        .max_body = config.max_body,
                                                        .read_timeout = config.read_timeout,
                                                        .connection_timeout = config.connection_timeout,
-                                                       .on_stop_accepting = [shutdown] { shutdown->request_stop(); }},
+                                                       .on_stop_accepting = [shutdown] { shutdown->request_stop(); },
+                                                       .answer_inline = chain.answer_inline,
+                                                       .metrics = chain.server_metrics},
                                          std::move(chain.stack), std::move(chain.end));
   if (auto started = server->start(); !started) return Unexpected{started.error()};
 

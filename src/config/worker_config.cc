@@ -12,6 +12,18 @@ auto number(N min, N max, Store store) {
   return number_setting<WorkerConfig>(min, max, store);
 }
 
+// One of the worker's own paths: under /_ebworker/, so it never shadows a route of the app's.
+auto endpoint_path(std::string WorkerConfig::*field) {
+  return [field](WorkerConfig& c, std::string_view v) -> Status {
+    constexpr std::string_view prefix = "/_ebworker/";
+    if (!v.empty() && (!v.starts_with(prefix) || v.size() == prefix.size() ||
+                       v.find_first_of("?# \t") != std::string_view::npos))
+      return fail("\"" + std::string(v) + "\" is not a path under " + std::string(prefix) + " (or empty, for off)");
+    c.*field = std::string(v);
+    return {};
+  };
+}
+
 }  // namespace
 
 const std::vector<WorkerSetting>& worker_settings() {
@@ -87,6 +99,15 @@ const std::vector<WorkerSetting>& worker_settings() {
       {"EBWORKER_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "30",
        "seconds running jobs get to finish after SIGTERM; those cut off get no 200 and come back",
        number<long>(0, 86400, [](WorkerConfig& c, long n) { c.shutdown_timeout = std::chrono::seconds(n); })},
+      {"EBWORKER_METRICS_PATH", "--metrics-path", "/_ebworker/metrics",
+       "GET: Prometheus metrics, to trusted sources only; empty for none",
+       endpoint_path(&WorkerConfig::metrics_path)},
+      {"EBWORKER_HEALTH_PATH", "--health-path", "/_ebworker/health",
+       "GET: 200 JSON while running, 503 once stopping, to trusted sources only; empty for none",
+       endpoint_path(&WorkerConfig::health_path)},
+      {"EBWORKER_STATUS_PATH", "--status-path", "/_ebworker/status",
+       "GET: the HTML status page, to trusted sources only; empty for none",
+       endpoint_path(&WorkerConfig::status_path)},
       {"EBWORKER_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, critical or off",
        [](WorkerConfig& c, std::string_view v) -> Status {
          if (auto ok = check_log_level(v); !ok) return ok;
@@ -107,7 +128,14 @@ const std::vector<WorkerSetting>& worker_settings() {
 Result<WorkerConfig> load_worker_config(const Environment& env, const std::vector<std::string>& args,
                                         const std::string& route_table) {
   auto config = load_settings(worker_settings(), env, args);
-  if (!config || !config->trust_gateway) return config;
+  if (!config) return config;
+  const std::string* paths[] = {&config->metrics_path, &config->health_path, &config->status_path};
+  for (std::size_t i = 0; i < 3; ++i)
+    for (std::size_t j = i + 1; j < 3; ++j)
+      if (!paths[i]->empty() && *paths[i] == *paths[j])
+        return fail("EBWORKER_METRICS_PATH, EBWORKER_HEALTH_PATH and EBWORKER_STATUS_PATH must differ: " + *paths[i] +
+                    " is named twice");
+  if (!config->trust_gateway) return config;
   auto gateway = read_default_gateway(route_table);
   if (!gateway) return fail("EBWORKER_TRUSTED_SOURCES (--trusted-sources) names gateway, but " + gateway.error().message);
   auto range = IpRange::parse(*gateway);  // a bare IPv4 address: exactly one, a /32

@@ -40,6 +40,10 @@ struct WorkerConfig {
   LogFormat log_format = LogFormat::text;
   // Where a retry policy sends a message whose attempts are spent (with EBWORKER_QUEUE_URL set).
   std::string dead_letter_queue_url;
+  // The worker's own endpoints (middleware/worker_endpoints.h), under /_ebworker/; "" is off.
+  std::string metrics_path = "/_ebworker/metrics";
+  std::string health_path = "/_ebworker/health";
+  std::string status_path = "/_ebworker/status";
 };
 
 using WorkerSetting = Setting<WorkerConfig>;

@@ -17,6 +17,7 @@
 #include "core/text.h"
 #include "http/busy_warning.h"
 #include "http/request_log_line.h"
+#include "http/server_metrics.h"
 #include "job/job_pool.h"
 
 namespace ebworker {
@@ -57,6 +58,8 @@ struct Server::Core {
   std::size_t answering = 0;
   std::size_t writing = 0;
   BusyWarning busy_warning;
+  std::function<bool(const Request&)> answer_inline;
+  std::shared_ptr<ServerMetrics> metrics;
   // Last, so it is destroyed first: its threads are joined while the rest is still alive.
   JobPool pool;
 };
@@ -147,6 +150,7 @@ Http::Mime::MediaType media_type_or_text(const std::string& value) {
 void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core,
           const std::shared_ptr<CloseAfterResponse>& closer) {
   core->handed_over();
+  if (core->metrics) core->metrics->answered(response.status);
   const auto done = [core, closer] {
     if (closer) closer->close_now();
     core->written();
@@ -213,6 +217,10 @@ class Handler : public Http::Handler {
     }
     // The request is whole: from now until its answer the connection counts as idle to pistache,
     // whose read timeouts would otherwise cut a job off after read_timeout (see ServerOptions).
+    if (core_->answer_inline && core_->answer_inline(*request)) {
+      send(writer, respond(*core_, *request), core_.get(), closer);
+      return;
+    }
     if (const auto peer = writer.getPeer()) peer->setIdle(true);
     auto answer = std::make_shared<Answer>(Answer{request, std::move(writer), closer, {}});
     // A raw pointer: the pool lives inside Core, so Core outlives every task it runs (and a
@@ -221,7 +229,11 @@ class Handler : public Http::Handler {
     // The answer is sent only once the job's slot is free, so a daemon that posts again as soon
     // as it hears back never meets a 503 for a slot that is in fact free.
     const auto admission = core_->pool.try_submit(
-        [core, answer] { answer->response = respond(*core, *answer->request); },
+        [core, answer] {
+          if (core->metrics) core->metrics->job_started();
+          answer->response = respond(*core, *answer->request);
+          if (core->metrics) core->metrics->job_ended();
+        },
         [core, answer] { send(answer->writer, answer->response, core, answer->closer); });
     if (admission == JobPool::Admission::accepted) return;
     if (admission == JobPool::Admission::stopping) {
@@ -229,6 +241,7 @@ class Handler : public Http::Handler {
       return;
     }
     if (auto warning = core_->busy_warning.first(core_->pool.size())) spdlog::warn("{}", *warning);
+    if (core_->metrics) core_->metrics->busy();
     Response busy = Response::refuse(
         503, "all " + std::to_string(core_->pool.size()) + " job threads are busy (EBWORKER_JOB_THREADS)");
     // A slot frees soon: `ebworker sqsd` brings the message back after this many seconds rather
@@ -256,7 +269,10 @@ struct Server::Listener {
 
 Server::Server(ServerOptions options, Stack stack, App app)
     : options_(std::move(options)),
-      core_(std::make_shared<Core>(std::move(stack), std::move(app), options_.job_threads, options_.max_body)) {}
+      core_(std::make_shared<Core>(std::move(stack), std::move(app), options_.job_threads, options_.max_body)) {
+  core_->answer_inline = options_.answer_inline;
+  core_->metrics = options_.metrics;
+}
 
 Server::~Server() { stop(); }
 

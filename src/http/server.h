@@ -16,6 +16,8 @@
 
 namespace ebworker {
 
+class ServerMetrics;
+
 struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 5000;  // 0 picks a free port; see Server::port()
@@ -31,6 +33,12 @@ struct ServerOptions {
   std::chrono::seconds connection_timeout{43200};
   // Called once stop_accepting() has refused new requests: the worker asks running jobs to stop.
   std::function<void()> on_stop_accepting{};
+  // Requests answered on the I/O thread, without a job slot, so they are answered even while
+  // every job thread is busy: the worker's metrics, health and status paths. The stack runs
+  // there for them, and must answer them at once.
+  std::function<bool(const Request&)> answer_inline{};
+  // Counts answers by status, busy refusals and requests holding a job thread; optional.
+  std::shared_ptr<ServerMetrics> metrics{};
 };
 
 class Server {

@@ -30,18 +30,22 @@ Dispatch::Dispatch(const JobRegistry& registry, CronFile cron, std::stop_token s
 
 // A run's outcome as the daemon will see it, counted.
 Response Dispatch::count(JobRun run) const {
+  JobOutcome outcome = JobOutcome::failed;
   switch (run.kind) {
-    case JobResult::Kind::done: ++counters_->done; break;
-    case JobResult::Kind::discarded: ++counters_->discarded; break;
-    case JobResult::Kind::retry: ++counters_->retried; break;
-    case JobResult::Kind::failed: ++counters_->failed; break;
+    case JobResult::Kind::done: outcome = JobOutcome::done; break;
+    case JobResult::Kind::discarded: outcome = JobOutcome::discarded; break;
+    case JobResult::Kind::retry: outcome = JobOutcome::retried; break;
+    case JobResult::Kind::failed: break;
   }
+  counters_->count({.outcome = outcome, .job = run.job, .job_id = run.job_id, .message_id = run.message_id,
+                    .reason = run.response.reason, .ran = run.ran});
   return std::move(run.response);
 }
 
 Response Dispatch::run_task(Request& request, std::string_view task) const {
   if (!cron_.allows(task, request.path)) {
     JobRun refused;  // counted as a failure
+    refused.job = std::string(task);
     refused.response =
         Response::refuse(404, "periodic task " + std::string(task) + " is not declared in cron.yaml at " + request.path);
     return count(std::move(refused));
@@ -52,7 +56,7 @@ Response Dispatch::run_task(Request& request, std::string_view task) const {
     if (!running_->names.emplace(task).second) {
       Response skipped = Response::ok("skipped\n");
       skipped.reason = "skipped: the previous run of " + std::string(task) + " is still going";
-      ++counters_->skipped;
+      counters_->count({.outcome = JobOutcome::skipped, .job = task});
       return skipped;
     }
   }
@@ -89,8 +93,9 @@ double uniform01() {
 Response Dispatch::run_message(Request& request) const {
   auto envelope = Envelope::parse(request.body);
   if (!envelope) {
-    ++counters_->failed;
-    return Response::refuse(400, "body is not a valid job envelope: " + envelope.error().message);
+    Response bad = Response::refuse(400, "body is not a valid job envelope: " + envelope.error().message);
+    counters_->count({.outcome = JobOutcome::failed, .message_id = request.message_id(), .reason = bad.reason});
+    return bad;
   }
   if (envelope->scheduled_at) {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -116,7 +121,7 @@ Response Dispatch::run_message(Request& request) const {
 // time left (at most one hop's delay); without it, back to the daemon with Retry-After.
 Response Dispatch::not_due(const Envelope& envelope, std::chrono::seconds left) const {
   const std::string due = "not due until " + iso8601_utc(*envelope.scheduled_at);
-  ++counters_->not_due;
+  counters_->count({.outcome = JobOutcome::not_due, .job = envelope.job_class, .job_id = envelope.job_id});
   if (!hops_) {
     Response later = Response::refuse(503, due + "; the worker has no EBWORKER_QUEUE_URL to hold it back with");
     later.headers.add("Retry-After", std::to_string(std::min<long long>(left.count(), 43200)));
@@ -132,17 +137,20 @@ Response Dispatch::not_due(const Envelope& envelope, std::chrono::seconds left) 
 }
 
 Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int attempt, JobRun run) const {
+  const auto counted = [&](JobOutcome outcome, Response response) {
+    counters_->count({.outcome = outcome, .job = run.job, .job_id = run.job_id, .message_id = run.message_id,
+                      .reason = response.reason, .ran = run.ran});
+    return response;
+  };
   const auto hop = [&](std::chrono::seconds delay, const std::string& done_reason) {
     envelope.executions += 1;
-    if (auto sent = hops_->send_next_attempt(envelope, delay); !sent) {
-      ++counters_->failed;
-      return Response::refuse(500, run.response.reason + "; its next attempt could not be sent (" +
-                                       sent.error().message + "): the message comes back as it is");
-    }
-    ++counters_->retried;
+    if (auto sent = hops_->send_next_attempt(envelope, delay); !sent)
+      return counted(JobOutcome::failed,
+                     Response::refuse(500, run.response.reason + "; its next attempt could not be sent (" +
+                                               sent.error().message + "): the message comes back as it is"));
     Response ok = Response::ok();
     ok.reason = done_reason;
-    return ok;
+    return counted(JobOutcome::retried, std::move(ok));
   };
   if (run.kind == JobResult::Kind::retry)
     return hop(run.delay, "retry in " + std::to_string(run.delay.count()) + " s: " + run.reason +
@@ -160,15 +168,13 @@ Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int
     run.response.reason += of + "; no more attempts, and no EBWORKER_DEAD_LETTER_QUEUE_URL: left to the queue's redrive";
     return count(std::move(run));
   }
-  if (auto sent = hops_->dead_letter(request, run.response.reason, attempt); !sent) {
-    ++counters_->failed;
-    return Response::refuse(500, run.response.reason + of + "; could not be dead-lettered (" + sent.error().message +
-                                     "): the message comes back as it is");
-  }
-  ++counters_->dead_lettered;
+  if (auto sent = hops_->dead_letter(request, run.response.reason, attempt); !sent)
+    return counted(JobOutcome::failed,
+                   Response::refuse(500, run.response.reason + of + "; could not be dead-lettered (" +
+                                             sent.error().message + "): the message comes back as it is"));
   Response ok = Response::ok();
   ok.reason = run.response.reason + of + "; dead-lettered";
-  return ok;
+  return counted(JobOutcome::dead_lettered, std::move(ok));
 }
 
 }  // namespace ebworker

@@ -1,27 +1,86 @@
 #pragma once
 // The fate of every job the worker was handed, counted (the daemon's are SqsdCounters), so the
-// worker can say what it did at the end of its run, and tests and metrics read the same truth.
+// worker can say what it did at the end of its run, and /metrics, the status page and tests read
+// the same truth: the counts are the metrics registry's series
+//   ebworker_jobs_total{job,outcome}, ebworker_job_duration_seconds{job}
+// and totals are sums over them. Recent minutes and failures go to a JobHistory.
 
+#include <array>
 #include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "metrics/registry.h"
+#include "worker/job_history.h"
 
 namespace ebworker {
 
-struct JobCounters {
-  std::atomic<long> done{0};           // 200, the job done
-  std::atomic<long> failed{0};         // answered with a failure the daemon retries (500, 400, 404)
-  std::atomic<long> retried{0};        // retry_in or a retry policy: the next attempt sent, or Retry-After
-  std::atomic<long> discarded{0};      // discard(): 200, never retried
-  std::atomic<long> dead_lettered{0};  // a retry policy's attempts spent: sent to the dead-letter queue
-  std::atomic<long> skipped{0};        // a periodic task whose previous run was still going
-  std::atomic<long> not_due{0};        // received before its scheduled_at: sent on, not run
+enum class JobOutcome {
+  done,           // 200, the job done
+  failed,         // answered with a failure the daemon retries (500, 400, 404)
+  retried,        // retry_in or a retry policy: the next attempt sent, or Retry-After
+  discarded,      // discard(): 200, never retried
+  dead_lettered,  // a retry policy's attempts spent: sent to the dead-letter queue
+  skipped,        // a periodic task whose previous run was still going
+  not_due,        // received before its scheduled_at: sent on, not run
+};
+inline constexpr std::size_t kJobOutcomes = 7;
+// The outcome label's value: done, failed, retried, discarded, dead_lettered, skipped, not_due.
+std::string_view outcome_name(JobOutcome outcome);
 
-  std::string describe() const {
-    return "done=" + std::to_string(done) + " failed=" + std::to_string(failed) +
-           " retried=" + std::to_string(retried) + " discarded=" + std::to_string(discarded) +
-           " dead_lettered=" + std::to_string(dead_lettered) + " skipped=" + std::to_string(skipped) +
-           " not_due=" + std::to_string(not_due);
-  }
+// One request's outcome, as Dispatch counts it.
+struct JobEvent {
+  JobOutcome outcome = JobOutcome::done;
+  std::string_view job{};  // the class or task; empty when the request named none (a bad body)
+  std::string_view job_id{};
+  std::string_view message_id{};
+  std::string_view reason{};                           // why it failed, for the status page
+  std::optional<std::chrono::duration<double>> ran{};  // perform()'s run time, when it ran
+};
+
+class JobCounters {
+ public:
+  // Registers its families in `registry`.
+  explicit JobCounters(std::shared_ptr<metrics::Registry> registry = std::make_shared<metrics::Registry>());
+
+  void count(const JobEvent& event, std::chrono::system_clock::time_point at = std::chrono::system_clock::now());
+
+  std::uint64_t total(JobOutcome outcome) const;
+  std::string describe() const;
+
+  struct JobSummary {
+    std::string job;
+    std::array<std::uint64_t, kJobOutcomes> counts{};  // by JobOutcome
+    metrics::Histogram::Snapshot duration{};
+  };
+  // Per job name, sorted by name.
+  std::vector<JobSummary> by_job() const;
+
+  metrics::Registry& registry() const { return *registry_; }
+  const std::shared_ptr<metrics::Registry>& shared_registry() const { return registry_; }
+  const JobHistory& history() const { return history_; }
+
+ private:
+  // A job's series, resolved on its first count.
+  struct Series {
+    std::array<metrics::Counter*, kJobOutcomes> outcomes{};
+    metrics::Histogram* duration = nullptr;
+  };
+  const Series& series(std::string_view job);
+
+  std::shared_ptr<metrics::Registry> registry_;
+  metrics::Family<metrics::Counter>& jobs_;
+  metrics::Family<metrics::Histogram>& durations_;
+  std::shared_mutex mutex_;
+  std::map<std::string, Series, std::less<>> series_;
+  JobHistory history_;
 };
 
 }  // namespace ebworker

@@ -71,11 +71,18 @@ Response run_job(const JobRegistry& registry, std::string_view job_name,
 JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
                    JobContext& context, std::stop_token shutdown) {
   JobRun out;
+  out.job = std::string(job_name);
+  out.job_id = context.job_id;
+  out.message_id = context.message_id;
   std::stop_source run;
   const std::stop_callback on_shutdown(shutdown, [&run] { run.request_stop(); });
   std::atomic<bool> limit_passed{false};
   const std::chrono::seconds limit = registry.options(job_name).time_limit;
   context.stop = run.get_token();
+  std::optional<std::chrono::steady_clock::time_point> started;  // set when perform() is called
+  const auto ran_until_now = [&] {
+    if (started) out.ran = std::chrono::steady_clock::now() - *started;
+  };
   try {
     // The factory is the job's own code too (its constructor): inside the try.
     auto job = registry.create(job_name);
@@ -84,10 +91,12 @@ JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const
       out.response = Response::refuse(404, "unknown job " + std::string(job_name));
       return out;
     }
+    started = std::chrono::steady_clock::now();
     JobResult result = [&] {
       const TimeLimit watchdog(limit, run, limit_passed);
       return job->perform(arguments, context);
     }();
+    out.ran = std::chrono::steady_clock::now() - *started;
     out.kind = result.kind();
     out.delay = result.delay();
     out.reason = result.reason();
@@ -96,10 +105,12 @@ JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const
     if (out.stopped) out.response = stopped(std::move(out.response), limit_passed, limit);
     return out;
   } catch (const std::exception& e) {
+    ran_until_now();
     out.threw = true;
     out.reason = e.what();
     out.response = Response::refuse(500, std::string("job threw: ") + e.what());
   } catch (...) {
+    ran_until_now();
     out.threw = true;
     out.reason = "a non-standard exception";
     out.response = Response::refuse(500, "job threw a non-standard exception");

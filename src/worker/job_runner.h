@@ -4,7 +4,10 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
+#include <optional>
 #include <stop_token>
+#include <string>
 #include <string_view>
 
 #include <ebworker/job.h>
@@ -30,6 +33,11 @@ struct JobRun {
   bool stopped = false;                             // asked to stop (shutdown, time limit), not done
   std::chrono::seconds delay{0};                    // retry_in's
   std::string reason;                               // the job's own reason (or the exception's)
+  // Which run this was, for the job counters: the job's name, its envelope's id and message's.
+  std::string job{};
+  std::string job_id{};
+  std::string message_id{};
+  std::optional<std::chrono::duration<double>> ran{};  // perform()'s run time, when it was called
 };
 JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
                    JobContext& context, std::stop_token shutdown = {});

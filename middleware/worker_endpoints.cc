@@ -1,0 +1,67 @@
+#include "middleware/worker_endpoints.h"
+
+#include <cstdio>
+
+#include "metrics/text_format.h"
+#include "worker/status_page.h"
+
+namespace ebworker {
+
+WorkerEndpoints::WorkerEndpoints(WorkerEndpointSources sources) : sources_(std::move(sources)) {}
+
+Response WorkerEndpoints::call(Request& request, const Next& next) const {
+  const WorkerEndpointPaths& paths = sources_.paths;
+  if (!paths.matches(request.path)) return next(request);
+  if (request.method != "GET") {
+    Response refused = Response::refuse(405, request.method + " " + request.path + ": only GET is answered here");
+    refused.headers.add("Allow", "GET");
+    return refused;
+  }
+  if (request.path == paths.metrics) return metrics();
+  if (request.path == paths.health) return health();
+  return status();
+}
+
+Response WorkerEndpoints::metrics() const {
+  Response r = Response::ok(sources_.jobs->registry().expose());
+  r.headers.add("Content-Type", std::string(metrics::kTextContentType));
+  return r;
+}
+
+Response WorkerEndpoints::health() const {
+  const bool stopping = sources_.shutdown.stop_requested();
+  char body[160];
+  std::snprintf(body, sizeof body, "{\"status\":\"%s\",\"jobs_running\":%.0f,\"job_threads\":%zu}\n",
+                stopping ? "stopping" : "ok", sources_.server->jobs_running(), sources_.server->job_threads());
+  Response r = Response::ok(body);
+  if (stopping) {
+    r.status = 503;
+    r.reason = "stopping: shutdown began";
+  }
+  r.headers.add("Content-Type", "application/json");
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+Response WorkerEndpoints::status() const {
+  const auto now = std::chrono::system_clock::now();
+  StatusPage page;
+  page.now = now;
+  page.job_threads = sources_.server->job_threads();
+  page.jobs_running = sources_.server->jobs_running();
+  page.busy_total = sources_.server->busy_total();
+  page.stopping = sources_.shutdown.stop_requested();
+  page.minutes = sources_.jobs->history().minutes(now);
+  page.jobs = sources_.jobs->by_job();
+  page.failures = sources_.jobs->history().failures();
+  const auto from = std::chrono::floor<std::chrono::seconds>(now);
+  for (const auto& task : sources_.tasks)
+    page.tasks.push_back(
+        {.name = task.name, .url = task.url, .schedule = task.schedule.text(), .next_run = task.schedule.next_after(from)});
+  Response r = Response::ok(render_status_page(page));
+  r.headers.add("Content-Type", "text/html; charset=utf-8");
+  r.headers.add("Cache-Control", "no-store");
+  return r;
+}
+
+}  // namespace ebworker

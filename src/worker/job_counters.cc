@@ -1,0 +1,90 @@
+#include "worker/job_counters.h"
+
+#include <mutex>
+
+namespace ebworker {
+
+namespace {
+
+constexpr std::array<std::string_view, kJobOutcomes> kOutcomeNames = {
+    "done", "failed", "retried", "discarded", "dead_lettered", "skipped", "not_due"};
+
+bool is_failure(JobOutcome o) { return o == JobOutcome::failed || o == JobOutcome::dead_lettered; }
+// Skipped and not-due requests ran nothing: no throughput.
+bool is_finish(JobOutcome o) { return o != JobOutcome::skipped && o != JobOutcome::not_due; }
+
+}  // namespace
+
+std::string_view outcome_name(JobOutcome outcome) { return kOutcomeNames[static_cast<std::size_t>(outcome)]; }
+
+JobCounters::JobCounters(std::shared_ptr<metrics::Registry> registry)
+    : registry_(std::move(registry)),
+      jobs_(registry_->counter("ebworker_jobs_total",
+                               "Requests for jobs answered, by job class or periodic task and outcome "
+                               "(done, failed, retried, discarded, dead_lettered, skipped, not_due).",
+                               {"job", "outcome"})),
+      durations_(registry_->histogram("ebworker_job_duration_seconds",
+                                      "Run time of each job's perform(), by job class or periodic task.",
+                                      metrics::job_duration_buckets(), {"job"})) {}
+
+const JobCounters::Series& JobCounters::series(std::string_view job) {
+  {
+    std::shared_lock lock(mutex_);
+    if (auto it = series_.find(job); it != series_.end()) return it->second;
+  }
+  Series s;
+  for (std::size_t i = 0; i < kJobOutcomes; ++i) s.outcomes[i] = &jobs_.with({job, kOutcomeNames[i]});
+  s.duration = &durations_.with({job});
+  std::unique_lock lock(mutex_);
+  return series_.try_emplace(std::string(job), s).first->second;
+}
+
+void JobCounters::count(const JobEvent& event, std::chrono::system_clock::time_point at) {
+  const Series& s = series(event.job);
+  s.outcomes[static_cast<std::size_t>(event.outcome)]->inc();
+  if (event.ran) s.duration->observe(event.ran->count());
+  if (is_finish(event.outcome)) history_.finished(at, is_failure(event.outcome));
+  if (is_failure(event.outcome))
+    history_.failure({.at = at,
+                      .job = std::string(event.job),
+                      .job_id = std::string(event.job_id),
+                      .message_id = std::string(event.message_id),
+                      .reason = std::string(event.reason)});
+}
+
+std::uint64_t JobCounters::total(JobOutcome outcome) const {
+  std::uint64_t sum = 0;
+  const std::string_view name = outcome_name(outcome);
+  jobs_.for_each([&](const std::vector<std::string>& labels, const metrics::Counter& c) {
+    if (labels[1] == name) sum += c.value();
+  });
+  return sum;
+}
+
+std::string JobCounters::describe() const {
+  std::string out;
+  for (std::size_t i = 0; i < kJobOutcomes; ++i) {
+    if (i > 0) out += " ";
+    out.append(kOutcomeNames[i]).append("=").append(std::to_string(total(static_cast<JobOutcome>(i))));
+  }
+  return out;
+}
+
+std::vector<JobCounters::JobSummary> JobCounters::by_job() const {
+  std::map<std::string, JobSummary> jobs;
+  jobs_.for_each([&](const std::vector<std::string>& labels, const metrics::Counter& c) {
+    for (std::size_t i = 0; i < kJobOutcomes; ++i)
+      if (labels[1] == kOutcomeNames[i]) jobs[labels[0]].counts[i] = c.value();
+  });
+  durations_.for_each([&](const std::vector<std::string>& labels, const metrics::Histogram& h) {
+    jobs[labels[0]].duration = h.snapshot();
+  });
+  std::vector<JobSummary> out;
+  for (auto& [name, summary] : jobs) {
+    summary.job = name;
+    out.push_back(std::move(summary));
+  }
+  return out;
+}
+
+}  // namespace ebworker

@@ -1,0 +1,119 @@
+// The worker's own endpoints: their paths (under /_ebworker/, empty for off, all different), and
+// the middleware's answers: Prometheus text, health JSON (503 once stopping), the status page,
+// 405 for other methods, and everything else passed on down the chain.
+
+#include "middleware/worker_endpoints.h"
+
+#include <gtest/gtest.h>
+
+#include <ebworker/stack.h>
+
+#include "config/worker_config.h"
+#include "support/prometheus_text.h"
+
+namespace ebworker {
+namespace {
+
+TEST(WorkerEndpointPaths, DefaultToUnderscoreEbworkerAndCanBeTurnedOff) {
+  auto config = load_worker_config({}, {});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->metrics_path, "/_ebworker/metrics");
+  EXPECT_EQ(config->health_path, "/_ebworker/health");
+  EXPECT_EQ(config->status_path, "/_ebworker/status");
+  auto off = load_worker_config({{"EBWORKER_METRICS_PATH", ""}}, {"--status-path="});
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->metrics_path, "");
+  EXPECT_EQ(off->status_path, "");
+  auto moved = load_worker_config({{"EBWORKER_HEALTH_PATH", "/_ebworker/ping"}}, {});
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->health_path, "/_ebworker/ping");
+}
+
+TEST(WorkerEndpointPaths, APathOutsideUnderscoreEbworkerOrNamedTwiceIsRefused) {
+  for (const char* bad : {"/metrics", "/_ebworker/", "_ebworker/x", "/_ebworker/x?y", "/_ebworker/a b"}) {
+    auto c = load_worker_config({{"EBWORKER_METRICS_PATH", bad}}, {});
+    ASSERT_FALSE(c) << bad;
+    EXPECT_NE(c.error().message.find("EBWORKER_METRICS_PATH"), std::string::npos) << c.error().message;
+  }
+  auto twice = load_worker_config({{"EBWORKER_STATUS_PATH", "/_ebworker/health"}}, {});
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("/_ebworker/health is named twice"), std::string::npos);
+}
+
+class WorkerEndpointsTest : public ::testing::Test {
+ protected:
+  WorkerEndpointsTest() {
+    jobs->count({.outcome = JobOutcome::done, .job = "EchoJob", .ran = std::chrono::milliseconds(3)});
+    server->answered(200);
+    stack.add<WorkerEndpoints>(WorkerEndpointSources{
+        .paths = {.metrics = "/_ebworker/metrics", .health = "/_ebworker/health", .status = "/_ebworker/status"},
+        .jobs = jobs,
+        .server = server,
+        .tasks = {},
+        .shutdown = stop.get_token()});
+  }
+
+  Response get(std::string path, std::string method = "GET") {
+    Request r;
+    r.method = std::move(method);
+    r.path = std::move(path);
+    return stack.call(r, [](Request&) { return Response::ok("the app\n"); });
+  }
+
+  std::shared_ptr<JobCounters> jobs = std::make_shared<JobCounters>();
+  std::shared_ptr<ServerMetrics> server = std::make_shared<ServerMetrics>(jobs->registry(), 4);
+  std::stop_source stop;
+  Stack stack;
+};
+
+TEST_F(WorkerEndpointsTest, MetricsAreThePrometheusTextOfTheRegistry) {
+  const Response r = get("/_ebworker/metrics");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers.get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  const auto parsed = testing::parse_prometheus_text(r.body);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->value("ebworker_jobs_total", {{"job", "EchoJob"}, {"outcome", "done"}}), 1);
+  EXPECT_EQ(parsed->value("ebworker_requests_total", {{"status", "200"}}), 1);
+  EXPECT_EQ(parsed->value("ebworker_job_threads"), 4);
+  EXPECT_EQ(parsed->value("ebworker_jobs_running"), 0);
+  EXPECT_EQ(parsed->value("ebworker_busy_total"), 0);
+}
+
+TEST_F(WorkerEndpointsTest, HealthIsOkUntilShutdownBegins) {
+  server->job_started();
+  Response r = get("/_ebworker/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"status\":\"ok\",\"jobs_running\":1,\"job_threads\":4}\n");
+  EXPECT_EQ(r.headers.get("Content-Type"), "application/json");
+  stop.request_stop();
+  r = get("/_ebworker/health");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body, "{\"status\":\"stopping\",\"jobs_running\":1,\"job_threads\":4}\n");
+}
+
+TEST_F(WorkerEndpointsTest, StatusIsTheHtmlPage) {
+  const Response r = get("/_ebworker/status");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers.get("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(r.body.find("<td class=\"l\">EchoJob</td><td>1</td>"), std::string::npos) << r.body;
+}
+
+TEST_F(WorkerEndpointsTest, OtherMethodsAre405AndOtherPathsGoOn) {
+  const Response post = get("/_ebworker/metrics", "POST");
+  EXPECT_EQ(post.status, 405);
+  EXPECT_EQ(post.headers.get("Allow"), "GET");
+  EXPECT_EQ(get("/").body, "the app\n");
+  EXPECT_EQ(get("/_ebworker/other").body, "the app\n");
+}
+
+TEST(WorkerEndpointPathsMatch, AnEmptyPathMatchesNothing) {
+  const WorkerEndpointPaths none{};
+  EXPECT_FALSE(none.matches(""));
+  EXPECT_FALSE(none.matches("/"));
+  const WorkerEndpointPaths some{.metrics = "/_ebworker/metrics", .health = "", .status = ""};
+  EXPECT_TRUE(some.matches("/_ebworker/metrics"));
+  EXPECT_FALSE(some.matches(""));
+}
+
+}  // namespace
+}  // namespace ebworker
