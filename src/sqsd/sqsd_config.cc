@@ -1,5 +1,7 @@
 #include "sqsd/sqsd_config.h"
 
+#include <arpa/inet.h>
+
 namespace ebworker {
 
 namespace {
@@ -90,6 +92,20 @@ const std::vector<SqsdSetting>& sqsd_settings() {
        flag(&SqsdConfig::create_queues), true},
       {"EBWORKER_SQSD_WAIT_TIME", "--wait-time", "20", "long-poll seconds per receive, 0-20",
        seconds(0, 20, [](SqsdConfig& c, int n) { c.wait_time = n; })},
+      {"EBWORKER_SQSD_RECEIVES", "--receives", "3",
+       "ReceiveMessage calls in flight at most, 1-10 (never asking for more messages than free posters)",
+       seconds(1, 10, [](SqsdConfig& c, int n) { c.receives = n; })},
+      {"EBWORKER_SQSD_HEALTH_PORT", "--health-port", "0",
+       "port of GET /health and GET /metrics (Prometheus), 0-65535; 0: none",
+       seconds(0, 65535, [](SqsdConfig& c, int n) { c.health_port = n; })},
+      {"EBWORKER_SQSD_HEALTH_BIND", "--health-bind", "127.0.0.1", "address the health port listens on (IPv4)",
+       [](SqsdConfig& c, std::string_view v) -> Status {
+         in_addr parsed{};
+         if (::inet_pton(AF_INET, std::string(v).c_str(), &parsed) != 1)
+           return fail("\"" + std::string(v) + "\" is not an IPv4 address");
+         c.health_bind = std::string(v);
+         return {};
+       }},
       {"EBWORKER_SQSD_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, critical or off",
        [](SqsdConfig& c, std::string_view v) -> Status {
          if (auto ok = check_log_level(v); !ok) return ok;

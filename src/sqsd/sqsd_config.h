@@ -28,6 +28,9 @@ struct SqsdConfig {
   bool leader = true;  // sends the periodic tasks' messages
   bool create_queues = false;
   int wait_time = 20;  // long-poll seconds (aws-sqsd: 20)
+  int receives = 3;    // ReceiveMessage calls in flight at most
+  int health_port = 0;  // 0: no health and metrics listener
+  std::string health_bind = "127.0.0.1";
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;
 };

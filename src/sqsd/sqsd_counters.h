@@ -5,6 +5,8 @@
 #include <atomic>
 #include <string>
 
+#include "metrics/histogram.h"
+
 namespace ebworker {
 
 struct SqsdCounters {
@@ -20,6 +22,15 @@ struct SqsdCounters {
   long in_flight = 0;       // POSTs running now
   long visibility_extended = 0;  // heartbeats: a running message's visibility extended
   long extend_failed = 0;        // heartbeats SQS refused (the message may then run twice)
+  metrics::Histogram::Snapshot receive_latency{};  // seconds of the ReceiveMessage calls that succeeded
+
+  // "receives=N receive_ms_mean=X receive_ms_p99=Y" (p99 estimated within its bucket).
+  std::string describe_receives() const {
+    const auto ms = [](double s) { return std::to_string(static_cast<long long>(s * 1000 + 0.5)); };
+    const double mean = receive_latency.count ? receive_latency.sum / double(receive_latency.count) : 0;
+    return "receives=" + std::to_string(receive_latency.count) + " receive_ms_mean=" + ms(mean) +
+           " receive_ms_p99=" + ms(metrics::quantile(receive_latency, 0.99));
+  }
 
   std::string describe() const {
     return "received=" + std::to_string(received) + " posted=" + std::to_string(posted) +
@@ -28,7 +39,7 @@ struct SqsdCounters {
            " released=" + std::to_string(released) + " release_failed=" + std::to_string(release_failed) +
            " expired=" + std::to_string(expired) + " in_flight=" + std::to_string(in_flight) +
            " visibility_extended=" + std::to_string(visibility_extended) +
-           " extend_failed=" + std::to_string(extend_failed);
+           " extend_failed=" + std::to_string(extend_failed) + " " + describe_receives();
   }
 };
 
@@ -36,6 +47,9 @@ struct SqsdCounters {
 struct LiveSqsdCounters {
   std::atomic<long> received{0}, posted{0}, succeeded{0}, failed{0}, released{0}, release_failed{0},
       expired{0};
+  // Bounds in seconds: a receive from a busy queue takes SQS's round trip, an idle long poll
+  // its whole wait time (up to 20 s).
+  metrics::Histogram receive_latency{{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20}};
 
   SqsdCounters snapshot() const {
     SqsdCounters c;
@@ -46,6 +60,7 @@ struct LiveSqsdCounters {
     c.released = released;
     c.release_failed = release_failed;
     c.expired = expired;
+    c.receive_latency = receive_latency.snapshot();
     return c;
   }
 };

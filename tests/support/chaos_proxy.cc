@@ -406,7 +406,7 @@ void ChaosProxy::accept_loop() {
   }
 }
 
-ChaosProxy::Decision ChaosProxy::decide() {
+ChaosProxy::Decision ChaosProxy::decide(const std::string& action) {
   std::lock_guard lock(mutex_);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   const double u = unit(random_);
@@ -415,7 +415,7 @@ ChaosProxy::Decision ChaosProxy::decide() {
       {rates_.server_error, ChaosFault::server_error},   {rates_.throttled_sqs, ChaosFault::throttled_sqs},
       {rates_.throttled_coral, ChaosFault::throttled_coral}, {rates_.throttled_429, ChaosFault::throttled_429},
       {rates_.drop_before, ChaosFault::drop_before},     {rates_.drop_after, ChaosFault::drop_after},
-      {rates_.slow, ChaosFault::slow}};
+      {rates_.slow_only.empty() || rates_.slow_only == action ? rates_.slow : 0.0, ChaosFault::slow}};
   double edge = 0;
   for (const auto& [rate, fault] : table) {
     edge += rate;
@@ -462,7 +462,7 @@ void ChaosProxy::serve(Connection& connection) {
       const auto dot = target->rfind('.');
       action = std::string(dot == std::string_view::npos ? *target : target->substr(dot + 1));
     }
-    const Decision decision = decide();
+    const Decision decision = decide(action);
     record(action, decision.fault);
 
     switch (decision.fault) {

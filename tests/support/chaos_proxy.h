@@ -52,6 +52,9 @@ struct ChaosRates {
   double slow = 0;
   std::chrono::milliseconds slow_min{200};
   std::chrono::milliseconds slow_max{1500};
+  // When set, only requests of this action (X-Amz-Target's last part, e.g. "ReceiveMessage")
+  // may be slow: a distant SQS for one call, the rest as fast as loopback.
+  std::string slow_only{};
 
   double total() const {
     return server_error + throttled_sqs + throttled_coral + throttled_429 + drop_before + drop_after + slow;
@@ -95,7 +98,7 @@ class ChaosProxy {
 
   void accept_loop();
   void serve(Connection& connection);
-  Decision decide();
+  Decision decide(const std::string& action);
   void record(const std::string& action, ChaosFault fault);
   // Sleeps `delay` unless the proxy stops first; false when it stopped.
   bool wait(std::chrono::milliseconds delay);
