@@ -9,6 +9,7 @@
 #include "envelope/signer.h"
 #include "middleware/default_stack.h"
 #include "sqs/sqs_endpoint.h"
+#include "worker/exclusive_runs.h"
 #include "worker/retry_hops.h"
 
 namespace ebworker {
@@ -66,6 +67,9 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
     auto c = load_cron(config, registry);
     if (!c) return Unexpected{c.error()};
     cron = std::move(c).value();
+    auto locks = exclusive_runs_for(cron, env);
+    if (!locks) return Unexpected{locks.error()};
+    cron.lock_runs_with(std::move(locks).value());
     auto h = retry_hops(config, *signer, env);
     if (!h) return Unexpected{h.error()};
     hops = std::move(h).value();

@@ -73,6 +73,11 @@ Result<CronFile> CronFile::parse(std::string_view yaml, const std::string& path,
       return fail(at(path, entry["name"].Mark()) + "task \"" + *name +
                   "\" is not a registered job (register it in main, or fix the name)");
     if ((*url)[0] != '/') return fail(at(path, entry["url"].Mark()) + "\"url\" must start with /");
+    if (const YAML::Node exclusive = entry["exclusive"]) {
+      if (!exclusive.IsScalar() || (exclusive.Scalar() != "true" && exclusive.Scalar() != "false"))
+        return fail(at(path, exclusive.Mark()) + "\"exclusive\" must be true or false");
+      task.exclusive = exclusive.Scalar() == "true";
+    }
     task.name = std::move(name).value();
     task.url = std::move(url).value();
     task.schedule = std::move(schedule).value();
@@ -85,6 +90,12 @@ bool CronFile::allows(std::string_view task_name, std::string_view url) const {
   for (const auto& t : tasks_)
     if (t.name == task_name && t.url == url) return true;
   return false;
+}
+
+const CronTask* CronFile::find(std::string_view task_name) const {
+  for (const auto& t : tasks_)
+    if (t.name == task_name) return &t;
+  return nullptr;
 }
 
 bool CronFile::declares_url(std::string_view url) const {

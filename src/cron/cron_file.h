@@ -7,7 +7,12 @@
 //     - name: "NightlyCleanupJob"    # a registered job
 //       url: "/periodic_tasks"
 //       schedule: "0 3 * * *"        # UTC
+//       exclusive: true              # optional: one run at a time across every worker instance
+//
+// aws-sqsd reads only name, url and schedule; `exclusive` is ours (the worker takes a lease in
+// EBWORKER_LOCK_TABLE before running the task), and aws-sqsd ignores it.
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,11 +24,14 @@
 
 namespace ebworker {
 
+class ExclusiveRuns;
+
 struct CronTask {
   std::string name;
   std::string url;
   CronSchedule schedule;
   int line = 0;  // 1-based, for messages
+  bool exclusive = false;  // `exclusive: true`: one run at a time across instances (a lock lease)
 };
 
 class CronFile {
@@ -38,9 +46,16 @@ class CronFile {
   // True when some task is declared at this url.
   bool declares_url(std::string_view url) const;
   const std::vector<CronTask>& tasks() const { return tasks_; }
+  // The task of that name, or null.
+  const CronTask* find(std::string_view task_name) const;
+  // Where the exclusive tasks' runs take their leases (worker/exclusive_runs.h), set by the
+  // worker at start; null when no task is exclusive.
+  void lock_runs_with(std::shared_ptr<const ExclusiveRuns> runs) { exclusive_runs_ = std::move(runs); }
+  const ExclusiveRuns* exclusive_runs() const { return exclusive_runs_.get(); }
 
  private:
   std::vector<CronTask> tasks_;
+  std::shared_ptr<const ExclusiveRuns> exclusive_runs_;
 };
 
 }  // namespace ebworker

@@ -179,7 +179,9 @@ bool CronSchedule::day_matches(year_month_day date) const {
 
 std::optional<CronSchedule::Time> CronSchedule::next_after(Time after) const {
   // Start at the next whole minute, then skip whole months, days and hours that cannot match.
-  sys_seconds t = floor<minutes>(after) + minutes(1);
+  // (Read in seconds, the minute field picks seconds of each minute, and steps are seconds.)
+  const seconds step = seconds_ ? seconds(1) : minutes(1);
+  sys_seconds t = seconds_ ? after + seconds(1) : floor<minutes>(after) + minutes(1);
   const sys_seconds horizon = t + days(366 * 8);  // covers leap-day-only schedules
   while (t < horizon) {
     const sys_days day = floor<days>(t);
@@ -198,8 +200,9 @@ std::optional<CronSchedule::Time> CronSchedule::next_after(Time after) const {
       t = day + clock.hours() + hours(1);
       continue;
     }
-    if (!minutes_[static_cast<size_t>(clock.minutes().count())]) {
-      t += minutes(1);
+    const auto unit = seconds_ ? clock.seconds().count() : clock.minutes().count();
+    if (!minutes_[static_cast<size_t>(unit)]) {
+      t += step;
       continue;
     }
     return t;

@@ -27,6 +27,14 @@ class CronSchedule {
 
   const std::string& text() const { return text_; }
 
+  // A test knob (EBWORKER_SQSD_CRON_SECONDS): the same schedule with its minute field read as
+  // the seconds of each minute, so "* * * * *" fires every second.
+  CronSchedule read_in_seconds() const {
+    CronSchedule s = *this;
+    s.seconds_ = true;
+    return s;
+  }
+
  private:
   bool day_matches(std::chrono::year_month_day date) const;
 
@@ -38,6 +46,7 @@ class CronSchedule {
   std::bitset<7> days_of_week_;    // 0-6, Sunday = 0
   bool day_of_month_star_ = false;
   bool day_of_week_star_ = false;
+  bool seconds_ = false;
 };
 
 }  // namespace ebworker

@@ -1,5 +1,8 @@
 #include "sqsd/sqsd_config.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <arpa/inet.h>
 
 namespace ebworker {
@@ -36,6 +39,33 @@ auto flag(bool SqsdConfig::*field) {
     c.*field = *b;
     return {};
   };
+}
+
+constexpr std::string_view kDynamoLeader = "dynamodb:";
+
+// DynamoDB's rule for table names: 3-255 of a-z, A-Z, 0-9, '_', '-', '.'.
+Status check_table_name(std::string_view name) {
+  const bool allowed = std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.';
+  });
+  if (name.size() < 3 || name.size() > 255 || !allowed)
+    return fail("\"" + std::string(name) + "\" is not a DynamoDB table name (3-255 of a-z A-Z 0-9 _ - .)");
+  return {};
+}
+
+// "--leader dynamodb:T" and "--leader false" as "--leader=…": --leader is a switch, which
+// would otherwise take the next word for an option of its own.
+std::vector<std::string> joined_leader_values(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--leader" && i + 1 < args.size() &&
+        (args[i + 1].rfind(kDynamoLeader, 0) == 0 || parse_bool(args[i + 1]))) {
+      out.push_back("--leader=" + args[++i]);
+      continue;
+    }
+    out.push_back(args[i]);
+  }
+  return out;
 }
 
 }  // namespace
@@ -85,8 +115,29 @@ const std::vector<SqsdSetting>& sqsd_settings() {
          return {};
        }},
       {"EBWORKER_SQSD_LEADER", "--leader", "true",
-       "true: this daemon sends the periodic tasks' messages (run one leader per queue)",
-       flag(&SqsdConfig::leader), true},
+       "true: this daemon sends the periodic tasks' messages (run one leader per queue); "
+       "dynamodb:TABLE: the daemons on the queue elect the one that does through that table",
+       [](SqsdConfig& c, std::string_view v) -> Status {
+         if (v.rfind(kDynamoLeader, 0) == 0) {
+           const std::string_view table = v.substr(kDynamoLeader.size());
+           if (auto ok = check_table_name(table); !ok) return ok;
+           c.leader = true;
+           c.leader_table = std::string(table);
+           return {};
+         }
+         auto b = parse_bool(v);
+         if (!b) return fail(b.error().message + ", or dynamodb:TABLE");
+         c.leader = *b;
+         c.leader_table.clear();
+         return {};
+       },
+       true},
+      {"EBWORKER_SQSD_CREATE_LEADER_TABLE", "--create-leader-table", "false",
+       "with --leader dynamodb:TABLE, create the table (partition key pk) if missing",
+       flag(&SqsdConfig::create_leader_table), true},
+      {"EBWORKER_SQSD_LEADER_LEASE", "--leader-lease", "30",
+       "seconds an elected leader's lease lasts, 3-600; renewed every third of it",
+       seconds(3, 600, [](SqsdConfig& c, int n) { c.leader_lease = n; })},
       {"EBWORKER_SQSD_CREATE_QUEUES", "--create-queues", "false",
        "create the queue and a dead-letter queue (maxReceiveCount = max retries) if missing; for local use",
        flag(&SqsdConfig::create_queues), true},
@@ -124,7 +175,7 @@ const std::vector<SqsdSetting>& sqsd_settings() {
 }
 
 Result<SqsdConfig> load_sqsd_config(const Environment& env, const std::vector<std::string>& args) {
-  auto config = load_settings(sqsd_settings(), env, args);
+  auto config = load_settings(sqsd_settings(), env, joined_leader_values(args));
   if (config && config->queue_url.empty())
     return fail("EBWORKER_SQSD_QUEUE_URL (--queue-url) is required");
   return config;

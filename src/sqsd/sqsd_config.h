@@ -25,7 +25,10 @@ struct SqsdConfig {
   int max_retries = 10;              // receives before the dead-letter queue (--create-queues)
   std::string cron_file = "cron.yaml";
   bool cron_file_required = false;
-  bool leader = true;  // sends the periodic tasks' messages
+  bool leader = true;  // sends the periodic tasks' messages (with leader_table: when elected)
+  std::string leader_table{};  // --leader dynamodb:TABLE: the leader is elected through this table
+  bool create_leader_table = false;
+  int leader_lease = 30;  // seconds
   bool create_queues = false;
   int wait_time = 20;  // long-poll seconds (aws-sqsd: 20)
   int receives = 3;    // ReceiveMessage calls in flight at most

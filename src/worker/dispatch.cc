@@ -8,6 +8,7 @@
 
 #include "core/iso_time.h"
 #include "envelope/envelope.h"
+#include "worker/exclusive_runs.h"
 #include "worker/job_context.h"
 #include "worker/job_runner.h"
 
@@ -49,6 +50,25 @@ Response Dispatch::run_task(Request& request, std::string_view task) const {
     refused.response =
         Response::refuse(404, "periodic task " + std::string(task) + " is not declared in cron.yaml at " + request.path);
     return count(std::move(refused));
+  }
+  // cron.yaml `exclusive: true`: one run across every instance, under the task's lease.
+  std::unique_ptr<ExclusiveRuns::Lock> lease;
+  if (const CronTask* declared = cron_.find(task); declared && declared->exclusive && cron_.exclusive_runs()) {
+    auto taken = cron_.exclusive_runs()->take(task);
+    if (!taken) {
+      JobRun refused;  // counted as a failure; the daemon sends it again
+      refused.job = std::string(task);
+      refused.response = Response::refuse(503, "could not take the lease of exclusive task " + std::string(task) +
+                                                   ": " + taken.error().message);
+      return count(std::move(refused));
+    }
+    if (!*taken) {
+      Response skipped = Response::ok("skipped\n");
+      skipped.reason = "skipped: another instance's run holds its claim";
+      counters_->count({.outcome = JobOutcome::skipped, .job = task});
+      return skipped;
+    }
+    lease = std::move(*taken);
   }
   const bool exclusive = !registry_->options(task).allow_overlap;
   if (exclusive) {

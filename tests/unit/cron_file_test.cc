@@ -63,6 +63,21 @@ TEST_F(CronFileTest, ValidFile) {
   EXPECT_EQ(file->tasks()[1].line, 8);
 }
 
+// `exclusive` is ours (aws-sqsd reads only name, url and schedule): absent is false.
+TEST_F(CronFileTest, ExclusiveIsOptionalAndTrueOrFalse) {
+  auto file = CronFile::parse(with_schedule("* * * * *") + "    exclusive: true\n", "cron.yaml", registry);
+  ASSERT_TRUE(file) << file.error().message;
+  EXPECT_TRUE(file->tasks()[0].exclusive);
+  ASSERT_TRUE(file->find("backup-job"));
+  EXPECT_TRUE(file->find("backup-job")->exclusive);
+  EXPECT_FALSE(file->find("NightlyCleanupJob"));
+  auto plain = CronFile::parse(with_schedule("* * * * *"), "cron.yaml", registry);
+  ASSERT_TRUE(plain);
+  EXPECT_FALSE(plain->tasks()[0].exclusive);
+  EXPECT_EQ(error_of(with_schedule("* * * * *") + "    exclusive: maybe\n"),
+            "cron.yaml:6: \"exclusive\" must be true or false");
+}
+
 TEST_F(CronFileTest, Allows) {
   auto file = CronFile::parse(
       "version: 1\n"

@@ -160,3 +160,25 @@ TEST(CronSchedule, StructuralErrors) {
 
 }  // namespace
 }  // namespace ebworker
+
+namespace ebworker {
+namespace {
+
+// The test knob EBWORKER_SQSD_CRON_SECONDS: the minute field read as seconds of each minute,
+// the other fields as before.
+TEST(CronScheduleInSeconds, TheMinuteFieldPicksSeconds) {
+  const auto in_seconds = [](std::string_view schedule, std::string_view after) {
+    auto s = CronSchedule::parse(schedule);
+    if (!s) return std::string("parse error");
+    const auto t = s->read_in_seconds().next_after(at(after));
+    return t ? iso8601_utc_seconds(*t) : std::string("never");
+  };
+  EXPECT_EQ(in_seconds("* * * * *", kMonday), "2026-11-23T10:31:41Z");
+  EXPECT_EQ(in_seconds("*/15 * * * *", kMonday), "2026-11-23T10:31:45Z");
+  EXPECT_EQ(in_seconds("0 11 * * *", kMonday), "2026-11-23T11:00:00Z");
+  EXPECT_EQ(in_seconds("5 * 24 * *", kMonday), "2026-11-24T00:00:05Z");
+  EXPECT_EQ(next("* * * * *", kMonday), "2026-11-23T10:32:00Z") << "the schedule itself is unchanged";
+}
+
+}  // namespace
+}  // namespace ebworker

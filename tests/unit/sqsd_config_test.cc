@@ -76,7 +76,12 @@ const std::map<std::string, Spec, std::less<>>& specs() {
       {"EBWORKER_SQSD_CRON_FILE",
        {[](const SqsdConfig& c) { return c.cron_file; }, "/etc/app/cron.yaml", "", "other.yaml", {}, {""}}},
       {"EBWORKER_SQSD_LEADER",
-       {[](const SqsdConfig& c) { return text_of(c.leader); }, "false", "", "true", {}, {"maybe", "2", "yes"}}},
+       {[](const SqsdConfig& c) { return text_of(c.leader); }, "false", "", "true", {},
+        {"maybe", "2", "yes", "dynamodb:", "dynamodb:ab", "dynamodb:a b c", "dynamo:table"}}},
+      {"EBWORKER_SQSD_CREATE_LEADER_TABLE",
+       {[](const SqsdConfig& c) { return text_of(c.create_leader_table); }, "true", "", "false", {}, {"yes", "1x"}}},
+      {"EBWORKER_SQSD_LEADER_LEASE",
+       {[](const SqsdConfig& c) { return std::to_string(c.leader_lease); }, "10", "", "3", Range{3, 600}, {}}},
       {"EBWORKER_SQSD_CREATE_QUEUES",
        {[](const SqsdConfig& c) { return text_of(c.create_queues); }, "true", "", "false", {}, {"yes please", "on"}}},
       {"EBWORKER_SQSD_WAIT_TIME",
@@ -250,8 +255,9 @@ TEST(SqsdConfig, RangesAreTheDocumentedOnesAndBothEndsHold) {
       }
     }
   }
-  EXPECT_EQ(numbers, 8) << "HttpConnections, ConnectTimeout, InactivityTimeout, VisibilityTimeout, "
-                           "ErrorVisibilityTimeout, RetentionPeriod, MaxRetries, WaitTime";
+  EXPECT_EQ(numbers, 11) << "HttpConnections, ConnectTimeout, InactivityTimeout, VisibilityTimeout, "
+                            "ErrorVisibilityTimeout, RetentionPeriod, MaxRetries, WaitTime, Receives, HealthPort, "
+                            "LeaderLease";
 }
 
 TEST(SqsdConfig, RefusedValuesNameTheVariableOrTheFlag) {
@@ -268,6 +274,27 @@ TEST(SqsdConfig, RefusedValuesNameTheVariableOrTheFlag) {
       EXPECT_TRUE(contains(from_flag.error().message, s.flag)) << from_flag.error().message;
     }
   }
+}
+
+// --leader dynamodb:TABLE elects the leader through a table; true and false drop the table.
+TEST(SqsdConfig, LeaderThroughADynamoDbTable) {
+  for (const Args& args : {Args{"--leader", "dynamodb:ebworker-leases"}, Args{"--leader=dynamodb:ebworker-leases"}}) {
+    auto c = load(env_with(), args);
+    ASSERT_TRUE(c) << c.error().message;
+    EXPECT_TRUE(c->leader);
+    EXPECT_EQ(c->leader_table, "ebworker-leases");
+  }
+  auto from_env = load(env_with({{"EBWORKER_SQSD_LEADER", "dynamodb:T.a_b-1"}}));
+  ASSERT_TRUE(from_env) << from_env.error().message;
+  EXPECT_EQ(from_env->leader_table, "T.a_b-1");
+  auto one_daemon = load(env_with({{"EBWORKER_SQSD_LEADER", "dynamodb:leases"}}), {"--leader", "false"});
+  ASSERT_TRUE(one_daemon) << one_daemon.error().message;
+  EXPECT_FALSE(one_daemon->leader);
+  EXPECT_EQ(one_daemon->leader_table, "");
+  auto plain = load(env_with(), {"--leader", "--wait-time", "1"});
+  ASSERT_TRUE(plain) << plain.error().message;
+  EXPECT_TRUE(plain->leader);
+  EXPECT_EQ(plain->leader_table, "");
 }
 
 TEST(SqsdConfig, FlagsNeedValuesAndUnknownOnesAreRefused) {

@@ -96,15 +96,22 @@ Environment LocalStackTest::sqsd_env() const {
 }
 
 Process& LocalStackTest::start_sqsd(const std::string& queue_url, const std::string& worker_url,
-                                    const std::vector<std::string>& args) {
+                                    const std::vector<std::string>& args, const EnvChanges& env_changes) {
   std::vector<std::string> argv{"sqsd",        "--queue-url", queue_url,        "--worker-url", worker_url,
                                 "--wait-time", "1",           "--leader=false", "--log-level=debug"};
   argv.insert(argv.end(), args.begin(), args.end());
   const auto log = dir_ / ("sqsd-" + std::to_string(sqsds_.size()) + ".log");
   sqsd_logs_.push_back(log);
+  Environment env = sqsd_env();
+  for (const auto& [name, value] : env_changes) {
+    if (value)
+      env[name] = *value;
+    else
+      env.erase(name);
+  }
   sqsds_.push_back(std::make_unique<Process>(Process::Options{.program = EBWORKER_BINARY,
                                                               .args = argv,
-                                                              .env = sqsd_env(),
+                                                              .env = env,
                                                               .workdir = dir_.path(),
                                                               .stdout_path = log,
                                                               .stderr_path = {}}));

@@ -62,10 +62,11 @@ class LocalStackTest : public ::testing::Test {
   // base_environment() plus fauxqs as the SQS endpoint and static AWS keys.
   Environment sqsd_env() const;
   // `ebworker sqsd --queue-url URL --worker-url URL --wait-time 1 --leader=false
-  // --log-level=debug` then `args` (later flags win), in the test's directory; returns once it
-  // logged "sqsd polling" (throws, with its log, if it exits or does not within 20 s).
+  // --log-level=debug` then `args` (later flags win), in the test's directory, with sqsd_env()
+  // changed by `env_changes`; returns once it logged "sqsd polling" (throws, with its log, if it
+  // exits or does not within 20 s).
   Process& start_sqsd(const std::string& queue_url, const std::string& worker_url,
-                      const std::vector<std::string>& args = {});
+                      const std::vector<std::string>& args = {}, const EnvChanges& env_changes = {});
   std::string sqsd_log(size_t index = 0) const;
 
   // An enqueue client for `queue_url` on fauxqs, signing with kE2eKey; `edit` changes its config.

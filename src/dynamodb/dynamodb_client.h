@@ -1,0 +1,92 @@
+#pragma once
+// Amazon DynamoDB over its JSON protocol (docs/wire-protocol.md, "DynamoDB"): POST / with
+// Content-Type application/x-amz-json-1.0 and X-Amz-Target DynamoDB_20120810.<Operation>,
+// signed with SigV4 (service "dynamodb") by libcurl, retried under the same RetryPolicy as SQS
+// requests (throttling, 5xx and transport failures; other 4xx are not).
+//
+// Only what the coordination table needs: string and number attributes, single items, and
+// conditional writes whose failed condition (ConditionalCheckFailedException) is an outcome the
+// caller branches on, not an error. A retried conditional write can report a failed condition
+// for a write that took effect the first time (the answer was lost): callers that care read
+// the item back (LeaseTable does, through its holder check).
+//
+// Thread-safe: one client serves any number of threads, reusing connections.
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <ebworker/client_config.h>
+
+#include "aws/credentials_chain.h"
+#include "dynamodb/dynamodb_endpoint.h"
+#include "dynamodb/dynamodb_error.h"
+#include "net/http_client.h"
+#include "sqs/retry_policy.h"
+
+namespace ebworker {
+
+struct AttributeValue {
+  enum class Type { string, number };
+  Type type = Type::string;
+  std::string value{};  // a number as its decimal text
+
+  static AttributeValue s(std::string text) { return {Type::string, std::move(text)}; }
+  static AttributeValue n(long long number) { return {Type::number, std::to_string(number)}; }
+  bool operator==(const AttributeValue&) const = default;
+};
+
+using Item = std::map<std::string, AttributeValue, std::less<>>;
+
+// A ConditionExpression with its placeholders (#name → attribute, :value → value).
+struct Condition {
+  std::string expression{};
+  std::map<std::string, std::string> names{};
+  std::map<std::string, AttributeValue> values{};
+};
+
+enum class WriteOutcome { written, condition_failed };
+
+struct DynamoClientOptions {
+  std::shared_ptr<CredentialsProvider> credentials{};  // required
+  DynamoEndpoint endpoint{};                           // required
+  RetrySettings retry{};
+  std::chrono::milliseconds connect_timeout{2000};
+  std::chrono::milliseconds request_timeout{5000};
+  std::shared_ptr<HttpClient> http{};  // empty: one of its own
+};
+
+class DynamoClient {
+ public:
+  explicit DynamoClient(DynamoClientOptions options);
+
+  // A table keyed by `partition_key` (a string), billed per request. An existing table is
+  // ResourceInUseException (a client error).
+  DynamoResult<void> create_table(std::string_view table, std::string_view partition_key) const;
+  // The table's TableStatus (CREATING, ACTIVE, …); a missing table is DynamoErrorKind::not_found.
+  DynamoResult<std::string> describe_table(std::string_view table) const;
+
+  DynamoResult<WriteOutcome> put_item(std::string_view table, const Item& item, const Condition& condition = {}) const;
+  // `update` is an UpdateExpression; its placeholders go in `condition`'s names and values.
+  DynamoResult<WriteOutcome> update_item(std::string_view table, const Item& key, std::string_view update,
+                                         const Condition& condition = {}) const;
+  DynamoResult<WriteOutcome> delete_item(std::string_view table, const Item& key,
+                                         const Condition& condition = {}) const;
+  // Strongly consistent; nullopt when there is no such item.
+  DynamoResult<std::optional<Item>> get_item(std::string_view table, const Item& key) const;
+
+ private:
+  // One operation, retried as the policy allows: the body of the HTTP 200.
+  DynamoResult<std::string> call(std::string_view operation, std::string_view table, const std::string& body) const;
+  DynamoResult<std::string> attempt(std::string_view operation, const std::string& body,
+                                    std::chrono::milliseconds timeout) const;
+  DynamoResult<WriteOutcome> write(std::string_view operation, std::string_view table, const std::string& body) const;
+
+  DynamoClientOptions options_;
+  RetryPolicy retry_;
+};
+
+}  // namespace ebworker

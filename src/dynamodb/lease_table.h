@@ -1,0 +1,69 @@
+#pragma once
+// The coordination table many daemons and workers share (docs/scaling.md): partition key `pk`
+// (S), and on every item `holder` (S, who holds it) and `expires_at` (N, epoch seconds: the
+// table's TTL attribute, so DynamoDB deletes what nobody cleans up). Its items:
+//   leader#<queue name>               the cron leader of a queue (a lease, renewed)
+//   run#<task name>#<ISO time>        one scheduled run, claimed by the daemon that sends it
+//   lock#<task name>                  an exclusive periodic task's run in progress (a lease)
+//
+// A conditional write whose answer was lost and that the retry then sees fail (its own first
+// attempt already made the change) is read back: when the item's holder is the writer's, it
+// counts as won. So a holder must be unique to the writer that may not win twice (a run's claim
+// carries a token of its own).
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dynamodb/dynamodb_client.h"
+
+namespace ebworker {
+
+std::string leader_key(std::string_view queue_name);
+std::string run_key(std::string_view task_name, std::chrono::sys_seconds scheduled);
+std::string lock_key(std::string_view task_name);
+
+// "HOST:PID:RANDOM": one process, told apart from a restarted one with the same pid.
+std::string make_holder_id();
+// 16 random hex digits, for a token of one claim or run.
+std::string random_token();
+
+struct Lease {
+  std::string holder{};
+  std::chrono::sys_seconds expires_at{};
+};
+
+class LeaseTable {
+ public:
+  using Time = std::chrono::sys_seconds;
+
+  LeaseTable(std::shared_ptr<const DynamoClient> dynamo, std::string table);
+  const std::string& name() const { return table_; }
+
+  // DescribeTable; with `create`, a missing table is created (CreateTable, pk S, per request)
+  // and waited for until ACTIVE, at most `wait`. Errors say what to do.
+  Status ensure_ready(bool create, std::chrono::milliseconds wait = std::chrono::seconds(60)) const;
+
+  // Takes `key` for `holder` until `until` when it is absent, expired at `now` (expires_at <
+  // now), or already `holder`'s. True: ours; false: another's, unexpired.
+  DynamoResult<bool> take(std::string_view key, std::string_view holder, Time now, Time until) const;
+  // Moves the expiry of `key` to `until` if `holder` still holds it. False: it does not.
+  DynamoResult<bool> renew(std::string_view key, std::string_view holder, Time until) const;
+  // Creates `key` for `holder` only if it does not exist. False: someone has it.
+  DynamoResult<bool> claim(std::string_view key, std::string_view holder, Time until) const;
+  // Deletes `key` if `holder` holds it. False: it was not `holder`'s (or not there).
+  DynamoResult<bool> release(std::string_view key, std::string_view holder) const;
+  DynamoResult<std::optional<Lease>> read(std::string_view key) const;
+
+ private:
+  // After a failed condition: is `holder` the item's holder anyway (a retried write's first
+  // attempt took effect)?
+  DynamoResult<bool> held_by(std::string_view key, std::string_view holder) const;
+
+  std::shared_ptr<const DynamoClient> dynamo_;
+  std::string table_;
+};
+
+}  // namespace ebworker

@@ -1,0 +1,78 @@
+// The coordination table's conditional writes against dynalite: a run claimed twice is won
+// once; a lease is taken only when free, expired or already the taker's; renew and release only
+// by the holder.
+
+#include <gtest/gtest.h>
+
+#include "core/iso_time.h"
+#include "dynamodb/lease_table.h"
+#include "support/dynalite_process.h"
+
+namespace ebworker::testing {
+namespace {
+
+using Time = LeaseTable::Time;
+using namespace std::chrono_literals;
+
+Time at(std::string_view iso) { return *parse_iso8601_utc(iso); }
+
+class LeaseTableTest : public ::testing::Test {
+ protected:
+  DynaliteProcess dynalite_;
+  std::shared_ptr<const LeaseTable> table_ = dynalite_.table("coordination");
+  const Time now_ = at("2031-03-04T05:06:00Z");
+};
+
+TEST_F(LeaseTableTest, ARunClaimedTwiceIsWonOnce) {
+  const std::string key = run_key("NightlyCleanupJob", at("2031-03-04T03:00:00Z"));
+  auto first = table_->claim(key, "daemon-a/1", now_ + 24h);
+  ASSERT_TRUE(first) << first.error().describe();
+  EXPECT_TRUE(*first);
+  auto second = table_->claim(key, "daemon-b/2", now_ + 24h);
+  ASSERT_TRUE(second) << second.error().describe();
+  EXPECT_FALSE(*second);
+  // The claim is a's, as written.
+  auto lease = table_->read(key);
+  ASSERT_TRUE(lease && *lease);
+  EXPECT_EQ((*lease)->holder, "daemon-a/1");
+  EXPECT_EQ((*lease)->expires_at, now_ + 24h);
+}
+
+TEST_F(LeaseTableTest, ALeaseIsTakenOnlyWhenFreeExpiredOrOurs) {
+  const std::string key = leader_key("jobs");
+  ASSERT_TRUE(*table_->take(key, "a", now_, now_ + 30s));
+  EXPECT_FALSE(*table_->take(key, "b", now_ + 29s, now_ + 59s)) << "b took a's unexpired lease";
+  EXPECT_FALSE(*table_->take(key, "b", now_ + 30s, now_ + 60s)) << "expires_at is not yet < now";
+  EXPECT_TRUE(*table_->take(key, "a", now_ + 10s, now_ + 40s)) << "a could not take its own lease again";
+  // Expired: b takes it over, and a can no longer renew.
+  EXPECT_TRUE(*table_->take(key, "b", now_ + 41s, now_ + 71s));
+  EXPECT_FALSE(*table_->renew(key, "a", now_ + 80s));
+  EXPECT_EQ((*table_->read(key))->holder, "b");
+  EXPECT_TRUE(*table_->renew(key, "b", now_ + 90s));
+  EXPECT_EQ((*table_->read(key))->expires_at, now_ + 90s);
+}
+
+TEST_F(LeaseTableTest, OnlyTheHolderReleases) {
+  const std::string key = lock_key("EchoJob");
+  ASSERT_TRUE(*table_->take(key, "a", now_, now_ + 60s));
+  EXPECT_FALSE(*table_->release(key, "b"));
+  EXPECT_TRUE(*table_->read(key));
+  EXPECT_TRUE(*table_->release(key, "a"));
+  EXPECT_FALSE(*table_->read(key));
+  EXPECT_FALSE(*table_->release(key, "a")) << "released what was not there";
+  // Free again: anyone takes it at once.
+  EXPECT_TRUE(*table_->take(key, "b", now_, now_ + 60s));
+}
+
+TEST_F(LeaseTableTest, EnsureReadyCreatesOnlyWhenAsked) {
+  LeaseTable missing(dynalite_.client(), "not-there");
+  auto refused = missing.ensure_ready(false);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("not-there does not exist"), std::string::npos) << refused.error().message;
+  ASSERT_TRUE(missing.ensure_ready(true, 10s));
+  EXPECT_EQ(*dynalite_.client()->describe_table("not-there"), "ACTIVE");
+  EXPECT_TRUE(missing.ensure_ready(true, 10s)) << "an existing table is ready";
+}
+
+}  // namespace
+}  // namespace ebworker::testing
