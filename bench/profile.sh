@@ -2,7 +2,7 @@
 # Where the CPU of a job goes: perf (software clock, `-e cpu-clock`: the VM has no hardware
 # counters) on the worker under wrk, and on the daemon and the worker in the pipeline, with the
 # Release binaries of bench/run.sh. Prints perf's top symbols per process, and the same time
-# summed by library (dso), into --out DIR (report-*.txt, the perf.data files).
+# summed by library (dso), into --out DIR (report-NAME.txt, report-NAME-dso.txt, NAME.data).
 #
 #   bench/profile.sh [--build-dir build-bench] [--out DIR] [--seconds 8] [--jobs 20000] [--only worker,pipeline]
 #
@@ -42,10 +42,10 @@ log "profiles in $out"
 # perf_report NAME: the top symbols (self time) and the time by library.
 perf_report() {
   local name=$1
-  perf report -i "$out/$name.data" --no-children --sort dso,sym --stdio 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -60 >"$out/report-$name.txt"
-  perf report -i "$out/$name.data" --no-children --sort dso --stdio 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -20 >"$out/report-$name-dso.txt"
+  perf report -i "$out/$name.data" --no-children --sort dso,sym --stdio -g none 2>/dev/null |
+    grep -v -e '^#' -e '^$' >"$out/report-$name.txt" || true
+  perf report -i "$out/$name.data" --no-children --sort dso --stdio -g none 2>/dev/null |
+    grep -v -e '^#' -e '^$' >"$out/report-$name-dso.txt" || true
   log "$name: $(wc -l <"$out/report-$name.txt") lines in report-$name.txt"
 }
 

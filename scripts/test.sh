@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Quick start, command 2: set up, then build and run every test:
 #   - the AddressSanitizer + UndefinedBehaviorSanitizer build with warnings as errors (build-asan):
-#     unit, integration, credentials, sqs, e2e (chaos included), deploy, and the soak smoke run;
+#     unit, integration, credentials, sqs, e2e (chaos included), deploy, and the soak and benchmark
+#     smoke runs (the benchmark one installs its Sidekiq baseline, bench/sidekiq/setup.sh);
 #   - the ThreadSanitizer build of the race tests (build-tsan);
 #   - every fuzz harness for a few seconds (scripts/fuzz.sh --smoke, clang, build-fuzz);
 #   - the container build (tests/deploy/container_build_test.sh: Release, then a signed job).
@@ -37,10 +38,9 @@ nice -n 10 tests/deploy/container_build_test.sh "$PWD" >build-logs/container.log
 container=$!
 
 status=0
-# Two at a time: those that compile or load both cores (the installed package, chaos, soak) are
-# RUN_SERIAL. The benchmark smoke run (label bench-smoke) is left out:
-# it needs minutes on a loaded 2-core machine. Run it with: ctest --test-dir build-asan -L bench-smoke
-ctest --test-dir build-asan --output-on-failure --timeout 300 -j2 -LE bench-smoke -E '^deploy\.container_build$' "$@" ||
+# Two at a time: those that compile or load both cores (the installed package, chaos, soak, the
+# benchmark smoke run) are RUN_SERIAL.
+ctest --test-dir build-asan --output-on-failure --timeout 300 -j2 -E '^deploy\.container_build$' "$@" ||
   status=1
 
 for part in tsan fuzz container; do
