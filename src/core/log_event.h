@@ -15,6 +15,7 @@
 
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string_view>
 #include <utility>
 
@@ -44,6 +45,10 @@ class LogField {
     requires std::is_integral_v<N> && (!std::is_same_v<N, bool>)
   LogField(std::string_view key, N number) : key_(key), kind_(Kind::integer), integer_(static_cast<long long>(number)) {}
   LogField(std::string_view key, double number) : key_(key), kind_(Kind::real), real_(number) {}
+  // A number known only sometimes: left out when there is none.
+  template <typename N>
+  LogField(std::string_view key, const std::optional<N>& number)
+      : LogField(number ? LogField(key, *number) : LogField(key, std::string_view())) {}
 
   enum class Kind { text, integer, real };
   std::string_view key() const { return key_; }

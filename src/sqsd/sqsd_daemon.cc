@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/log_event.h"
 #include "sqs/sqs_endpoint.h"
 #include "sqsd/run_claims.h"
 #include "metrics/text_format.h"
@@ -396,16 +397,25 @@ void SqsdDaemon::post(long id, const ReceivedMessage& message) {
   const std::string what = post.task_name.empty() ? "" : " task=" + post.task_name;
   if (reply && reply->status == 200) {
     ++counters_.succeeded;
-    spdlog::info("msgid={}{} status=200 duration_ms={}: deleting", message.message_id, what, ms);
+    log_event(spdlog::level::info, "deleting",
+              {{"message_id", message.message_id}, {"task", post.task_name}, {"queue", queue_name_}, {"status", 200},
+               {"duration_ms", ms}},
+              "msgid={}{} status=200 duration_ms={}: deleting", message.message_id, what, ms);
     deletes_.add(message.message_id, message.receipt_handle);
     return;
   }
   ++counters_.failed;
   const std::string why = reply ? "status=" + std::to_string(reply->status) : "error=\"" + reply.error().message + "\"";
+  // A failed post's status, or the transport error as the reason (json lines).
+  const std::optional<int> status = reply ? std::optional<int>(reply->status) : std::nullopt;
+  const std::string_view error = reply ? std::string_view() : std::string_view(reply.error().message);
   if (!reply && reply.error().not_connected) {
     // The worker is down (restarting, crashed): hand the message back at once and stop receiving
     // until it accepts connections again, rather than burn every queued message's retries.
-    spdlog::warn("msgid={}{} {} duration_ms={}: released for when the worker is back", message.message_id, what, why, ms);
+    log_event(spdlog::level::warn, "released for when the worker is back",
+              {{"message_id", message.message_id}, {"task", post.task_name}, {"queue", queue_name_}, {"status", status},
+               {"reason", error}, {"duration_ms", ms}},
+              "msgid={}{} {} duration_ms={}: released for when the worker is back", message.message_id, what, why, ms);
     std::lock_guard lock(mutex_);
     if (!worker_down_) {
       worker_down_ = true;
@@ -419,8 +429,11 @@ void SqsdDaemon::post(long id, const ReceivedMessage& message) {
   }
   const std::optional<int> asked = reply ? retry_after(*reply) : std::nullopt;
   const int visibility = asked.value_or(config_.error_visibility_timeout);
-  spdlog::warn("msgid={}{} {} duration_ms={}: retry in {} s{}", message.message_id, what, why, ms, visibility,
-               asked ? " (Retry-After)" : "");
+  const std::string retry = "retry in " + std::to_string(visibility) + " s" + (asked ? " (Retry-After)" : "");
+  log_event(spdlog::level::warn, retry,
+            {{"message_id", message.message_id}, {"task", post.task_name}, {"queue", queue_name_}, {"status", status},
+             {"reason", error}, {"duration_ms", ms}},
+            "msgid={}{} {} duration_ms={}: {}", message.message_id, what, why, ms, retry);
   release(message, visibility, why);
 }
 
