@@ -7,10 +7,12 @@
 #   4. pipeline  fauxqs → ebworker sqsd → worker, against fauxqs's own receive-and-delete loop
 #   5. sidekiq   the same jobs through Sidekiq 6.4 and Redis 7 (Debian's), installed by
 #                bench/sidekiq/setup.sh when missing; CPU per job of every process of both
+#   6. receives  the pipeline against a distant SQS (every ReceiveMessage delayed by a proxy) at
+#                ebworker sqsd --receives 1, 2, 4, 8: throughput as ratios to --receives 1
 # then prints the table of medians and ratios (bench/README.md explains it). Everything runs on
 # 127.0.0.1, every load loop is bounded in count and time.
 #
-#   bench/run.sh [--reps N] [--only micro,worker,client,pipeline,sidekiq] [--out DIR]
+#   bench/run.sh [--reps N] [--only micro,worker,client,pipeline,sidekiq,receives] [--out DIR]
 #   bench/run.sh --smoke --build-dir DIR    each harness briefly (a few hundred requests or jobs),
 #                                           binaries from DIR, fails if any of them fails
 #                                           (ctest -L bench-smoke)
@@ -20,7 +22,7 @@ root=$(dirname "$here")
 
 smoke=false
 reps=3
-only=micro,worker,client,pipeline,sidekiq
+only=micro,worker,client,pipeline,sidekiq,receives
 build_dir=""
 out=""
 while (($#)); do
@@ -30,7 +32,7 @@ while (($#)); do
     --only) only=$2; shift ;;
     --build-dir) build_dir=$2; shift ;;
     --out) out=$2; shift ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -43,6 +45,7 @@ source "$here/lib/worker.sh"
 source "$here/lib/client.sh"
 source "$here/lib/pipeline.sh"
 source "$here/lib/sidekiq.sh"
+source "$here/lib/receives.sh"
 
 bench_secret="bench-secret-key-base-0123456789abcdef0123456789abcdef"  # bench::kSecret
 worker_targets=(a_info a_off a0 b c)
@@ -57,7 +60,14 @@ client_messages=2000
 client_warmup=50
 pipeline_messages=60000
 micro_args=(--benchmark_repetitions=3 --benchmark_report_aggregates_only=true)
+receives_values=(1 2 4 8)
+receives_messages=3000
+receives_delay_ms=100
+receives_connections=100
 if $smoke; then
+  receives_values=(1 4)
+  receives_messages=100
+  receives_delay_ms=50
   reps=1
   worker_targets=(a_info a_off b c)
   worker_connections=(keep-alive close)
@@ -103,7 +113,7 @@ if [ -z "$build_dir" ]; then
   build_dir="$root/build-bench"
   log "building (Release) in $build_dir"
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DEBWORKER_TESTS=OFF -DEBWORKER_BENCH=ON >/dev/null
-  cmake --build "$build_dir" -j"$(nproc)" --target ebworker_micro ebworker_bench_app bare_pistache sqsd_requests sqs_bench >/dev/null
+  cmake --build "$build_dir" -j"$(nproc)" --target ebworker_micro ebworker_bench_app bare_pistache sqsd_requests sqs_bench slow_sqs >/dev/null
 fi
 build_dir=$(cd "$build_dir" && pwd)
 bin="$build_dir/bench"
@@ -132,7 +142,7 @@ started=$(date +%s)
   fi
 } >"$out/machine.txt"
 
-$smoke && { wants client || wants pipeline; } && launch_fauxqs
+$smoke && { wants client || wants pipeline || wants receives; } && launch_fauxqs
 if wants micro; then
   log "micro"
   "$bin/ebworker_micro" "${micro_args[@]}" --benchmark_out="$out/micro.json" --benchmark_out_format=json >&2
@@ -140,7 +150,7 @@ fi
 if wants worker; then
   run_worker_bench || { log "the worker benchmark failed"; exit 1; }
 fi
-if wants client || wants pipeline; then
+if wants client || wants pipeline || wants receives; then
   start_fauxqs || exit 1
   log "fauxqs at $sqs_endpoint"
   if wants client; then
@@ -148,6 +158,9 @@ if wants client || wants pipeline; then
   fi
   if wants pipeline; then
     run_pipeline_bench || { log "the pipeline benchmark failed"; exit 1; }
+  fi
+  if wants receives; then
+    run_receives_bench || { log "the receives benchmark failed"; exit 1; }
   fi
   stop_pid "$fauxqs_pid"
 fi

@@ -200,6 +200,25 @@ if (pipe.length) {
   if (!Number.isFinite(x)) problems.push("pipeline: missing results");
 }
 
+// 6. Receives in flight (printed after the pipeline it varies): jobs/s per --receives value,
+// and each as a ratio to --receives 1 taken within a repetition.
+const rcv = pick({ bench: "receives" });
+if (rcv.length) {
+  const rate = (rep, receives) => {
+    const x = pick({ bench: "receives", rep, receives })[0];
+    return x ? x.messages / x.seconds : NaN;
+  };
+  const values = [...new Set(rcv.map((r) => r.receives))].sort((a, b) => a - b);
+  say(`### 6. Receives in flight (${rcv[0].messages} queued jobs, every ReceiveMessage ${rcv[0].delay_ms} ms late)`);
+  say();
+  say("| --receives | jobs/s | ratio to --receives 1 |");
+  say("|---:|---:|---:|");
+  for (const v of values) say(`| ${v} | ${fmt(perRep((rep) => rate(rep, v)))} | ${ratio(perRep((rep) => rate(rep, v) / rate(rep, 1)))} |`);
+  say();
+  for (const r of rcv) if (!(r.seconds > 0)) problems.push(`receives ${r.receives}: no time measured`);
+}
+if (check && !rcv.length) problems.push("receives: no results");
+
 // 5. Sidekiq, against the pipeline: jobs/s and CPU per job of every process, in µs.
 const kiq = pick({ bench: "sidekiq" });
 if (kiq.length) {
