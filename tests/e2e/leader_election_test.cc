@@ -1,0 +1,131 @@
+// Many daemons on one queue, end to end: three `ebworker sqsd --leader dynamodb:T` on one fauxqs
+// queue, with dynalite as DynamoDB and an every-minute task read in seconds
+// (EBWORKER_SQSD_CRON_SECONDS=1, so a run is due each second). One daemon is elected and sends;
+// it is killed (SIGKILL) mid-run; another takes over within the lease and catches up the runs
+// the dead leader left unsent. Every scheduled second from the first run to the last checked is
+// sent exactly once: one SQS message, whatever number of posts its redeliveries make.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "core/iso_time.h"
+#include "e2e/support/local_stack.h"
+#include "support/dynalite_process.h"
+#include "support/fake_http_server.h"
+
+namespace ebworker::testing {
+namespace {
+
+using Time = std::chrono::sys_seconds;
+
+class ManyDaemons : public LocalStackTest {
+ protected:
+  // Scheduled time → the ids of the SQS messages that carried that run.
+  std::map<Time, std::set<std::string>> runs() const {
+    std::map<Time, std::set<std::string>> out;
+    for (const auto& r : capture_.requests()) add(out, r.headers.get("X-Aws-Sqsd-Scheduled-At"), r.headers.get("X-Aws-Sqsd-Msgid"));
+    std::lock_guard lock(mutex_);
+    for (const auto& [when, ids] : left_in_queue_)
+      for (const auto& id : ids) out[when].insert(id);
+    return out;
+  }
+  static void add(std::map<Time, std::set<std::string>>& out, std::string_view when, std::string_view id) {
+    if (auto t = parse_iso8601_utc(when)) out[*t].insert(std::string(id));
+  }
+  // The index of the daemon whose log says it leads now (its last leader line is "acquired").
+  std::optional<size_t> leader(const std::set<size_t>& among) const {
+    for (size_t i : among) {
+      const std::string log = sqsd_log(i);
+      const auto acquired = log.rfind("leader acquired");
+      if (acquired != std::string::npos && (log.rfind("leader lost") == std::string::npos ||
+                                            log.rfind("leader lost") < acquired))
+        return i;
+    }
+    return std::nullopt;
+  }
+  static Time now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+  DynaliteProcess dynalite_;
+  FakeHttpServer capture_{[](const Request&) { return Response::ok(); }};
+  mutable std::mutex mutex_;
+  std::map<Time, std::set<std::string>> left_in_queue_;
+};
+
+TEST_F(ManyDaemons, EveryScheduledRunIsSentOnceAcrossAKilledLeader) {
+  const std::string queue = create_queue("elected");
+  write_file(dir_ / "cron.yaml",
+             "version: 1\ncron:\n  - name: \"EchoJob\"\n    url: \"/periodic_tasks\"\n    schedule: \"* * * * *\"\n");
+  const std::vector<std::string> args = {"--leader", "dynamodb:ebworker-leases", "--create-leader-table",
+                                         "--leader-lease", "3", "--cron-file", (dir_ / "cron.yaml").string(),
+                                         "--visibility-timeout", "2", "--error-visibility-timeout", "0"};
+  const EnvChanges env = {{"AWS_ENDPOINT_URL_DYNAMODB", dynalite_.endpoint()},
+                          {"AWS_REGION", "us-east-1"},
+                          {"EBWORKER_SQSD_CRON_SECONDS", "1"}};
+  for (int i = 0; i < 3; ++i) start_sqsd(queue, capture_.url(), args, env);
+  std::set<size_t> alive = {0, 1, 2};
+  const auto logs = [&] {
+    std::string all;
+    for (size_t i = 0; i < 3; ++i) all += "--- sqsd " + std::to_string(i) + ":\n" + sqsd_log(i);
+    return all;
+  };
+
+  std::optional<size_t> first;
+  ASSERT_TRUE(eventually([&] { return (first = leader(alive)).has_value(); }, 5s)) << logs();
+  ASSERT_TRUE(eventually([&] { return runs().size() >= 3; }, 8s)) << logs();
+
+  // The leader dies mid-run, between two renewals.
+  sqsds_[*first]->kill_and_reap();
+  alive.erase(*first);
+  const Time killed = now();
+  std::optional<size_t> second;
+  ASSERT_TRUE(eventually([&] { return (second = leader(alive)).has_value(); }, 8s)) << logs();
+  const auto took_over = std::chrono::duration_cast<std::chrono::seconds>(now() - killed);
+  // Within the lease: at most 3 s for the lease to run out, 1 s to the next try, 1 s of rounding.
+  EXPECT_LE(took_over.count(), 5) << logs();
+
+  // A few more runs by the new leader, then the daemons stop and what they left is counted.
+  const Time until = now() + 3s;
+  ASSERT_TRUE(eventually([&] { return !runs().empty() && runs().rbegin()->first >= until; }, 8s)) << logs();
+  for (size_t i : alive) {
+    sqsds_[i]->send_signal(SIGTERM);
+    ASSERT_TRUE(sqsds_[i]->wait_for_exit(15s)) << logs();
+  }
+  // Unposted messages (the killed daemon's in flight come back after the 2 s visibility).
+  EXPECT_TRUE(eventually([&] {
+    auto got = fauxqs_.sqs().receive_messages(queue, {.max_messages = 10, .wait_seconds = 0});
+    if (got) {
+      std::lock_guard lock(mutex_);
+      for (const auto& m : *got) {
+        // "2031-03-04 05:06:07 UTC", as the leader writes it.
+        if (const MessageAttribute* a = m.attribute("beanstalk.sqsd.scheduled_time"); a && a->value.size() >= 19)
+          add(left_in_queue_, a->value.substr(0, 10) + "T" + a->value.substr(11, 8) + "Z", m.message_id);
+        (void)fauxqs_.sqs().delete_message(queue, m.receipt_handle);
+      }
+    }
+    return messages_in(queue) == 0;
+  }, 10s));
+
+  const auto sent = runs();
+  ASSERT_FALSE(sent.empty());
+  const Time from = sent.begin()->first;
+  ASSERT_GT(until, killed);
+  for (Time t = from; t <= until; t += 1s) {
+    const auto it = sent.find(t);
+    if (it == sent.end()) {
+      ADD_FAILURE() << "the run due " << iso8601_utc_seconds(t) << " was never sent (killed at "
+                    << iso8601_utc_seconds(killed) << ")\n" << logs();
+      continue;
+    }
+    EXPECT_EQ(it->second.size(), 1u) << "the run due " << iso8601_utc_seconds(t) << " was sent "
+                                     << it->second.size() << " times\n" << logs();
+  }
+  // The new leader's catch-up found the runs the old one had sent already claimed.
+  EXPECT_NE(sqsd_log(*second).find("claimed by another daemon, not sent"), std::string::npos) << logs();
+}
+
+}  // namespace
+}  // namespace ebworker::testing
