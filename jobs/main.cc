@@ -7,6 +7,7 @@
 #include "echo_job.h"
 #include "failing_job.h"
 #include "flaky_job.h"
+#include "gated_job.h"
 #include "nightly_cleanup_job.h"
 #include "outcome_job.h"
 #include "sleep_job.h"
@@ -16,6 +17,7 @@ int main(int argc, char** argv) {
   jobs.add<EchoJob>();
   jobs.add<FailingJob>();
   jobs.add<FlakyJob>();
+  jobs.add<GatedJob>();
   jobs.add<SleepJob>();
   jobs.add<NightlyCleanupJob>();
   jobs.add<OutcomeJob>();

@@ -6,6 +6,7 @@
 
 #include "cli/cron_command.h"
 #include "cli/dev_command.h"
+#include "cli/dlq_command.h"
 #include "cli/enqueue_command.h"
 #include "cli/post_command.h"
 #include "cli/serve_command.h"
@@ -24,6 +25,7 @@ constexpr const char* kUsage =
     "  post JOB [ARGS_JSON]      sign a job and POST it to a worker as aws-sqsd would\n"
     "  enqueue JOB [ARGS_JSON]   sign a job and send it to the SQS queue; prints the MessageId\n"
     "  sqsd                      poll an SQS queue and post its messages to a worker, as aws-sqsd does\n"
+    "  dlq ls|show|requeue|purge the dead-letter queue: list, show, send back to the worker queue, delete\n"
     "  cron check [FILE]         validate a cron.yaml and show each task's next run times\n"
     "  help                      this text; `ebworker COMMAND --help` for a command's options\n";
 
@@ -50,6 +52,7 @@ int run_command(int argc, char** argv, const JobRegistry& registry, AppOptions o
   if (command == "enqueue") return enqueue_command(args, env);
   if (command == "cron") return cron_command(args, registry, env);
   if (command == "sqsd") return sqsd_command(args, registry, env);
+  if (command == "dlq") return dlq_command(args, env);
   if (command == "help" || command == "--help" || command == "-h") {
     std::fputs(kUsage, stdout);
     return 0;

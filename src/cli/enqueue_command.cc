@@ -1,15 +1,12 @@
 #include "cli/enqueue_command.h"
 
-#include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include <cstdio>
 #include <limits>
-#include <memory>
 #include <string_view>
 
 #include <ebworker/client.h>
 
+#include "cli/stderr_logging.h"
 #include "client/client_settings.h"
 #include "config/settings.h"
 #include "core/iso_time.h"
@@ -27,16 +24,6 @@ constexpr const char* kUsage =
 int usage_error(const std::string& message) {
   std::fprintf(stderr, "ebworker enqueue: %s (see ebworker enqueue --help)\n", message.c_str());
   return 2;
-}
-
-// stdout carries only the MessageId, so a script can capture it: log lines go to stderr, and
-// only warnings and errors unless EBWORKER_LOG_LEVEL says otherwise.
-void log_to_stderr(const Environment& env) {
-  auto logger = std::make_shared<spdlog::logger>("ebworker", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-  const auto level = env.find("EBWORKER_LOG_LEVEL");
-  logger->set_level(level == env.end() ? spdlog::level::warn : spdlog::level::from_str(level->second));
-  spdlog::set_default_logger(std::move(logger));
 }
 
 }  // namespace
@@ -82,7 +69,7 @@ int enqueue_command(const std::vector<std::string>& args, const Environment& env
   const std::string& job = words.positional[0];
   const std::string arguments = words.positional.size() > 1 ? words.positional[1] : "[]";
 
-  log_to_stderr(env);
+  log_to_stderr(env);  // stdout carries only the MessageId
   auto client = Client::from_environment(env);
   if (!client) {
     std::fprintf(stderr, "ebworker enqueue: %s\n", client.error().message.c_str());

@@ -30,14 +30,7 @@ Result<Client> Client::create(ClientConfig config, const Environment& env) {
     if (auto q = QueueUrl::parse(config.queue_url); !q) return Unexpected{q.error()};
   if (!config.credentials) config.credentials = default_credentials_chain(env);
 
-  SqsClientOptions options;
-  options.credentials = config.credentials;
-  options.endpoint = config.endpoint;
-  options.retry = config.retry;
-  options.retry_hooks = config.retry_hooks;
-  options.connect_timeout = config.connect_timeout;
-  options.request_timeout = config.request_timeout;
-  auto sqs = std::make_shared<const SqsClient>(std::move(options));
+  auto sqs = std::make_shared<const SqsClient>(sqs_client_options(config));
   return Client(std::move(config), std::make_shared<const Signer>(std::move(signer).value()), std::move(sqs));
 }
 

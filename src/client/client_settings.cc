@@ -65,6 +65,17 @@ Result<ClientConfig> load_client_config(const Environment& env) {
   return config;
 }
 
+SqsClientOptions sqs_client_options(const ClientConfig& config) {
+  SqsClientOptions options;
+  options.credentials = config.credentials;
+  options.endpoint = config.endpoint;
+  options.retry = config.retry;
+  options.retry_hooks = config.retry_hooks;
+  options.connect_timeout = config.connect_timeout;
+  options.request_timeout = config.request_timeout;
+  return options;
+}
+
 std::string client_settings_help() {
   std::string out = "Environment:\n";
   for (const auto& s : client_settings())

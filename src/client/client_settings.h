@@ -25,6 +25,7 @@
 #include "config/settings.h"
 #include "sqs/message_checks.h"
 #include "sqs/retry_policy.h"
+#include "sqs/sqs_client.h"
 #include "sqs/sqs_endpoint.h"
 
 namespace ebworker {
@@ -38,5 +39,9 @@ const std::vector<ClientSetting>& client_settings();
 Result<ClientConfig> load_client_config(const Environment& env);
 
 std::string client_settings_help();
+
+// The SQS client options of `config` (credentials, endpoint, retries, timeouts): what
+// Client::create builds its SqsClient from, for the commands that talk to SQS without enqueuing.
+SqsClientOptions sqs_client_options(const ClientConfig& config);
 
 }  // namespace ebworker

@@ -13,6 +13,7 @@
 
 #include "cli/cron_command.h"
 #include "cli/dev_command.h"
+#include "cli/dlq_command.h"
 #include "cli/enqueue_command.h"
 #include "cli/post_command.h"
 #include "client/client_settings.h"
@@ -102,6 +103,8 @@ TEST(ConfigurationDocs, TheCronCheckTable) { expect_table_matches("## ebworker c
 TEST(ConfigurationDocs, ThePostTable) { expect_table_matches("## ebworker post", post_settings()); }
 
 TEST(ConfigurationDocs, TheEnqueueTable) { expect_table_matches("## ebworker enqueue", enqueue_settings()); }
+
+TEST(ConfigurationDocs, TheDlqTable) { expect_table_matches("## ebworker dlq", dlq_settings()); }
 
 // The client's table: variables only, some rows naming two ("`A`, `B`" with "`1`, `2`").
 TEST(ConfigurationDocs, TheClientsTable) {

@@ -1,0 +1,322 @@
+#include "cli/dlq_command.h"
+
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "cli/stderr_logging.h"
+#include "client/client_settings.h"
+#include "core/json.h"
+#include "dlq/dead_letter_summary.h"
+#include "dlq/drain.h"
+#include "dlq/requeued_message.h"
+#include "envelope/signer.h"
+#include "sqs/message_checks.h"
+#include "sqs/sqs_client.h"
+
+namespace ebworker {
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: ebworker dlq ls [--max N]\n"
+    "       ebworker dlq show ID\n"
+    "       ebworker dlq requeue (--job-id ID | --job CLASS | --all) [--to URL]\n"
+    "       ebworker dlq purge [--yes]\n"
+    "  The dead-letter queue is EBWORKER_DEAD_LETTER_QUEUE_URL unless --queue-url.\n"
+    "  ls      one line per message (tab-separated, a header first): job class, job id, attempts,\n"
+    "          first and last failure, whether its signature verifies with SECRET_KEY_BASE or\n"
+    "          SECRET_KEY_BASE_PREVIOUS, its message id, the reason; nothing is taken\n"
+    "  show    the message of that message id or job id: attributes, receive count, body\n"
+    "  requeue sends the messages back to the worker queue (EBWORKER_QUEUE_URL unless --to),\n"
+    "          body and signature intact, then deletes them here\n"
+    "  purge   deletes every message; asks first on a terminal, refuses without one unless --yes\n";
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "ebworker dlq: %s (see ebworker dlq --help)\n", message.c_str());
+  return 2;
+}
+
+template <typename N, typename Store>
+auto number(N min, N max, Store store) {
+  return number_setting<DlqOptions, N>(min, max, store);
+}
+
+auto switch_setting(bool DlqOptions::*field) {
+  return [field](DlqOptions& o, std::string_view v) -> Status {
+    auto b = parse_bool(v);
+    if (!b) return Unexpected{b.error()};
+    o.*field = *b;
+    return {};
+  };
+}
+
+// A field of an ls line: "-" for nothing, and no tab or line break inside.
+std::string cell(std::string text) {
+  if (text.empty()) return "-";
+  for (char& c : text)
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
+std::string pretty_json(const std::string& body) {
+  auto doc = parse_json(body);
+  if (!doc) return body;  // not JSON: as it is
+  rapidjson::StringBuffer out;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(out);
+  writer.SetIndent(' ', 2);
+  doc->Accept(writer);
+  return out.GetString();
+}
+
+// One line on stderr every `every` messages, or every second, whichever comes first.
+class Progress {
+ public:
+  Progress(std::string verb, std::size_t every) : verb_(std::move(verb)), every_(every) {}
+  void operator()(const DrainCounts& c) {
+    const auto now = std::chrono::steady_clock::now();
+    if (c.examined / every_ == last_mark_ && now - last_line_ < std::chrono::seconds(1)) return;
+    last_mark_ = c.examined / every_;
+    last_line_ = now;
+    std::fprintf(stderr, "ebworker dlq %s: %zu examined, %zu done, %zu failed\n", verb_.c_str(), c.examined,
+                 c.done, c.failed);
+  }
+
+ private:
+  std::string verb_;
+  std::size_t every_;
+  std::size_t last_mark_ = 0;
+  std::chrono::steady_clock::time_point last_line_ = std::chrono::steady_clock::now();
+};
+
+struct Context {
+  const DlqOptions& options;
+  const SqsClient& sqs;
+  const Signer* signer;  // null: no SECRET_KEY_BASE
+  MessageLimits limits;  // EBWORKER_MAX_MESSAGE_BYTES
+};
+
+DrainOptions drain_options(const DlqOptions& o) {
+  return {.max_messages = o.max, .visibility_timeout = o.visibility_timeout, .wait_seconds = o.wait_time};
+}
+
+void warn_not_released(std::size_t n, int visibility_timeout) {
+  if (n > 0)
+    std::fprintf(stderr, "ebworker dlq: %zu messages could not be made visible again: they are back within %d s\n", n,
+                 visibility_timeout);
+}
+
+void warn_reached_max(bool reached, std::size_t max) {
+  if (reached) std::fprintf(stderr, "ebworker dlq: stopped at --max %zu: more may be left in the queue\n", max);
+}
+
+std::optional<ReadMessages> read_all(const Context& cx) {
+  auto read = read_messages(cx.sqs, cx.options.queue_url, drain_options(cx.options));
+  if (!read) {
+    std::fprintf(stderr, "ebworker dlq: %s\n", read.error().describe().c_str());
+    return std::nullopt;
+  }
+  warn_not_released(read->not_released, cx.options.visibility_timeout);
+  warn_reached_max(read->reached_max, cx.options.max);
+  return std::move(read).value();
+}
+
+int list(const Context& cx) {
+  const auto read = read_all(cx);
+  if (!read) return 1;
+  std::printf("JOB_CLASS\tJOB_ID\tATTEMPTS\tFIRST_FAILURE\tLAST_FAILURE\tSIGNATURE\tMESSAGE_ID\tREASON\n");
+  for (const auto& m : read->messages) {
+    const DeadLetterSummary s = summarize(m, cx.signer);
+    std::printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.job_class).c_str(), cell(s.job_id).c_str(),
+                cell(s.attempts).c_str(), cell(s.first_failure).c_str(), cell(s.last_failure).c_str(),
+                std::string(to_string(s.signature)).c_str(), cell(s.message_id).c_str(), cell(s.reason).c_str());
+  }
+  return 0;
+}
+
+int show(const Context& cx, const std::string& id) {
+  const auto read = read_all(cx);
+  if (!read) return 1;
+  int shown = 0;
+  for (const auto& m : read->messages) {
+    const DeadLetterSummary s = summarize(m, cx.signer);
+    if (m.message_id != id && s.job_id != id) continue;
+    if (shown++ > 0) std::printf("\n");
+    const auto count = m.attributes.find("ApproximateReceiveCount");
+    std::printf("message_id: %s\njob_class: %s\njob_id: %s\nsignature: %s\n", m.message_id.c_str(),
+                cell(s.job_class).c_str(), cell(s.job_id).c_str(), std::string(to_string(s.signature)).c_str());
+    // This read is one of the receives counted.
+    std::printf("receive_count: %s\n", count == m.attributes.end() ? "-" : count->second.c_str());
+    std::printf("attributes:\n");
+    for (const auto& [name, value] : m.attributes) {
+      const bool timestamp = name.ends_with("Timestamp");
+      std::printf("  %s: %s%s\n", name.c_str(), value.c_str(),
+                  timestamp ? (" (" + iso_of_epoch_millis(value) + ")").c_str() : "");
+    }
+    std::printf("message_attributes:\n");
+    for (const auto& a : m.message_attributes)
+      std::printf("  %s (%s): %s\n", a.name.c_str(), a.data_type.c_str(),
+                  a.data_type.starts_with("Binary") ? ("<" + std::to_string(a.value.size()) + " bytes>").c_str()
+                                                    : a.value.c_str());
+    std::printf("body:\n%s\n", pretty_json(m.body).c_str());
+  }
+  if (shown == 0) {
+    std::fprintf(stderr, "ebworker dlq show: no message with message id or job id \"%s\" in %s\n", id.c_str(),
+                 cx.options.queue_url.c_str());
+    return 1;
+  }
+  return 0;
+}
+
+void print_failure(const char* verb, const ReceivedMessage& m, const std::string& why) {
+  std::fprintf(stderr, "ebworker dlq %s: message %s: %s\n", verb, m.message_id.c_str(), why.c_str());
+}
+
+int requeue(const Context& cx) {
+  const DlqOptions& o = cx.options;
+  const int selections = (o.job_id.empty() ? 0 : 1) + (o.job_class.empty() ? 0 : 1) + (o.all ? 1 : 0);
+  if (selections != 1) return usage_error("requeue takes one of --job-id ID, --job CLASS or --all");
+  if (o.to.empty()) return usage_error("no worker queue: set EBWORKER_QUEUE_URL or pass --to");
+  auto target = QueueUrl::parse(o.to);
+  if (!target) return usage_error("--to: " + target.error().message);
+  if (o.to == o.queue_url) return usage_error("--to is the dead-letter queue itself");
+  const bool fifo = target->fifo();
+
+  Progress progress("requeue", o.progress_every);
+  DrainHooks hooks;
+  hooks.select = [&](const ReceivedMessage& m) {
+    if (o.all) return true;
+    const DeadLetterSummary s = summarize(m, nullptr);
+    return o.job_id.empty() ? s.job_class == o.job_class : s.job_id == o.job_id;
+  };
+  // The client's send: checked before, and its MD5s checked after.
+  hooks.forward = [&](const ReceivedMessage& m) -> SqsResult<void> {
+    const OutgoingMessage out = requeued_message(m, fifo);
+    if (auto ok = check_outgoing_message(out, fifo, cx.limits); !ok) return Unexpected{ok.error()};
+    auto sent = cx.sqs.send_message(o.to, out);
+    if (!sent) return Unexpected{sent.error()};
+    return {};
+  };
+  hooks.on_failure = [](const ReceivedMessage& m, const std::string& why) { print_failure("requeue", m, why); };
+  hooks.on_progress = [&](const DrainCounts& c) { progress(c); };
+  auto drained = drain(cx.sqs, o.queue_url, drain_options(o), hooks);
+  if (!drained) {
+    std::fprintf(stderr, "ebworker dlq requeue: %s\n", drained.error().describe().c_str());
+    return 1;
+  }
+  const DrainCounts& c = drained->counts;
+  std::printf("requeued %zu to %s, %zu failed, %zu left (not selected) of %zu examined\n", c.done, o.to.c_str(),
+              c.failed, c.skipped, c.examined);
+  warn_not_released(drained->not_released, o.visibility_timeout);
+  warn_reached_max(drained->reached_max, o.max);
+  return c.failed == 0 ? 0 : 1;
+}
+
+// "yes" typed on the terminal, or --yes.
+bool purge_confirmed(const Context& cx) {
+  if (cx.options.yes) return true;
+  std::string count = "?";
+  if (auto a = cx.sqs.get_queue_attributes(cx.options.queue_url, {"ApproximateNumberOfMessages"}))
+    if (auto it = a->find("ApproximateNumberOfMessages"); it != a->end()) count = it->second;
+  std::fprintf(stderr, "Delete every message (about %s) of %s? Type yes to go on: ", count.c_str(),
+               cx.options.queue_url.c_str());
+  std::string answer;
+  std::getline(std::cin, answer);
+  return answer == "yes";
+}
+
+int purge(const Context& cx) {
+  const DlqOptions& o = cx.options;
+  if (!o.yes && !::isatty(STDIN_FILENO))
+    return usage_error("purge deletes every message: pass --yes when stdin is not a terminal");
+  if (!purge_confirmed(cx)) {
+    std::fprintf(stderr, "ebworker dlq purge: not confirmed; nothing deleted\n");
+    return 1;
+  }
+  Progress progress("purge", o.progress_every);
+  DrainHooks hooks;
+  hooks.on_failure = [](const ReceivedMessage& m, const std::string& why) { print_failure("purge", m, why); };
+  hooks.on_progress = [&](const DrainCounts& c) { progress(c); };
+  auto drained = drain(cx.sqs, o.queue_url, drain_options(o), hooks);
+  if (!drained) {
+    std::fprintf(stderr, "ebworker dlq purge: %s\n", drained.error().describe().c_str());
+    return 1;
+  }
+  std::printf("deleted %zu, %zu failed\n", drained->counts.done, drained->counts.failed);
+  warn_not_released(drained->not_released, o.visibility_timeout);
+  warn_reached_max(drained->reached_max, o.max);
+  return drained->counts.failed == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+const std::vector<Setting<DlqOptions>>& dlq_settings() {
+  static const std::vector<Setting<DlqOptions>> settings = {
+      {"EBWORKER_DEAD_LETTER_QUEUE_URL", "--queue-url", "(none)", "the dead-letter queue",
+       string_setting(&DlqOptions::queue_url)},
+      {"EBWORKER_QUEUE_URL", "--to", "(none)", "requeue: the worker queue messages go back to",
+       string_setting(&DlqOptions::to)},
+      {"", "--max", "10000", "messages examined at most (1-1000000)",
+       number<std::size_t>(1, 1000000, [](DlqOptions& o, std::size_t n) { o.max = n; })},
+      {"", "--visibility-timeout", "30",
+       "seconds (1-43200) a message read stays hidden from other readers at most; each is made "
+       "visible again once read, unless taken",
+       number<int>(1, 43200, [](DlqOptions& o, int n) { o.visibility_timeout = n; })},
+      {"", "--wait-time", "1",
+       "seconds (0-20) of each long poll; the read ends at an empty answer (0: short polls, which on "
+       "SQS may answer empty while a few messages are left)",
+       number<int>(0, 20, [](DlqOptions& o, int n) { o.wait_time = n; })},
+      {"", "--progress-every", "100", "requeue, purge: a progress line on stderr every N messages (and every second)",
+       number<std::size_t>(1, 1000000, [](DlqOptions& o, std::size_t n) { o.progress_every = n; })},
+      {"", "--job-id", "(none)", "requeue: the message of this job id", string_setting(&DlqOptions::job_id)},
+      {"", "--job", "(none)", "requeue: every message of this job class", string_setting(&DlqOptions::job_class)},
+      {"", "--all", "false", "requeue: every message", switch_setting(&DlqOptions::all), true},
+      {"", "--yes", "false", "purge: no question asked", switch_setting(&DlqOptions::yes), true},
+  };
+  return settings;
+}
+
+int dlq_command(const std::vector<std::string>& args, const Environment& env) {
+  for (const auto& a : args)
+    if (a == "--help" || a == "-h") {
+      std::printf("%s\n%s\n%s", kUsage, settings_help(dlq_settings()).c_str(), client_settings_help().c_str());
+      return 0;
+    }
+  const Arguments words = split_arguments(dlq_settings(), args);
+  auto options = load_settings(dlq_settings(), env, words.options);
+  if (!options) return usage_error(options.error().message);
+  if (words.positional.empty()) return usage_error("name a subcommand: ls, show, requeue or purge");
+  const std::string& sub = words.positional[0];
+  const std::size_t wanted = sub == "show" ? 2 : 1;
+  if (sub != "ls" && sub != "show" && sub != "requeue" && sub != "purge")
+    return usage_error("unknown subcommand \"" + sub + "\"");
+  if (words.positional.size() < wanted) return usage_error("show needs a message id or a job id");
+  if (words.positional.size() > wanted) return usage_error("unexpected argument \"" + words.positional[wanted] + "\"");
+  if (options->queue_url.empty()) return usage_error("no dead-letter queue: set EBWORKER_DEAD_LETTER_QUEUE_URL or pass --queue-url");
+  if (auto q = QueueUrl::parse(options->queue_url); !q) return usage_error("--queue-url: " + q.error().message);
+
+  log_to_stderr(env);
+  auto config = load_client_config(env);
+  if (!config) return usage_error(config.error().message);
+  // The keys are needed only to check signatures; without SECRET_KEY_BASE ls says "no-key".
+  std::optional<Signer> signer;
+  if (env.count("SECRET_KEY_BASE")) {
+    auto made = Signer::from_environment(env);
+    if (!made) return usage_error(made.error().message);
+    signer = std::move(made).value();
+  }
+  const SqsClient sqs(sqs_client_options(*config));
+  const Context cx{*options, sqs, signer ? &*signer : nullptr, {config->max_message_bytes}};
+  if (sub == "ls") return list(cx);
+  if (sub == "show") return show(cx, words.positional[1]);
+  if (sub == "requeue") return requeue(cx);
+  return purge(cx);
+}
+
+}  // namespace ebworker

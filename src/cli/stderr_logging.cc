@@ -1,0 +1,18 @@
+#include "cli/stderr_logging.h"
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+
+namespace ebworker {
+
+void log_to_stderr(const Environment& env) {
+  auto logger = std::make_shared<spdlog::logger>("ebworker", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  const auto level = env.find("EBWORKER_LOG_LEVEL");
+  logger->set_level(level == env.end() ? spdlog::level::warn : spdlog::level::from_str(level->second));
+  spdlog::set_default_logger(std::move(logger));
+}
+
+}  // namespace ebworker
