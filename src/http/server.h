@@ -1,7 +1,8 @@
 #pragma once
 // The HTTP listener (pistache). Its I/O threads parse requests and write responses; they never
 // run a job. Each request is handed whole to the job pool, where the middleware stack runs; if
-// no job thread is free the answer is 503 at once.
+// no job thread is free the answer is 503 at once. The few requests ServerOptions::answer_inline
+// picks (the worker's metrics, health and status) run the stack on the I/O thread instead.
 
 #include <chrono>
 #include <cstddef>

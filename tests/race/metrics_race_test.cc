@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "metrics/registry.h"
+#include "worker/job_counters.h"
 #include "support/prometheus_text.h"
 
 namespace ebworker::metrics {
@@ -59,6 +60,39 @@ TEST(MetricsRace, ConcurrentIncrementsAndLabelResolutionLoseNothing) {
   EXPECT_EQ(parsed->value("running"), 0);
   // Job0 is written by threads 0, 3, 6: 3 × 5000 observations, a quarter of them 0 (le 0.5).
   EXPECT_EQ(parsed->value("seconds_bucket", {{"job", "Job0"}, {"le", "0.5"}}), 3 * kPerThread / 4);
+}
+
+// JobCounters as job threads use them: a new job class's series resolved by several threads at
+// once, the history's lock, and the status page's and /metrics' reads going on beside them.
+TEST(MetricsRace, JobCountersFromManyJobThreadsWithReadersBeside) {
+  using ebworker::JobCounters;
+  constexpr int kThreads = 6;
+  constexpr int kPerThread = 2000;
+  JobCounters counters;
+  std::atomic<bool> done{false};
+  std::thread reader([&] {
+    for (int i = 0; i < 10000 && !done; ++i) {
+      (void)counters.by_job();
+      (void)counters.history().failures();
+      (void)counters.history().minutes(std::chrono::system_clock::now());
+      (void)counters.registry().expose();
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t)
+    writers.emplace_back([&, t] {
+      const std::string job = "Job" + std::to_string(t % 2);
+      for (int i = 0; i < kPerThread; ++i)
+        counters.count({.outcome = i % 4 == 0 ? ebworker::JobOutcome::failed : ebworker::JobOutcome::done,
+                        .job = job, .reason = "r", .ran = std::chrono::milliseconds(i % 50)});
+    });
+  for (auto& w : writers) w.join();
+  done = true;
+  reader.join();
+  EXPECT_EQ(counters.total(ebworker::JobOutcome::done) + counters.total(ebworker::JobOutcome::failed),
+            static_cast<std::uint64_t>(kThreads * kPerThread));
+  EXPECT_EQ(counters.total(ebworker::JobOutcome::failed), static_cast<std::uint64_t>(kThreads * kPerThread / 4));
+  EXPECT_EQ(counters.history().failures().size(), ebworker::JobHistory::kFailures);
 }
 
 }  // namespace
