@@ -51,6 +51,18 @@ install(TARGETS ebworker_worker ebworker
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)
 
+# `ebworker dev`'s local SQS: the launcher and the npm manifest that pins fauxqs, for
+# `npm ci --prefix <prefix>/share/ebworker/local-sqs`. A binary finds them from its own path
+# (bin/../share/ebworker/local-sqs) or, built against this package, from the prefix configured
+# here (src/cli/fauxqs_launcher.cc).
+install(FILES ${ebworker_SOURCE_DIR}/scripts/fauxqs.mjs
+              ${ebworker_SOURCE_DIR}/package.json
+              ${ebworker_SOURCE_DIR}/package-lock.json
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/ebworker/local-sqs
+        COMPONENT runtime)
+set_property(SOURCE ${ebworker_SOURCE_DIR}/src/cli/fauxqs_launcher.cc APPEND PROPERTY
+             COMPILE_DEFINITIONS "EBWORKER_INSTALL_DATADIR=\"${CMAKE_INSTALL_FULL_DATADIR}/ebworker\"")
+
 # The example app, as bin/ebworker: what the container image runs.
 if(TARGET ebworker_app)
   install(TARGETS ebworker_app RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT runtime)

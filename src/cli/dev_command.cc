@@ -2,10 +2,11 @@
 
 #include <openssl/rand.h>
 #include <spdlog/spdlog.h>
-#include <sys/stat.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -13,6 +14,8 @@
 #include <ebworker/client.h>
 
 #include "cli/child_process.h"
+#include "cli/dev_session.h"
+#include "cli/fauxqs_launcher.h"
 #include "cli/logging.h"
 #include "cli/signals.h"
 #include "cli/worker.h"
@@ -30,9 +33,11 @@ constexpr const char* kUsage =
     "  Runs the local stack: fauxqs (the local SQS) on 127.0.0.1:SQS_PORT (default 4566), the\n"
     "  queue NAME (default ebworker-jobs) and its dead-letter queue, the worker on 127.0.0.1:PORT\n"
     "  (default 5000) and the daemon between them; sends a demo EchoJob; Ctrl-C stops it all.\n"
-    "  --once stops after the demo job (exit 0 when it was done).\n"
-    "  Run it from the project root (it starts scripts/fauxqs.mjs; EBWORKER_FAUXQS_LAUNCHER\n"
-    "  names another path). Uses SECRET_KEY_BASE, or makes one for the session.\n";
+    "  --once stops after the demo job, or in an app without EchoJob after the first job done\n"
+    "  (exit 0 when it was done). Port 0 picks a free one.\n"
+    "  It starts the fauxqs launcher installed with ebworker (share/ebworker/local-sqs/), else\n"
+    "  ./scripts/fauxqs.mjs; EBWORKER_FAUXQS_LAUNCHER names another. Uses SECRET_KEY_BASE, or\n"
+    "  makes one for the session. Another terminal sources the env file it names to enqueue.\n";
 
 int dev_error(const std::string& message) {
   std::fprintf(stderr, "ebworker dev: %s\n", message.c_str());
@@ -43,17 +48,6 @@ std::string random_hex(size_t bytes) {
   std::vector<unsigned char> raw(bytes);
   RAND_bytes(raw.data(), static_cast<int>(raw.size()));
   return to_hex(raw.data(), raw.size());
-}
-
-// A file only this user can read: the session's generated secret, for other terminals.
-std::string save_secret(const std::string& secret) {
-  const auto dir = std::filesystem::temp_directory_path() / ("ebworker-dev-" + uuid_v4().substr(0, 8));
-  std::filesystem::create_directory(dir);
-  ::chmod(dir.c_str(), 0700);
-  const auto path = dir / "secret";
-  std::ofstream(path) << secret;
-  ::chmod(path.c_str(), 0600);
-  return path.string();
 }
 
 // Waits for the demo job's line in EchoJob's output file.
@@ -68,15 +62,32 @@ bool wait_for_echo(const std::string& path, const std::string& marker, std::chro
   return false;
 }
 
+// Waits until the worker answered a message 200 (true: done, its message deleted) or a stop
+// signal arrives (false).
+bool wait_for_a_job(const SqsdDaemon& daemon, const sigset_t& signals) {
+  const timespec tick{0, 100'000'000};  // the counter has no event to wait on: look every 100 ms
+  while (daemon.counters().succeeded == 0)
+    if (::sigtimedwait(&signals, nullptr, &tick) > 0) return false;
+  return true;
+}
+
+// The port in fauxqs's "fauxqs listening on http://127.0.0.1:PORT".
+std::uint16_t port_in(const std::string& line) {
+  const auto colon = line.rfind(':');
+  unsigned port = 0;
+  if (colon != std::string::npos) std::sscanf(line.c_str() + colon + 1, "%u", &port);
+  return static_cast<std::uint16_t>(port);
+}
+
 }  // namespace
 
 const std::vector<Setting<DevConfig>>& dev_settings() {
   static const std::vector<Setting<DevConfig>> settings = {
       {"EBWORKER_DEV_PORT", "--port", "5000", "the worker's port",
-       number_setting<DevConfig, unsigned>(1, 65535,
+       number_setting<DevConfig, unsigned>(0, 65535,
                                            [](DevConfig& c, unsigned n) { c.port = static_cast<std::uint16_t>(n); })},
       {"EBWORKER_DEV_SQS_PORT", "--sqs-port", "4566", "fauxqs's port",
-       number_setting<DevConfig, unsigned>(1, 65535,
+       number_setting<DevConfig, unsigned>(0, 65535,
                                            [](DevConfig& c, unsigned n) { c.sqs_port = static_cast<std::uint16_t>(n); })},
       {"EBWORKER_DEV_QUEUE", "--queue", "ebworker-jobs",
        "the queue; its dead-letter queue is NAME-dead-letters",
@@ -85,7 +96,8 @@ const std::vector<Setting<DevConfig>>& dev_settings() {
          c.queue = std::string(v);
          return {};
        }},
-      {"EBWORKER_DEV_ONCE", "--once", "false", "stop after the demo job; exit 0 when it was done",
+      {"EBWORKER_DEV_ONCE", "--once", "false",
+       "stop after the demo job (without EchoJob: the first job done); exit 0 when it was done",
        [](DevConfig& c, std::string_view v) -> Status {
          auto b = parse_bool(v);
          if (!b) return Unexpected{b.error()};
@@ -93,7 +105,7 @@ const std::vector<Setting<DevConfig>>& dev_settings() {
          return {};
        },
        true},
-      {"EBWORKER_FAUXQS_LAUNCHER", "--fauxqs-launcher", "scripts/fauxqs.mjs",
+      {"EBWORKER_FAUXQS_LAUNCHER", "--fauxqs-launcher", "(the installed one, else scripts/fauxqs.mjs)",
        "the script that starts fauxqs on loopback",
        [](DevConfig& c, std::string_view v) -> Status {
          if (v.empty()) return fail("must name a file");
@@ -104,6 +116,13 @@ const std::vector<Setting<DevConfig>>& dev_settings() {
        [](DevConfig& c, std::string_view v) -> Status {
          if (auto st = check_log_level(v); !st) return st;
          c.log_level = std::string(v);
+         return {};
+       }},
+      {"EBWORKER_LOG_FORMAT", "--log-format", "text", "the log format of all three: text or json",
+       [](DevConfig& c, std::string_view v) -> Status {
+         auto format = parse_log_format(v);
+         if (!format) return Unexpected{format.error()};
+         c.log_format = *format;
          return {};
        }},
   };
@@ -127,30 +146,41 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   const bool once = dev->once;
 
   const sigset_t signals = block_stop_signals();
-  setup_logging(dev->log_level);
+  setup_logging(dev->log_level, dev->log_format);
 
+  auto session = DevSession::create();
+  if (!session) return dev_error(session.error().message);
+  std::string generated_secret;
   if (!env.count("SECRET_KEY_BASE")) {
-    const std::string secret = random_hex(32);
-    env["SECRET_KEY_BASE"] = secret;
-    spdlog::info("SECRET_KEY_BASE is not set: made one for this session, saved in {}", save_secret(secret));
+    generated_secret = random_hex(32);
+    env["SECRET_KEY_BASE"] = generated_secret;
+    auto saved = (*session)->write("secret", generated_secret);
+    if (!saved) return dev_error(saved.error().message);
+    spdlog::info("SECRET_KEY_BASE is not set: made one for this session, saved in {}", saved->string());
   }
   std::string echo_out = env.count("ECHO_JOB_OUT") ? env["ECHO_JOB_OUT"] : "";
   if (echo_out.empty()) {
-    echo_out = (std::filesystem::temp_directory_path() / ("ebworker-dev-echo-" + uuid_v4().substr(0, 8) + ".jsonl")).string();
+    echo_out = ((*session)->dir() / "echo.jsonl").string();
     // EchoJob, a user's job, reads the process's environment.
     ::setenv("ECHO_JOB_OUT", echo_out.c_str(), 1);
   }
 
   // 1. The local SQS.
-  const std::string& launcher = dev->fauxqs_launcher;
-  if (!std::filesystem::exists(launcher))
-    return dev_error(launcher + " not found: run from the project root, or set EBWORKER_FAUXQS_LAUNCHER");
-  auto fauxqs = ChildProcess::start({"node", launcher, std::to_string(sqs_port)}, "fauxqs: ");
+  const std::filesystem::path executable = current_executable();
+  std::filesystem::path launcher = dev->fauxqs_launcher;
+  if (launcher.empty()) {
+    auto found = find_fauxqs_launcher(executable);
+    if (!found) return dev_error(found.error().message);
+    launcher = *found;
+  } else if (!std::filesystem::exists(launcher)) {
+    return dev_error(launcher.string() + " (EBWORKER_FAUXQS_LAUNCHER) not found");
+  }
+  if (const std::string missing = fauxqs_missing(launcher); !missing.empty()) return dev_error(missing);
+  auto fauxqs = ChildProcess::start({"node", launcher.string(), std::to_string(sqs_port)}, "fauxqs: ");
   if (!fauxqs) return dev_error("cannot start fauxqs: " + fauxqs.error().message);
   const auto ready = (*fauxqs)->wait_for_line("listening on", std::chrono::seconds(30));
-  if (!ready) return dev_error("fauxqs did not start (is ./scripts/setup.sh done? is port " +
-                               std::to_string(sqs_port) + " free?)");
-  const std::string endpoint = "http://127.0.0.1:" + std::to_string(sqs_port);
+  if (!ready) return dev_error("fauxqs did not start (is port " + std::to_string(sqs_port) + " free?)");
+  const std::string endpoint = "http://127.0.0.1:" + std::to_string(sqs_port == 0 ? port_in(*ready) : sqs_port);
 
   // 2. The queues.
   auto sqs = std::make_shared<SqsClient>(SqsClientOptions{
@@ -165,7 +195,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   if (!worker) return dev_error(worker.error().message);
   SqsdConfig sqsd_config;
   sqsd_config.queue_url = queues->queue_url;
-  sqsd_config.worker_url = "http://127.0.0.1:" + std::to_string(worker_config.port);
+  sqsd_config.worker_url = "http://127.0.0.1:" + std::to_string((*worker)->port());
   sqsd_config.max_retries = 3;
   sqsd_config.wait_time = 1;  // Ctrl-C within a second
   std::vector<CronTask> tasks;
@@ -176,9 +206,16 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
 
   spdlog::info("SQS endpoint {}  queue {}  dead-letter queue {}", endpoint, queues->queue_url,
                queues->dead_letter_queue_url);
-  spdlog::info("enqueue from another terminal: AWS_ENDPOINT_URL_SQS={} EBWORKER_QUEUE_URL={} "
-               "SECRET_KEY_BASE=... ./build/ebworker enqueue EchoJob '[\"hi\"]'",
-               endpoint, queues->queue_url);
+  auto env_file = (*session)->write_environment(
+      {.queue_url = queues->queue_url, .sqs_endpoint = endpoint, .region = "us-east-1",
+       .secret_key_base = generated_secret});
+  if (!env_file) return dev_error(env_file.error().message);
+  const auto names = registry.names();
+  const std::string example = registry.contains("EchoJob") ? "EchoJob '[\"hi\"]'"
+                              : names.empty()               ? "JOB '[]'"
+                                                            : names.front() + " '[]'";
+  spdlog::info("enqueue from another terminal: source {}  then  {} enqueue {}", env_file->string(),
+               executable.empty() ? "ebworker" : executable.string(), example);
 
   // 4. The demo job, through SQS, the daemon and the worker.
   bool demo_done = false;
@@ -203,6 +240,10 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
     }
   }
 
+  if (once && !registry.contains("EchoJob")) {
+    spdlog::info("--once: waiting for the first job to be done");
+    demo_done = wait_for_a_job(daemon, signals);
+  }
   if (once) {
     spdlog::info("--once: stopping the daemon, the worker and fauxqs");
   } else {
@@ -215,6 +256,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   if (!(*worker)->drain(std::chrono::seconds(30))) {
     spdlog::warn("jobs still running after 30 s are cut off; their messages will be retried");
     spdlog::default_logger()->flush();
+    (*session)->remove();
     std::_Exit(1);
   }
   (*worker)->stop();

@@ -8,6 +8,10 @@
 #     with an error naming the RegistrableJob concept;
 #   - tests/deploy/consumer (the worker: find_package, its own job through a signed request, 200;
 #     and the same main.cc with only `pkg-config --cflags --libs ebworker`);
+#   - the consumer installed beside the package runs `dev --once` from a directory of its own:
+#     the installed fauxqs launcher is found (and, before its npm packages are there, the one line
+#     saying how to install them), the env file it names lets `enqueue` reach the local stack, the
+#     job is done, and no ebworker-dev-* directory is left;
 #   - tests/deploy/web_consumer (the web tier: find_package COMPONENTS client, ebworker::client
 #     alone, and with `pkg-config ebworker-client`): its binary needs neither libpistache nor
 #     libyaml-cpp, and it reaches SQS (a refused port here: a transport error, exit 75).
@@ -68,6 +72,48 @@ cd "$tmp"  # no cron.yaml here: the consumer has no periodic tasks
 roundtrip "$tmp/consumer-build/consumer" GreetingJob '["consumer"]'
 [ "$(cat "$GREETING_OUT")" = "hello, consumer" ] || { echo "GreetingJob wrote: $(cat "$GREETING_OUT")" >&2; exit 1; }
 echo "consumer's GreetingJob ran and answered 200"
+
+echo "== the consumer's own binary runs \`dev --once\` outside the source tree"
+"$cmake" --install "$tmp/consumer-build" --prefix "$prefix" >/dev/null
+local_sqs=$prefix/share/ebworker/local-sqs
+for f in fauxqs.mjs package.json package-lock.json; do
+  [ -e "$local_sqs/$f" ] || { echo "not installed: share/ebworker/local-sqs/$f" >&2; exit 1; }
+done
+mkdir "$tmp/project" "$tmp/dev-tmp"
+cd "$tmp/project"
+dev() { env -u SECRET_KEY_BASE TMPDIR="$tmp/dev-tmp" "$prefix/bin/consumer" dev --once --port 0 --sqs-port 0; }
+status=0
+dev >"$tmp/dev-missing.log" 2>&1 || status=$?
+[ "$status" -ne 0 ] && grep -q "npm ci --prefix $local_sqs\$" "$tmp/dev-missing.log" ||
+  { cat "$tmp/dev-missing.log" >&2; echo "dev without fauxqs: exit $status, expected the npm ci line" >&2; exit 1; }
+# What `npm ci --prefix $local_sqs` installs, without the network: this tree's packages.
+ln -s "$src/node_modules" "$local_sqs/node_modules"
+dev >"$tmp/dev.log" 2>&1 &
+dev_pid=$!
+env_file=""
+for ((i = 0; i < 600; i++)); do  # 60 s: fauxqs and a sanitizer build start slowly
+  env_file=$(sed -n 's|.*enqueue from another terminal: source \([^ ]*\) .*|\1|p' "$tmp/dev.log")
+  [ -n "$env_file" ] && break
+  kill -0 "$dev_pid" 2>/dev/null || break
+  sleep 0.1
+done
+[ -n "$env_file" ] || { kill -KILL "$dev_pid"; cat "$tmp/dev.log" >&2; echo "dev printed no env file" >&2; exit 1; }
+# Another terminal: only what the env file says.
+env -i PATH="$PATH" HOME="$tmp" bash -c 'source "$1" && "$2" enqueue GreetingJob "[\"dev\"]"' _ "$env_file" \
+  "$prefix/bin/consumer" || { kill -KILL "$dev_pid"; cat "$tmp/dev.log" >&2; echo "enqueue with $env_file failed" >&2; exit 1; }
+for ((i = 0; i < 600; i++)); do  # --once: it stops after that job
+  kill -0 "$dev_pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill -0 "$dev_pid" 2>/dev/null && { kill -KILL "$dev_pid"; cat "$tmp/dev.log" >&2; echo "dev --once still running" >&2; exit 1; }
+status=0
+wait "$dev_pid" || status=$?
+[ "$status" -eq 0 ] || { cat "$tmp/dev.log" >&2; echo "dev --once exited $status" >&2; exit 1; }
+grep -qx "hello, dev" "$GREETING_OUT" || { cat "$tmp/dev.log" >&2; echo "GreetingJob did not run through dev" >&2; exit 1; }
+left=$(find "$tmp/dev-tmp" -mindepth 1 -maxdepth 1 -name 'ebworker-dev-*')
+[ -z "$left" ] || { echo "dev left $left behind" >&2; exit 1; }
+echo "dev --once found the installed launcher, its env file let enqueue in, and it cleaned up"
+cd "$tmp"
 
 echo "== pkg-config --cflags --libs ebworker"
 export PKG_CONFIG_PATH

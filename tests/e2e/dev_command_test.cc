@@ -1,6 +1,8 @@
 // `ebworker dev` as the README has a user run it: the whole local stack in one command. It
 // prints the SQS endpoint and the queue URLs and shows the demo job done; another command
-// (`ebworker enqueue`) can use that queue; Ctrl-C (SIGINT) stops it all and it exits 0.
+// (`ebworker enqueue`) can use that queue; Ctrl-C (SIGINT) stops it all, removes the session's
+// directory and it exits 0. (deploy.installed_package runs an app's own `dev --once` with the
+// env file it writes.)
 
 #include <gtest/gtest.h>
 
@@ -86,7 +88,8 @@ TEST_F(DevCommand, RunsTheStackTakesJobsAndStopsOnCtrlC) {
   EXPECT_EQ(word_after(*urls, "dead-letter queue "), queue + "-dead-letters");
   const auto secret_line = dev.wait_for_line("SECRET_KEY_BASE is not set", 1s);
   ASSERT_TRUE(secret_line) << read_file(out);
-  const std::string secret = read_file(word_after(*secret_line, "saved in "));
+  const std::filesystem::path secret_path = word_after(*secret_line, "saved in ");
+  const std::string secret = read_file(secret_path);
   ASSERT_GE(secret.size(), 32u) << *secret_line;
   EXPECT_TRUE(listening(port));
   EXPECT_TRUE(listening(sqs_port));
@@ -113,6 +116,7 @@ TEST_F(DevCommand, RunsTheStackTakesJobsAndStopsOnCtrlC) {
   EXPECT_TRUE(exited->success()) << exited->describe() << "\n" << read_file(out);
   EXPECT_FALSE(listening(sqs_port)) << "fauxqs still listens";
   EXPECT_FALSE(listening(port)) << "the worker still listens";
+  EXPECT_FALSE(std::filesystem::exists(secret_path.parent_path())) << "the session's directory is left";
   EXPECT_EQ(sanitizer_reports(read_file(out)), "");
 }
 
