@@ -10,6 +10,7 @@
 #include "cli/signals.h"
 #include "cli/worker.h"
 #include "config/worker_config.h"
+#include "worker/emf_reporter.h"
 
 namespace ebworker {
 
@@ -43,6 +44,10 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
   auto server = start_worker(*config, registry, std::move(options), env, jobs);
   if (!server) return startup_error(server.error().message);
   Server& worker = **server;
+  std::unique_ptr<EmfReporter> emf;
+  if (config->metrics_emf)
+    emf = std::make_unique<EmfReporter>(jobs, config->metrics_namespace, config->metrics_emf_interval,
+                                        emf_stdout_writer());
 
   const int received = wait_for_stop_signal(signals);
   worker.stop_accepting();  // before saying so: a request sent after this line must get 503
@@ -50,9 +55,11 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
                config->shutdown_timeout.count());
   if (worker.drain(config->shutdown_timeout)) {
     worker.stop();
+    if (emf) emf->stop();  // its final record: what ran since the last one
     spdlog::info("stopped; job totals: {}", jobs->describe());
     return 0;
   }
+  if (emf) emf->stop();
   spdlog::info("job totals so far: {}", jobs->describe());
   // Jobs still running get no response at all, so the daemon retries their messages.
   spdlog::warn("shutdown timeout: jobs still running are cut off; their messages will be retried");

@@ -108,6 +108,25 @@ const std::vector<WorkerSetting>& worker_settings() {
       {"EBWORKER_STATUS_PATH", "--status-path", "/_ebworker/status",
        "GET: the HTML status page, to trusted sources only; empty for none",
        endpoint_path(&WorkerConfig::status_path)},
+      {"EBWORKER_METRICS_EMF", "--metrics-emf", "false",
+       "true to print CloudWatch embedded metric format records of the job counters to stdout, "
+       "for the CloudWatch agent or Beanstalk's log streaming (no Prometheus needed)",
+       [](WorkerConfig& c, std::string_view v) -> Status {
+         auto b = parse_bool(v);
+         if (!b) return Unexpected{b.error()};
+         c.metrics_emf = *b;
+         return {};
+       },
+       true},
+      {"EBWORKER_METRICS_EMF_INTERVAL", "--metrics-emf-interval", "60",
+       "seconds between EMF records (each holds what changed since the last one, per job class)",
+       number<long>(1, 3600, [](WorkerConfig& c, long n) { c.metrics_emf_interval = std::chrono::seconds(n); })},
+      {"EBWORKER_METRICS_NAMESPACE", "--metrics-namespace", "ebworker", "the CloudWatch namespace of the EMF records",
+       [](WorkerConfig& c, std::string_view v) -> Status {
+         if (v.empty()) return fail("must name a namespace");
+         c.metrics_namespace = std::string(v);
+         return {};
+       }},
       {"EBWORKER_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, critical or off",
        [](WorkerConfig& c, std::string_view v) -> Status {
          if (auto ok = check_log_level(v); !ok) return ok;

@@ -44,6 +44,10 @@ struct WorkerConfig {
   std::string metrics_path = "/_ebworker/metrics";
   std::string health_path = "/_ebworker/health";
   std::string status_path = "/_ebworker/status";
+  // CloudWatch embedded metric format records of the job counters on stdout (worker/emf_reporter.h).
+  bool metrics_emf = false;
+  std::chrono::seconds metrics_emf_interval{60};
+  std::string metrics_namespace = "ebworker";
 };
 
 using WorkerSetting = Setting<WorkerConfig>;
