@@ -128,6 +128,24 @@ TEST(WorkerConfig, ProcessJobsFlagAloneMeansTrue) {
   EXPECT_FALSE(load({{"EBWORKER_PROCESS_JOBS", "true"}}, {"--process-jobs=false"}).process_jobs);
 }
 
+TEST(WorkerConfig, MetricsEmfSettings) {
+  const auto defaults = load({});
+  EXPECT_FALSE(defaults.metrics_emf);
+  EXPECT_EQ(defaults.metrics_emf_interval, std::chrono::seconds(60));
+  EXPECT_EQ(defaults.metrics_namespace, "ebworker");
+  EXPECT_TRUE(load({}, {"--metrics-emf", "--port", "1"}).metrics_emf);  // the flag alone means true
+  const auto set = load({{"EBWORKER_METRICS_EMF", "true"}, {"EBWORKER_METRICS_EMF_INTERVAL", "3600"},
+                         {"EBWORKER_METRICS_NAMESPACE", "MyApp/Jobs"}});
+  EXPECT_TRUE(set.metrics_emf);
+  EXPECT_EQ(set.metrics_emf_interval, std::chrono::seconds(3600));
+  EXPECT_EQ(set.metrics_namespace, "MyApp/Jobs");
+  EXPECT_EQ(error_of({{"EBWORKER_METRICS_EMF_INTERVAL", "0"}}),
+            "EBWORKER_METRICS_EMF_INTERVAL: expected a whole number from 1 to 3600, got \"0\"");
+  EXPECT_EQ(error_of({}, {"--metrics-emf-interval=3601"}),
+            "--metrics-emf-interval: expected a whole number from 1 to 3600, got \"3601\"");
+  EXPECT_EQ(error_of({{"EBWORKER_METRICS_NAMESPACE", ""}}), "EBWORKER_METRICS_NAMESPACE: must name a namespace");
+}
+
 TEST(WorkerConfig, ProcessJobsValues) {
   EXPECT_TRUE(load({{"EBWORKER_PROCESS_JOBS", "true"}}).process_jobs);
   EXPECT_TRUE(load({{"EBWORKER_PROCESS_JOBS", "TRUE"}}).process_jobs);
