@@ -23,6 +23,7 @@
 
 #include "envelope/envelope.h"
 #include "middleware/default_stack.h"
+#include "middleware/worker_endpoints.h"
 #include "worker/dispatch.h"
 
 namespace ebworker {
@@ -186,8 +187,8 @@ class DefaultStackTest : public ::testing::Test {
 TEST_F(DefaultStackTest, OrderWhenProcessingJobs) {
   const WorkerChain chain = build();
   EXPECT_EQ(chain.stack.order(),
-            (std::vector<std::type_index>{typeid(RequestLog), typeid(SourceCheck), typeid(SqsdOnly),
-                                          typeid(VerifySignature)}));
+            (std::vector<std::type_index>{typeid(RequestLog), typeid(SourceCheck), typeid(WorkerEndpoints),
+                                          typeid(SqsdOnly), typeid(VerifySignature)}));
   // The one end is the dispatcher.
   ASSERT_NE(chain.end.target<Dispatch>(), nullptr);
 }
