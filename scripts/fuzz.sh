@@ -48,7 +48,8 @@ nice -n 10 cmake --build "$build" -j2 >"$build/fuzz-build.log" 2>&1 ||
 echo "fuzz.sh: fuzz build ready in $(( $(date +%s) - start )) s ($build)"
 
 if $smoke; then
-  exec nice -n 10 ctest --test-dir "$build" -L fuzz --output-on-failure
+  # Two at once: each harness is one process on one core.
+  exec nice -n 10 ctest --test-dir "$build" -L fuzz --output-on-failure -j2
 fi
 
 all=$(sed -n 's/^  \(fuzz_[a-z_]*\)$/\1/p' tests/fuzz/CMakeLists.txt)

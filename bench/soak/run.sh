@@ -12,7 +12,7 @@
 #   bench/soak/run.sh [--jobs N] [--connections 1,2,50] [--interval S] [--rss-growth-mib M]
 #                     [--wait-time S] [--sqsd-shutdown-bound S] [--worker-shutdown-bound S]
 #                     [--timeout S] [--build-dir DIR] [--out DIR]
-#   bench/soak/run.sh --smoke --build-dir DIR     1,500 jobs per setting, 1 s intervals, 1 s long
+#   bench/soak/run.sh --smoke --build-dir DIR     800 jobs per setting, 1 s intervals, 1 s long
 #                                                 polls, RSS bound 512 MiB (ASan), the binaries of
 #                                                 DIR (ctest -L soak-smoke)
 # Defaults: 200,000 jobs, HttpConnections 1, 2 and 50, 5 s intervals, RSS growth 64 MiB, the
@@ -37,7 +37,7 @@ out=""
 smoke=false
 while (($#)); do
   case $1 in
-    --smoke) smoke=true; jobs=1500; interval=1; rss_growth=512; wait_time=1; timeout_s=120 ;;
+    --smoke) smoke=true; jobs=800; interval=1; rss_growth=512; wait_time=1; timeout_s=120 ;;
     --jobs) jobs=$2; shift ;;
     --connections) connections=$2; shift ;;
     --interval) interval=$2; shift ;;

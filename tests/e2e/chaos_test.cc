@@ -10,8 +10,8 @@
 // The kills are driven by progress: kill k of K comes once k/(K+1) of the jobs are accounted
 // for (performed or dead-lettered) and at least one more since the previous kill. Sized by the
 // environment (defaults fit the test command under ASan on 2 cores):
-//   EBWORKER_CHAOS_JOBS (2000)        jobs enqueued
-//   EBWORKER_CHAOS_KILLS (40)         kills in all, alternating worker and daemon
+//   EBWORKER_CHAOS_JOBS (1000)        jobs enqueued
+//   EBWORKER_CHAOS_KILLS (20)         kills in all, alternating worker and daemon
 //   EBWORKER_CHAOS_SEED (20261201)    the proxy's PRNG seed
 //   EBWORKER_CHAOS_CONNECTIONS (10)   the daemon's HttpConnections = the worker's job threads
 //   EBWORKER_CHAOS_MAX_RECEIVES (3)   the redrive policy's maxReceiveCount
@@ -50,8 +50,8 @@ long setting(const char* name, long fallback, long lo, long hi) {
 }
 
 struct Settings {
-  int jobs = static_cast<int>(setting("EBWORKER_CHAOS_JOBS", 2000, 1, 1'000'000));
-  int kills = static_cast<int>(setting("EBWORKER_CHAOS_KILLS", 40, 0, 10'000));
+  int jobs = static_cast<int>(setting("EBWORKER_CHAOS_JOBS", 1000, 1, 1'000'000));
+  int kills = static_cast<int>(setting("EBWORKER_CHAOS_KILLS", 20, 0, 10'000));
   std::uint64_t seed = static_cast<std::uint64_t>(setting("EBWORKER_CHAOS_SEED", 20261201, 0, 1L << 62));
   int connections = static_cast<int>(setting("EBWORKER_CHAOS_CONNECTIONS", 10, 1, 100));
   int max_receives = static_cast<int>(setting("EBWORKER_CHAOS_MAX_RECEIVES", 3, 1, 1000));
