@@ -88,16 +88,9 @@ DynamoResult<bool> LeaseTable::held_by(std::string_view key, std::string_view ho
 }
 
 DynamoResult<bool> LeaseTable::take(std::string_view key, std::string_view holder, Time now, Time until) const {
-  Condition c{"attribute_not_exists(#pk) OR #e < :now OR #h = :me", names(),
-              {{":now", AttributeValue::n(epoch(now))}, {":me", AttributeValue::s(std::string(holder))}}};
-  auto put = dynamo_->put_item(table_,
-                               {{kKey, AttributeValue::s(std::string(key))},
-                                {kHolder, AttributeValue::s(std::string(holder))},
-                                {kExpiresAt, AttributeValue::n(epoch(until))}},
-                               c);
-  if (!put) return Unexpected{put.error()};
-  if (*put == WriteOutcome::written) return true;
-  return held_by(key, holder);
+  return put_held(key, holder, until,
+                  {"attribute_not_exists(#pk) OR #e < :now OR #h = :me", names(),
+                   {{":now", AttributeValue::n(epoch(now))}, {":me", AttributeValue::s(std::string(holder))}}});
 }
 
 DynamoResult<bool> LeaseTable::renew(std::string_view key, std::string_view holder, Time until) const {
@@ -109,15 +102,19 @@ DynamoResult<bool> LeaseTable::renew(std::string_view key, std::string_view hold
 }
 
 DynamoResult<bool> LeaseTable::claim(std::string_view key, std::string_view holder, Time until) const {
-  Condition c{"attribute_not_exists(#pk)", {{"#pk", kKey}}, {}};
+  return put_held(key, holder, until, {"attribute_not_exists(#pk)", {{"#pk", kKey}}, {}});
+}
+
+DynamoResult<bool> LeaseTable::put_held(std::string_view key, std::string_view holder, Time until,
+                                        const Condition& condition) const {
   auto put = dynamo_->put_item(table_,
                                {{kKey, AttributeValue::s(std::string(key))},
                                 {kHolder, AttributeValue::s(std::string(holder))},
                                 {kExpiresAt, AttributeValue::n(epoch(until))}},
-                               c);
+                               condition);
   if (!put) return Unexpected{put.error()};
   if (*put == WriteOutcome::written) return true;
-  return held_by(key, holder);
+  return held_by(key, holder);  // a lost answer's retry finds our own item: won
 }
 
 DynamoResult<bool> LeaseTable::release(std::string_view key, std::string_view holder) const {

@@ -61,6 +61,9 @@ class LeaseTable {
   // After a failed condition: is `holder` the item's holder anyway (a retried write's first
   // attempt took effect)?
   DynamoResult<bool> held_by(std::string_view key, std::string_view holder) const;
+  // Puts `key` held by `holder` until `until` where `condition` allows: take() and claim().
+  DynamoResult<bool> put_held(std::string_view key, std::string_view holder, Time until,
+                              const Condition& condition) const;
 
   std::shared_ptr<const DynamoClient> dynamo_;
   std::string table_;
