@@ -2,9 +2,12 @@
 // How a run of a job ended, and so what becomes of its message:
 //   done()               200: the message is deleted
 //   fail("why")          500: it comes back after ErrorVisibilityTimeout, and after MaxRetries
-//                        receives goes to the dead-letter queue (a throw is the same)
-//   retry_in(d, "why")   503 with Retry-After: d: `ebworker sqsd` brings it back after d;
-//                        aws-sqsd, which reads only the status, after ErrorVisibilityTimeout
+//                        receives goes to the dead-letter queue (a throw is the same); unless
+//                        the job class has a retry policy (RetryOptions, job_registry.h)
+//   retry_in(d, "why")   with the worker's EBWORKER_QUEUE_URL: 200 once the next attempt is in
+//                        the queue, due after d. Without it: 503 with Retry-After: d, and
+//                        `ebworker sqsd` brings it back after d; aws-sqsd, which reads only the
+//                        status, after ErrorVisibilityTimeout
 //   discard("why")       200: deleted without a retry, logged as discarded; for input that will
 //                        never succeed, so it neither burns MaxRetries nor clutters the
 //                        dead-letter queue

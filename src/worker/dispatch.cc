@@ -164,6 +164,12 @@ Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int
   };
   const auto hop = [&](std::chrono::seconds delay, const std::string& done_reason) {
     envelope.executions += 1;
+    // Longer than one hop carries (retry_in up to 12 h): the envelope says when the attempt is
+    // due and it travels in hops until then (not_due), so it never runs early.
+    if (delay > hops_->max_hop_delay()) {
+      envelope.scheduled_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + delay;
+      delay = hops_->max_hop_delay();
+    }
     if (auto sent = hops_->send_next_attempt(envelope, delay); !sent)
       return counted(JobOutcome::failed,
                      Response::refuse(500, run.response.reason + "; its next attempt could not be sent (" +

@@ -173,5 +173,24 @@ TEST_F(LongDelay, AJobDueLaterIsSentOnUntilDueAndNotRunEarly) {
   ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
 }
 
+// retry_in longer than one hop (up to 12 h against SQS's 900 s; 5 s against 2 s here) travels the
+// same way: its next attempt is sent on, unrun, until due, and runs no sooner than asked.
+TEST_F(LongDelay, ARetryInLongerThanOneHopIsSentOnUntilDue) {
+  const std::string queue = create_queue("retry-later");
+  auto& worker = start_retrying_worker(queue, "", fauxqs_.endpoint());
+  start_sqsd(queue, worker.url(""), {"--error-visibility-timeout", "600"});
+  ASSERT_TRUE(client(queue).enqueue("OutcomeJob", R"(["retry",5])"));
+
+  const auto runs = [&] {
+    return lines_with(worker.log(), {"POST / status=200", "job=OutcomeJob", "reason=retry in 5 s"});
+  };
+  ASSERT_TRUE(eventually([&] { return runs().size() >= 2; }, 30s)) << worker.log();
+  const auto ran = runs();
+  const auto early = lines_with(worker.log(), {"POST / status=200", "job=OutcomeJob", "not due until"});
+  EXPECT_GE(early.size(), 2u) << worker.log();  // 5 s in hops of at most 2 s
+  // The due time is counted from the first run's whole second.
+  EXPECT_GE(clock_of(ran[1]) - clock_of(ran[0]), 5 - 1 - 0.25) << ran[0] << "\n" << ran[1];
+}
+
 }  // namespace
 }  // namespace ebworker::testing
