@@ -3,9 +3,12 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <random>
 #include <thread>
 
+#include "core/hex.h"
 #include "core/iso_time.h"
 
 namespace ebworker {
@@ -39,14 +42,10 @@ std::string lock_key(std::string_view task_name) { return "lock#" + std::string(
 
 std::string random_token() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(16, '0');
-  auto bits = engine();
-  for (auto& c : out) {
-    c = kHex[bits & 0xf];
-    bits >>= 4;
-  }
-  return out;
+  const std::uint64_t bits = engine();
+  unsigned char bytes[sizeof bits];
+  std::memcpy(bytes, &bits, sizeof bits);
+  return to_hex(bytes, sizeof bytes);
 }
 
 std::string make_holder_id() {

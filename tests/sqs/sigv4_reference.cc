@@ -7,21 +7,12 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "core/hex.h"
 #include "core/text.h"
 
 namespace ebworker::testing {
 
 namespace {
-
-std::string hex(const unsigned char* bytes, std::size_t n) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(digits[bytes[i] >> 4]);
-    out.push_back(digits[bytes[i] & 0x0f]);
-  }
-  return out;
-}
 
 std::string hmac(std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
@@ -73,7 +64,7 @@ std::string sha256_hex(std::string_view data) {
   unsigned int len = 0;
   if (!EVP_Digest(data.data(), data.size(), out, &len, EVP_sha256(), nullptr))
     throw std::runtime_error("SHA-256 failed");
-  return hex(out, len);
+  return to_hex(out, len);
 }
 
 std::string canonical_request(const SigV4Request& request) {
@@ -105,7 +96,7 @@ std::string sigv4_authorization(const SigV4Request& request, const SigV4Scope& s
   const std::string signature = hmac(k_signing, to_sign);
   return "AWS4-HMAC-SHA256 Credential=" + scope.access_key_id + "/" + credential_scope +
          ", SignedHeaders=" + signed_header_names(request) +
-         ", Signature=" + hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
+         ", Signature=" + to_hex(reinterpret_cast<const unsigned char*>(signature.data()), signature.size());
 }
 
 }  // namespace ebworker::testing
