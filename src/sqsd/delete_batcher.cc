@@ -18,12 +18,16 @@ DeleteBatcher::~DeleteBatcher() {
 }
 
 void DeleteBatcher::add(std::string message_id, std::string receipt_handle) {
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (pending_.empty()) oldest_ = std::chrono::steady_clock::now();
     pending_.push_back({std::move(message_id), std::move(receipt_handle)});
+    // The thread waits for a first handle, then for a full batch or the linger: only those two
+    // moments need it awake (a wake-up per handle was a context switch per message).
+    wake = pending_.size() == 1 || pending_.size() == kMaxBatchEntries;
   }
-  wake_.notify_all();
+  if (wake) wake_.notify_all();
 }
 
 void DeleteBatcher::flush() {

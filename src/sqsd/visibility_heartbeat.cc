@@ -21,20 +21,22 @@ VisibilityHeartbeat::~VisibilityHeartbeat() {
 
 void VisibilityHeartbeat::watch(long id, std::string receipt_handle) {
   if (visibility_.count() == 0) return;  // visible at once anyway: nothing to keep
+  bool first = false;
   {
     std::lock_guard lock(mutex_);
+    first = entries_.empty();
     entries_[id] = Entry{std::move(receipt_handle), Clock::now() + visibility_ - lead_};
   }
-  changed_.notify_all();
+  // Every entry is due a fixed time after it was added or extended, so a new one is never due
+  // before those the thread already waits for: only a thread waiting on nothing needs waking.
+  if (first) changed_.notify_all();
 }
 
 void VisibilityHeartbeat::forget(long id) {
-  {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return busy_ != id; });
-    entries_.erase(id);
-  }
-  changed_.notify_all();  // the thread may be waiting on the entry just erased
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return busy_ != id; });
+  // No wake-up: a thread waiting for the erased entry's time finds it gone then and looks again.
+  entries_.erase(id);
 }
 
 long VisibilityHeartbeat::extended() const {
