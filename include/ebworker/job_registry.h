@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <exception>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,11 +36,35 @@ concept RegistrableJob = std::derived_from<J, Job> && std::default_initializable
 // too, and after max_attempts sends the message to the dead-letter queue. It needs the worker's
 // EBWORKER_QUEUE_URL (and EBWORKER_DEAD_LETTER_QUEUE_URL for the last step); without them, or
 // with max_attempts 0, a failure is answered 500 and the daemon retries as it always does.
+// A failed run, as a retry policy's retry_if sees it.
+struct FailedRun {
+  std::string_view reason{};       // fail()'s reason, or the exception's what()
+  std::exception_ptr exception{};  // what the job threw; null for fail()
+
+  // Whether the job threw an E (or a class derived from it).
+  template <typename E>
+  bool threw() const {
+    if (!exception) return false;
+    try {
+      std::rethrow_exception(exception);
+    } catch (const E&) {
+      return true;
+    } catch (...) {
+      return false;
+    }
+  }
+};
+
 struct RetryOptions {
   int max_attempts = 0;                    // runs in all, the first included; 0: no policy
   std::chrono::seconds base_delay{15};     // before the 2nd attempt; doubled for each later one
   std::chrono::seconds max_delay{900};     // never more (SQS delays a message 15 minutes at most)
   bool retry_exceptions = true;            // false: a throw goes straight to the dead-letter queue
+  // Which failures are retried (Sidekiq's retry_on / discard_on): one it answers false for goes
+  // to the dead-letter queue at once, as if its attempts were spent. Null: every failure. A plain
+  // function (a lambda without captures) keeps the options constexpr:
+  //   .retry_if = [](const ebworker::FailedRun& f) { return f.threw<TimeoutError>(); }
+  bool (*retry_if)(const FailedRun&) = nullptr;
 };
 
 struct JobOptions {

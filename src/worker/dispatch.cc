@@ -185,13 +185,16 @@ Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int
   const RetryOptions policy = registry_->options(envelope.job_class).retry;
   if (run.kind != JobResult::Kind::failed || policy.max_attempts == 0) return count(std::move(run));
   const std::string of = " (attempt " + std::to_string(attempt) + " of " + std::to_string(policy.max_attempts) + ")";
-  const bool spent = attempt >= policy.max_attempts || (run.threw && !policy.retry_exceptions);
-  if (!spent) {
+  const RetryVerdict verdict = retry_verdict(policy, attempt, {.reason = run.reason, .exception = run.exception});
+  if (verdict == RetryVerdict::retry) {
     const auto delay = retry_delay(policy, attempt, uniform01());
     return hop(delay, run.response.reason + of + "; retrying in " + std::to_string(delay.count()) + " s");
   }
+  const std::string why_no_retry =
+      verdict == RetryVerdict::attempts_spent ? "no more attempts" : "not retried by its policy";
   if (!hops_->has_dead_letter_queue()) {
-    run.response.reason += of + "; no more attempts, and no EBWORKER_DEAD_LETTER_QUEUE_URL: left to the queue's redrive";
+    run.response.reason +=
+        of + "; " + why_no_retry + ", and no EBWORKER_DEAD_LETTER_QUEUE_URL: left to the queue's redrive";
     return count(std::move(run));
   }
   if (auto sent = hops_->dead_letter(request, run.response.reason, attempt); !sent)
@@ -199,7 +202,8 @@ Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int
                    Response::refuse(500, run.response.reason + of + "; could not be dead-lettered (" +
                                              sent.error().message + "): the message comes back as it is"));
   Response ok = Response::ok();
-  ok.reason = run.response.reason + of + "; dead-lettered";
+  ok.reason = run.response.reason + of + (verdict == RetryVerdict::not_retried ? "; " + why_no_retry : "") +
+              "; dead-lettered";
   return counted(JobOutcome::dead_lettered, std::move(ok));
 }
 

@@ -107,11 +107,13 @@ JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const
   } catch (const std::exception& e) {
     ran_until_now();
     out.threw = true;
+    out.exception = std::current_exception();
     out.reason = e.what();
     out.response = Response::refuse(500, std::string("job threw: ") + e.what());
   } catch (...) {
     ran_until_now();
     out.threw = true;
+    out.exception = std::current_exception();
     out.reason = "a non-standard exception";
     out.response = Response::refuse(500, "job threw a non-standard exception");
   }

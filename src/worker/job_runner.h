@@ -5,6 +5,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <exception>
 #include <optional>
 #include <stop_token>
 #include <string>
@@ -30,6 +31,7 @@ struct JobRun {
   JobResult::Kind kind = JobResult::Kind::failed;  // failed too for a throw or an unknown job
   bool known = true;                                // false: no such job registered
   bool threw = false;
+  std::exception_ptr exception{};                   // what it threw, for a retry policy's retry_if
   bool stopped = false;                             // asked to stop (shutdown, time limit), not done
   std::chrono::seconds delay{0};                    // retry_in's
   std::string reason;                               // the job's own reason (or the exception's)

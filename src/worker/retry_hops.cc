@@ -17,6 +17,18 @@ std::chrono::seconds retry_delay(const RetryOptions& policy, int failed_attempt,
   return std::chrono::seconds(static_cast<long long>(std::clamp(std::ceil(drawn), 0.0, cap)));
 }
 
+RetryVerdict retry_verdict(const RetryOptions& policy, int failed_attempt, const FailedRun& failure) {
+  if (failed_attempt >= policy.max_attempts) return RetryVerdict::attempts_spent;
+  if (failure.exception && !policy.retry_exceptions) return RetryVerdict::not_retried;
+  if (!policy.retry_if) return RetryVerdict::retry;
+  // A predicate that throws is the job's bug, not the failure's: it gets the default, a retry.
+  try {
+    return policy.retry_if(failure) ? RetryVerdict::retry : RetryVerdict::not_retried;
+  } catch (...) {
+    return RetryVerdict::retry;
+  }
+}
+
 RetryHops::RetryHops(Client client, Signer signer, std::string dead_letter_queue_url)
     : client_(std::move(client)), signer_(std::move(signer)), dead_letter_queue_url_(std::move(dead_letter_queue_url)) {}
 

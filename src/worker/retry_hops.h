@@ -29,6 +29,12 @@ inline constexpr std::string_view kAttemptsAttribute = "ebworker-attempts";
 // half, so retries of many messages failing together spread out. `random` is in [0, 1).
 std::chrono::seconds retry_delay(const RetryOptions& policy, int failed_attempt, double random);
 
+// What a policy does with a failed run: another attempt, or the dead-letter queue because its
+// attempts are spent or because it is not a failure the policy retries (a throw with
+// retry_exceptions false; one retry_if answers false for).
+enum class RetryVerdict { retry, attempts_spent, not_retried };
+RetryVerdict retry_verdict(const RetryOptions& policy, int failed_attempt, const FailedRun& failure);
+
 class RetryHops {
  public:
   // `client` sends to its queue (EBWORKER_QUEUE_URL); an empty dead-letter URL means none.

@@ -110,6 +110,16 @@ TEST_F(JobRunnerTest, NonStandardExceptionIs500) {
   EXPECT_EQ(r.reason, "job threw a non-standard exception");
 }
 
+// A retry policy's retry_if chooses by what the job threw: the run carries it, as thrown.
+TEST_F(JobRunnerTest, AThrowIsCarriedForTheRetryPolicy) {
+  const JobRun thrown = run_job_for(registry, "ThrowJob", arguments, context);
+  const FailedRun failure{.reason = thrown.reason, .exception = thrown.exception};
+  EXPECT_TRUE(failure.threw<std::out_of_range>());
+  EXPECT_EQ(failure.reason, "index 9 of 3");
+  EXPECT_TRUE(run_job_for(registry, "ThrowIntJob", arguments, context).exception);
+  EXPECT_FALSE(run_job_for(registry, "FailJob", arguments, context).exception);
+}
+
 // The factory runs the job's constructor: what it throws is the job's failure too (it once
 // escaped the dispatch boundary and ended the worker).
 TEST_F(JobRunnerTest, AConstructorThatThrowsIs500) {
