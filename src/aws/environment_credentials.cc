@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 
 namespace ebworker {
 

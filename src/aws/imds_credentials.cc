@@ -7,7 +7,7 @@
 #include <ebworker/headers.h>
 
 #include "aws/credentials_json.h"
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 #include "core/text.h"
 #include "net/http_client.h"
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <utility>
 
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 #include "core/text.h"
 
 namespace ebworker {

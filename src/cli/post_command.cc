@@ -5,7 +5,7 @@
 #include <string>
 #include <utility>
 
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "net/http_client.h"

@@ -9,7 +9,7 @@
 
 #include "cli/logging.h"
 #include "cli/signals.h"
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 #include "cron/cron_file.h"
 #include "dynamodb/lease_table.h"
 #include "sqs/sqs_endpoint.h"

@@ -1,6 +1,6 @@
 #include "dynamodb/dynamodb_endpoint.h"
 
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 #include "net/url.h"
 
 namespace ebworker {

@@ -3,7 +3,7 @@
 #include <cctype>
 #include <vector>
 
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 #include "core/text.h"
 #include "net/url.h"
 

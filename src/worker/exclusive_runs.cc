@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "aws/credentials_chain.h"
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 #include "cron/cron_file.h"
 #include "dynamodb/dynamodb_endpoint.h"
 

@@ -1,8 +1,8 @@
-// config/environment_lookup.h: how every reader of an Environment sees a variable, empty or not.
+// core/environment_lookup.h: how every reader of an Environment sees a variable, empty or not.
 
 #include <gtest/gtest.h>
 
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 
 namespace ebworker {
 namespace {

@@ -1,4 +1,4 @@
-#include "config/environment_lookup.h"
+#include "core/environment_lookup.h"
 
 namespace ebworker {
 
