@@ -2,6 +2,9 @@
 //   ebworker serve     run the worker endpoint for aws-sqsd
 //   ebworker post      sign and post a job to a worker, as aws-sqsd would
 
+#include <chrono>
+#include <memory>
+
 #include <ebworker/cli.h>
 
 #include "echo_job.h"
@@ -21,5 +24,12 @@ int main(int argc, char** argv) {
   jobs.add<SleepJob>();
   jobs.add<NightlyCleanupJob>();
   jobs.add<OutcomeJob>();
+  // OutcomeJob again, under a retry policy of 2 attempts 1 s apart that does not retry a failure
+  // whose reason starts with "permanent": for trying retry_if (it needs EBWORKER_QUEUE_URL).
+  jobs.add("RetriedOutcomeJob", [] { return std::make_unique<OutcomeJob>(); },
+           {.retry = {.max_attempts = 2,
+                      .base_delay = std::chrono::seconds(1),
+                      .max_delay = std::chrono::seconds(1),
+                      .retry_if = [](const ebworker::FailedRun& f) { return !f.reason.starts_with("permanent"); }}});
   return ebworker::run_cli(argc, argv, jobs);
 }

@@ -118,6 +118,76 @@ TEST_F(RetryPolicy, SpentAttemptsGoToTheDeadLetterQueueSignedAndSayingWhy) {
       << worker.log();
 }
 
+// The example app's RetriedOutcomeJob: OutcomeJob under a policy of 2 attempts, 1 s apart, that
+// does not retry a failure whose reason starts with "permanent".
+TEST_F(RetryPolicy, WithTwoAttemptsAJobFailingAlwaysRunsTwiceThenIsDeadLettered) {
+  const std::string queue = create_queue("two");
+  const std::string dead_letters = create_queue("two-dead");
+  auto& worker = start_retrying_worker(queue, dead_letters, fauxqs_.endpoint());
+  start_sqsd(queue, worker.url(""), {"--error-visibility-timeout", "600"});
+  auto sent = client(queue).enqueue("RetriedOutcomeJob", R"(["fail","still down"])");
+  ASSERT_TRUE(sent);
+
+  const auto dead = receive_one(dead_letters, [](const ReceivedMessage&) { return true; }, 30s);
+  ASSERT_TRUE(dead) << worker.log();
+  ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
+  EXPECT_TRUE(worker.stop().success()) << worker.log();
+  const auto posts = lines_with(worker.log(), {"POST / status=", "job=RetriedOutcomeJob"});
+  ASSERT_EQ(posts.size(), 2u) << worker.log();
+  EXPECT_NE(posts[0].find("status=200"), std::string::npos) << posts[0];
+  EXPECT_NE(posts[0].find("reason=job failed: still down (attempt 1 of 2); retrying in 1 s"), std::string::npos)
+      << posts[0];
+  EXPECT_NE(posts[1].find("status=200"), std::string::npos) << posts[1];
+  EXPECT_NE(posts[1].find("reason=job failed: still down (attempt 2 of 2); dead-lettered"), std::string::npos)
+      << posts[1];
+  EXPECT_EQ(lines_with(worker.log(), {"job totals: done=0 failed=0 retried=1 discarded=0 dead_lettered=1"}).size(), 1u)
+      << worker.log();
+  // The second attempt's envelope, saying why and after how many attempts.
+  auto envelope = Envelope::parse(dead->body);
+  ASSERT_TRUE(envelope) << dead->body;
+  EXPECT_EQ(envelope->job_id, sent->job_id);
+  EXPECT_EQ(envelope->executions, 1);
+  const MessageAttribute* why = dead->attribute("ebworker-failure");
+  const MessageAttribute* attempts = dead->attribute("ebworker-attempts");
+  ASSERT_NE(why, nullptr);
+  ASSERT_NE(attempts, nullptr);
+  EXPECT_EQ(why->value, "job failed: still down");
+  EXPECT_EQ(attempts->value, "2");
+}
+
+// A failure the policy's retry_if answers false for is not retried: dead-lettered after its first run.
+TEST_F(RetryPolicy, AFailureRetryIfRejectsIsDeadLetteredAtOnce) {
+  const std::string queue = create_queue("rejected");
+  const std::string dead_letters = create_queue("rejected-dead");
+  auto& worker = start_retrying_worker(queue, dead_letters, fauxqs_.endpoint());
+  start_sqsd(queue, worker.url(""), {"--error-visibility-timeout", "600"});
+  auto sent = client(queue).enqueue("RetriedOutcomeJob", R"(["fail","permanent: no such customer"])");
+  ASSERT_TRUE(sent);
+
+  const auto dead = receive_one(dead_letters, [](const ReceivedMessage&) { return true; }, 30s);
+  ASSERT_TRUE(dead) << worker.log();
+  ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
+  EXPECT_TRUE(worker.stop().success()) << worker.log();
+  const auto posts = lines_with(worker.log(), {"POST / status=", "job=RetriedOutcomeJob"});
+  ASSERT_EQ(posts.size(), 1u) << worker.log();
+  EXPECT_NE(posts[0].find("status=200"), std::string::npos) << posts[0];
+  EXPECT_NE(posts[0].find("reason=job failed: permanent: no such customer (attempt 1 of 2); not retried by its "
+                          "policy; dead-lettered"),
+            std::string::npos)
+      << posts[0];
+  EXPECT_EQ(lines_with(worker.log(), {"job totals: done=0 failed=0 retried=0 discarded=0 dead_lettered=1"}).size(), 1u)
+      << worker.log();
+  auto envelope = Envelope::parse(dead->body);
+  ASSERT_TRUE(envelope) << dead->body;
+  EXPECT_EQ(envelope->executions, 0);
+  const MessageAttribute* why = dead->attribute("ebworker-failure");
+  const MessageAttribute* attempts = dead->attribute("ebworker-attempts");
+  ASSERT_NE(why, nullptr);
+  ASSERT_NE(attempts, nullptr);
+  EXPECT_EQ(why->value, "job failed: permanent: no such customer");
+  EXPECT_EQ(attempts->value, "1");
+}
+
 TEST_F(RetryPolicy, AHopSqsRefusesLeavesTheOriginalToComeBack) {
   const std::string queue = create_queue("refused");
   // The worker's own SQS calls go to a server that refuses them all; the daemon's to fauxqs.
