@@ -19,6 +19,7 @@
 #include "cli/logging.h"
 #include "cli/signals.h"
 #include "cli/worker.h"
+#include "core/environment_lookup.h"
 #include "core/hex.h"
 #include "envelope/uuid.h"
 #include "sqsd/queue_setup.h"
@@ -151,14 +152,14 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   auto session = DevSession::create();
   if (!session) return dev_error(session.error().message);
   std::string generated_secret;
-  if (!env.count("SECRET_KEY_BASE")) {
+  if (!lookup(env, "SECRET_KEY_BASE")) {
     generated_secret = random_hex(32);
     env["SECRET_KEY_BASE"] = generated_secret;
     auto saved = (*session)->write("secret", generated_secret);
     if (!saved) return dev_error(saved.error().message);
     spdlog::info("SECRET_KEY_BASE is not set: made one for this session, saved in {}", saved->string());
   }
-  std::string echo_out = env.count("ECHO_JOB_OUT") ? env["ECHO_JOB_OUT"] : "";
+  std::string echo_out = lookup_or(env, "ECHO_JOB_OUT");
   if (echo_out.empty()) {
     echo_out = ((*session)->dir() / "echo.jsonl").string();
     // EchoJob, a user's job, reads the process's environment.

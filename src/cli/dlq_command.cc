@@ -12,6 +12,7 @@
 
 #include "cli/stderr_logging.h"
 #include "client/client_settings.h"
+#include "core/environment_lookup.h"
 #include "core/json.h"
 #include "dlq/dead_letter_summary.h"
 #include "dlq/drain.h"
@@ -306,7 +307,7 @@ int dlq_command(const std::vector<std::string>& args, const Environment& env) {
   if (!config) return usage_error(config.error().message);
   // The keys are needed only to check signatures; without SECRET_KEY_BASE ls says "no-key".
   std::optional<Signer> signer;
-  if (env.count("SECRET_KEY_BASE")) {
+  if (lookup(env, "SECRET_KEY_BASE")) {
     auto made = Signer::from_environment(env);
     if (!made) return usage_error(made.error().message);
     signer = std::move(made).value();

@@ -4,14 +4,17 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <string>
+
+#include "core/environment_lookup.h"
 
 namespace ebworker {
 
 void log_to_stderr(const Environment& env) {
   auto logger = std::make_shared<spdlog::logger>("ebworker", std::make_shared<spdlog::sinks::stderr_sink_mt>());
   logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
-  const auto level = env.find("EBWORKER_LOG_LEVEL");
-  logger->set_level(level == env.end() ? spdlog::level::warn : spdlog::level::from_str(level->second));
+  const auto level = lookup(env, "EBWORKER_LOG_LEVEL");
+  logger->set_level(level ? spdlog::level::from_str(std::string(*level)) : spdlog::level::warn);
   spdlog::set_default_logger(std::move(logger));
 }
 

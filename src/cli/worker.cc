@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "core/environment_lookup.h"
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
 #include "middleware/default_stack.h"
@@ -34,20 +35,20 @@ Result<CronFile> load_cron(const WorkerConfig& config, const JobRegistry& regist
 // next attempt there themselves; without it, the daemon's retries are all there is.
 Result<std::shared_ptr<const RetryHops>> retry_hops(const WorkerConfig& config, const Signer& signer,
                                                     const Environment& env) {
-  const auto queue = env.find("EBWORKER_QUEUE_URL");
-  if (queue == env.end() || queue->second.empty()) {
+  const auto queue = lookup(env, "EBWORKER_QUEUE_URL");
+  if (!queue) {
     if (!config.dead_letter_queue_url.empty())
       return fail("EBWORKER_DEAD_LETTER_QUEUE_URL is set without EBWORKER_QUEUE_URL: retry policies need both");
     return std::shared_ptr<const RetryHops>();
   }
   auto client = Client::from_environment(env);
   if (!client) return fail("EBWORKER_QUEUE_URL is set, so the worker sends retries itself, but: " + client.error().message);
-  if (auto url = QueueUrl::parse(queue->second); url && url->fifo()) {
+  if (auto url = QueueUrl::parse(*queue); url && url->fifo()) {
     spdlog::warn("EBWORKER_QUEUE_URL is a FIFO queue, which delays no single message: retry policies and "
                  "retry_in are left to the daemon");
     return std::shared_ptr<const RetryHops>();
   }
-  spdlog::info("retries are sent to {} (dead-letter queue: {})", queue->second,
+  spdlog::info("retries are sent to {} (dead-letter queue: {})", *queue,
                config.dead_letter_queue_url.empty() ? "none" : config.dead_letter_queue_url);
   return std::make_shared<const RetryHops>(std::move(client).value(), signer, config.dead_letter_queue_url);
 }

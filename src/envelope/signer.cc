@@ -10,6 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "core/environment_lookup.h"
 #include "core/hex.h"
 #include "core/split.h"
 
@@ -121,12 +122,10 @@ Result<Signer> Signer::create(std::string current_key, std::vector<std::string> 
 }
 
 Result<Signer> Signer::from_environment(const Environment& env) {
-  const auto current = env.find("SECRET_KEY_BASE");
-  const auto previous = env.find("SECRET_KEY_BASE_PREVIOUS");
   std::vector<std::string> previous_keys;
-  const std::string_view previous_text = previous != env.end() ? std::string_view(previous->second) : "";
+  const std::string_view previous_text = lookup(env, "SECRET_KEY_BASE_PREVIOUS").value_or("");
   for (std::string_view key : split_list(previous_text)) previous_keys.emplace_back(key);
-  return create(current != env.end() ? current->second : "", std::move(previous_keys));
+  return create(lookup_or(env, "SECRET_KEY_BASE"), std::move(previous_keys));
 }
 
 std::string Signer::sign(std::string_view body) const {

@@ -177,6 +177,16 @@ TEST(SignerFromEnvironment, MissingKeyNamesTheVariable) {
   EXPECT_EQ(signer.error().message, "SECRET_KEY_BASE is not set");
 }
 
+// Empty is unset, as for every variable read through core/environment_lookup.h.
+TEST(SignerFromEnvironment, EmptyCountsAsUnset) {
+  auto empty_current = Signer::from_environment({{"SECRET_KEY_BASE", ""}});
+  ASSERT_FALSE(empty_current.has_value());
+  EXPECT_EQ(empty_current.error().message, "SECRET_KEY_BASE is not set");
+  auto empty_previous = Signer::from_environment({{"SECRET_KEY_BASE", kKey}, {"SECRET_KEY_BASE_PREVIOUS", ""}});
+  ASSERT_TRUE(empty_previous.has_value()) << empty_previous.error().message;
+  EXPECT_TRUE(empty_previous->verify(kBody, reference_hmac(kKey, kBody)));
+}
+
 TEST(SignerFromEnvironment, ShortKeysNameTheirVariable) {
   auto short_current = Signer::from_environment({{"SECRET_KEY_BASE", "too-short"}});
   ASSERT_FALSE(short_current.has_value());
