@@ -223,7 +223,7 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
   if (registry.contains("EchoJob")) {
     ClientConfig client_config;
     client_config.queue_url = queues->queue_url;
-    client_config.secret = env["SECRET_KEY_BASE"];
+    client_config.secret = lookup_or(env, "SECRET_KEY_BASE");
     client_config.endpoint = {.endpoint = endpoint, .region = "us-east-1"};
     client_config.credentials = static_credentials({"local", "local", "", std::nullopt});
     auto client = Client::create(client_config, env);
