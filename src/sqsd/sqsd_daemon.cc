@@ -34,7 +34,7 @@ SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, 
                                   changed.error().describe());
                    return bool(changed);
                  }),
-      posters_(static_cast<size_t>(config_.http_connections)) {
+      answer_handlers_(static_cast<size_t>(config_.http_connections)) {
   auto url = QueueUrl::parse(config_.queue_url);
   queue_name_ = url ? url->name : config_.queue_url;
   PeriodicScheduler::Options elected;
@@ -317,26 +317,9 @@ void SqsdDaemon::poll_until_stopped() {
       ++counters_.posted;
       const long id = next_id_++;
       heartbeat_.watch(id, message.receipt_handle);  // from receipt: its visibility counts from there
-      auto shared = std::make_shared<ReceivedMessage>(std::move(message));
-      // The in-flight count comes down in `then`, once the poster's slot is free again: at most
-      // http_connections are in flight and the pool has that many threads, so it never refuses.
-      const auto admission = posters_.try_submit([this, id, shared] { post(id, *shared); },
-                                                 [this] {
-                                                   {
-                                                     std::lock_guard done(mutex_);
-                                                     --in_flight_;
-                                                   }
-                                                   changed_.notify_all();
-                                                 });
-      if (admission != JobPool::Admission::accepted) {
-        --in_flight_;
-        --counters_.posted;
-        lock.unlock();
-        heartbeat_.forget(id);
-        spdlog::error("msgid={} found no free poster: released", shared->message_id);
-        release(*shared, 0, "no poster was free");
-        lock.lock();
-      }
+      lock.unlock();
+      post(id, std::make_shared<const ReceivedMessage>(std::move(message)));
+      lock.lock();
     }
   }
 }
@@ -388,17 +371,46 @@ std::optional<int> retry_after(const HttpReply& reply) {
 
 }  // namespace
 
-void SqsdDaemon::post(long id, const ReceivedMessage& message) {
+void SqsdDaemon::post(long id, std::shared_ptr<const ReceivedMessage> message) {
   const auto started = std::chrono::steady_clock::now();
-  const WorkerPost post = build_worker_post(message, config_, queue_name_);
-  auto reply = worker_.perform(post.request);
-  heartbeat_.forget(id);  // before the delete or release: no extension may land after them
+  WorkerPost post = build_worker_post(*message, config_, queue_name_);
+  posts_.start(std::move(post.request), [this, id, message, started, task = std::move(post.task_name)](
+                                            Result<HttpReply, TransportError> reply) {
+    heartbeat_.forget(id);  // before the delete or release: no extension may land after them
+    if (reply && reply->status == 200) {
+      handle_answer(*message, reply, started, task);
+      post_ended();
+      return;
+    }
+    // A failure may call SQS (a release): not on the loop that every other post shares. At most
+    // http_connections posts are in flight and the pool has that many threads: it never refuses.
+    const auto admission = answer_handlers_.try_submit(
+        [this, message, started, task, reply = std::move(reply)] { handle_answer(*message, reply, started, task); },
+        [this] { post_ended(); });
+    if (admission != JobPool::Admission::accepted) {
+      spdlog::error("msgid={} found no free answer handler: released", message->message_id);
+      release(*message, 0, "no answer handler was free");
+      post_ended();
+    }
+  });
+}
+
+void SqsdDaemon::post_ended() {
+  {
+    std::lock_guard done(mutex_);
+    --in_flight_;
+  }
+  changed_.notify_all();
+}
+
+void SqsdDaemon::handle_answer(const ReceivedMessage& message, const Result<HttpReply, TransportError>& reply,
+                               std::chrono::steady_clock::time_point started, const std::string& task_name) {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
-  const std::string what = post.task_name.empty() ? "" : " task=" + post.task_name;
+  const std::string what = task_name.empty() ? "" : " task=" + task_name;
   if (reply && reply->status == 200) {
     ++counters_.succeeded;
     log_event(spdlog::level::info, "deleting",
-              {{"message_id", message.message_id}, {"task", post.task_name}, {"queue", queue_name_}, {"status", 200},
+              {{"message_id", message.message_id}, {"task", task_name}, {"queue", queue_name_}, {"status", 200},
                {"duration_ms", ms}},
               "msgid={}{} status=200 duration_ms={}: deleting", message.message_id, what, ms);
     deletes_.add(message.message_id, message.receipt_handle);
@@ -413,7 +425,7 @@ void SqsdDaemon::post(long id, const ReceivedMessage& message) {
     // The worker is down (restarting, crashed): hand the message back at once and stop receiving
     // until it accepts connections again, rather than burn every queued message's retries.
     log_event(spdlog::level::warn, "released for when the worker is back",
-              {{"message_id", message.message_id}, {"task", post.task_name}, {"queue", queue_name_}, {"status", status},
+              {{"message_id", message.message_id}, {"task", task_name}, {"queue", queue_name_}, {"status", status},
                {"reason", error}, {"duration_ms", ms}},
               "msgid={}{} {} duration_ms={}: released for when the worker is back", message.message_id, what, why, ms);
     std::lock_guard lock(mutex_);
@@ -431,7 +443,7 @@ void SqsdDaemon::post(long id, const ReceivedMessage& message) {
   const int visibility = asked.value_or(config_.error_visibility_timeout);
   const std::string retry = "retry in " + std::to_string(visibility) + " s" + (asked ? " (Retry-After)" : "");
   log_event(spdlog::level::warn, retry,
-            {{"message_id", message.message_id}, {"task", post.task_name}, {"queue", queue_name_}, {"status", status},
+            {{"message_id", message.message_id}, {"task", task_name}, {"queue", queue_name_}, {"status", status},
              {"reason", error}, {"duration_ms", ms}},
             "msgid={}{} {} duration_ms={}: {}", message.message_id, what, why, ms, retry);
   release(message, visibility, why);

@@ -23,6 +23,7 @@
 
 #include "cron/cron_file.h"
 #include "job/job_pool.h"
+#include "net/async_http_client.h"
 #include "net/http_client.h"
 #include "sqs/sqs_client.h"
 #include "sqsd/delete_batcher.h"
@@ -76,7 +77,12 @@ class SqsdDaemon {
   bool may_receive() const;
   // While the worker is down one receiver probes it, once no receive is in flight.
   void probe_while_down(std::unique_lock<std::mutex>& lock);
-  void post(long id, const ReceivedMessage& message);
+  // Starts the message's POST; its answer is handled on the posting loop (a 200) or, when it
+  // may need SQS (a release), by a thread of `answer_handlers_`; then its slot is free.
+  void post(long id, std::shared_ptr<const ReceivedMessage> message);
+  void handle_answer(const ReceivedMessage& message, const Result<HttpReply, TransportError>& reply,
+                     std::chrono::steady_clock::time_point started, const std::string& task_name);
+  void post_ended();
   bool expired(const ReceivedMessage& message) const;
   bool worker_answers();
   Response health_answer() const;
@@ -86,7 +92,7 @@ class SqsdDaemon {
   SqsdConfig config_;
   std::shared_ptr<const SqsClient> sqs_;
   std::string queue_name_;
-  HttpClient worker_;
+  HttpClient worker_;  // the probe while the worker is down
   DeleteBatcher deletes_;
   std::optional<LeaderElection> election_;  // before the scheduler, whose sends ask it
   std::optional<PeriodicScheduler> scheduler_;
@@ -111,7 +117,10 @@ class SqsdDaemon {
   std::function<std::string()> leader_state_;
   std::unique_ptr<SqsdHealthServer> health_server_;
   VisibilityHeartbeat heartbeat_;
-  JobPool posters_;  // last: joined first, while everything above is alive
+  // Last, so they stop first, while everything above is alive (and stop() has waited for every
+  // post to end): the posting loop, whose completions hand failures to the pool, then the pool.
+  JobPool answer_handlers_;
+  AsyncHttpClient posts_;
 };
 
 }  // namespace ebworker
