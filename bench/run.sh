@@ -147,8 +147,25 @@ if wants micro; then
   log "micro"
   "$bin/ebworker_micro" "${micro_args[@]}" --benchmark_out="$out/micro.json" --benchmark_out_format=json >&2
 fi
+# The smoke run only checks that every harness works, so its independent sections run side by
+# side (each in a subshell that stops what it started); a measuring run keeps them one at a time.
+side_sections=()
+in_smoke_background() {
+  local name=$1
+  shift
+  ( bench_pids=(); trap 'stop_all' EXIT; "$@" || { log "the $name benchmark failed"; exit 1; } ) &
+  side_sections+=($!)
+}
 if wants worker; then
-  run_worker_bench || { log "the worker benchmark failed"; exit 1; }
+  if $smoke; then
+    in_smoke_background worker run_worker_bench
+  else
+    run_worker_bench || { log "the worker benchmark failed"; exit 1; }
+  fi
+fi
+sidekiq_jobs=$pipeline_messages
+if wants sidekiq && $smoke; then
+  in_smoke_background Sidekiq run_sidekiq_bench
 fi
 if wants client || wants pipeline || wants receives; then
   start_fauxqs || exit 1
@@ -164,10 +181,12 @@ if wants client || wants pipeline || wants receives; then
   fi
   stop_pid "$fauxqs_pid"
 fi
-if wants sidekiq; then
-  sidekiq_jobs=$pipeline_messages
+if wants sidekiq && ! $smoke; then
   run_sidekiq_bench || { log "the Sidekiq benchmark failed"; exit 1; }
 fi
+for section in "${side_sections[@]}"; do
+  wait "$section" || exit 1
+done
 
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg); took $(($(date +%s) - started)) s" >>"$out/machine.txt"
 check=()
