@@ -52,13 +52,9 @@ struct AsyncHttpClient::Loop {
   std::vector<CurlEasy> idle;
 
   CurlEasy take_handle() {
-    if (!idle.empty()) {
-      CurlEasy e = std::move(idle.back());
-      idle.pop_back();
-      return e;
-    }
-    CurlEasy e(curl_easy_init());
-    if (!e) throw std::runtime_error("libcurl could not create a handle");
+    if (idle.empty()) return make_curl_easy();
+    CurlEasy e = std::move(idle.back());
+    idle.pop_back();
     return e;
   }
 

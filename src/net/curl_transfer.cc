@@ -73,6 +73,12 @@ void curl_global_once() {
   if (!initialised) throw std::runtime_error("libcurl could not be initialised");
 }
 
+CurlEasy make_curl_easy() {
+  CurlEasy e(curl_easy_init());
+  if (!e) throw std::runtime_error("libcurl could not create a handle");
+  return e;
+}
+
 struct CurlTransfer::Sinks {
   BodySink body;
   HeaderSink headers;

@@ -19,6 +19,9 @@ using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
 // libcurl's process-wide set-up, once, before the first handle.
 void curl_global_once();
 
+// A new easy handle; throws when libcurl cannot make one.
+CurlEasy make_curl_easy();
+
 class CurlTransfer {
  public:
   // Sets `easy` up for `request` (after curl_easy_reset: a reused handle keeps its connection).

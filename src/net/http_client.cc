@@ -1,7 +1,6 @@
 #include "net/http_client.h"
 
 #include <mutex>
-#include <stdexcept>
 #include <vector>
 
 #include "net/curl_transfer.h"
@@ -21,9 +20,7 @@ struct HttpClient::Pool {
         return e;
       }
     }
-    CurlEasy e(curl_easy_init());
-    if (!e) throw std::runtime_error("libcurl could not create a handle");
-    return e;
+    return make_curl_easy();
   }
   void give_back(CurlEasy e) {
     std::lock_guard lock(mutex);

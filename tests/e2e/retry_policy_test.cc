@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 #include "envelope/envelope.h"
@@ -34,6 +35,25 @@ class RetryPolicy : public LocalStackTest {
     return lines_with(worker.log(), {"POST / status=", "job=FlakyJob"});
   }
 };
+
+// A dead-lettered message: the job's envelope after `executions`, signed, and the attributes
+// saying why and after how many attempts.
+void expect_dead_letter(const ReceivedMessage& dead, const std::string& job_id, std::int64_t executions,
+                        const std::string& why, const std::string& attempts) {
+  auto envelope = Envelope::parse(dead.body);
+  ASSERT_TRUE(envelope) << dead.body;
+  EXPECT_EQ(envelope->job_id, job_id);
+  EXPECT_EQ(envelope->executions, executions);
+  const MessageAttribute* digest = dead.attribute("message-digest");
+  ASSERT_NE(digest, nullptr);
+  EXPECT_TRUE(Signer::create(std::string(kE2eKey)).value().verify(dead.body, digest->value));
+  const MessageAttribute* failure = dead.attribute("ebworker-failure");
+  const MessageAttribute* attempt_count = dead.attribute("ebworker-attempts");
+  ASSERT_NE(failure, nullptr);
+  ASSERT_NE(attempt_count, nullptr);
+  EXPECT_EQ(failure->value, why);
+  EXPECT_EQ(attempt_count->value, attempts);
+}
 
 // Seconds since midnight of a log line's leading "YYYY-MM-DDTHH:MM:SS.mmmZ".
 double clock_of(const std::string& line) {
@@ -99,19 +119,7 @@ TEST_F(RetryPolicy, SpentAttemptsGoToTheDeadLetterQueueSignedAndSayingWhy) {
   EXPECT_NE(posts[2].find("reason=job failed: not yet: attempt 3 (attempt 3 of 3); dead-lettered"), std::string::npos)
       << posts[2];
   // The third attempt's envelope, its signature valid, and why.
-  auto envelope = Envelope::parse(dead->body);
-  ASSERT_TRUE(envelope) << dead->body;
-  EXPECT_EQ(envelope->job_id, sent->job_id);
-  EXPECT_EQ(envelope->executions, 2);
-  const MessageAttribute* digest = dead->attribute("message-digest");
-  ASSERT_NE(digest, nullptr);
-  EXPECT_TRUE(Signer::create(std::string(kE2eKey)).value().verify(dead->body, digest->value));
-  const MessageAttribute* why = dead->attribute("ebworker-failure");
-  const MessageAttribute* attempts = dead->attribute("ebworker-attempts");
-  ASSERT_NE(why, nullptr);
-  ASSERT_NE(attempts, nullptr);
-  EXPECT_EQ(why->value, "job failed: not yet: attempt 3");
-  EXPECT_EQ(attempts->value, "3");
+  expect_dead_letter(*dead, sent->job_id, 2, "job failed: not yet: attempt 3", "3");
   ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
   EXPECT_TRUE(worker.stop().success()) << worker.log();
   EXPECT_EQ(lines_with(worker.log(), {"job totals: done=0 failed=0 retried=2 discarded=0 dead_lettered=1"}).size(), 1u)
@@ -143,16 +151,7 @@ TEST_F(RetryPolicy, WithTwoAttemptsAJobFailingAlwaysRunsTwiceThenIsDeadLettered)
   EXPECT_EQ(lines_with(worker.log(), {"job totals: done=0 failed=0 retried=1 discarded=0 dead_lettered=1"}).size(), 1u)
       << worker.log();
   // The second attempt's envelope, saying why and after how many attempts.
-  auto envelope = Envelope::parse(dead->body);
-  ASSERT_TRUE(envelope) << dead->body;
-  EXPECT_EQ(envelope->job_id, sent->job_id);
-  EXPECT_EQ(envelope->executions, 1);
-  const MessageAttribute* why = dead->attribute("ebworker-failure");
-  const MessageAttribute* attempts = dead->attribute("ebworker-attempts");
-  ASSERT_NE(why, nullptr);
-  ASSERT_NE(attempts, nullptr);
-  EXPECT_EQ(why->value, "job failed: still down");
-  EXPECT_EQ(attempts->value, "2");
+  expect_dead_letter(*dead, sent->job_id, 1, "job failed: still down", "2");
 }
 
 // A failure the policy's retry_if answers false for is not retried: dead-lettered after its first run.
@@ -177,15 +176,7 @@ TEST_F(RetryPolicy, AFailureRetryIfRejectsIsDeadLetteredAtOnce) {
       << posts[0];
   EXPECT_EQ(lines_with(worker.log(), {"job totals: done=0 failed=0 retried=0 discarded=0 dead_lettered=1"}).size(), 1u)
       << worker.log();
-  auto envelope = Envelope::parse(dead->body);
-  ASSERT_TRUE(envelope) << dead->body;
-  EXPECT_EQ(envelope->executions, 0);
-  const MessageAttribute* why = dead->attribute("ebworker-failure");
-  const MessageAttribute* attempts = dead->attribute("ebworker-attempts");
-  ASSERT_NE(why, nullptr);
-  ASSERT_NE(attempts, nullptr);
-  EXPECT_EQ(why->value, "job failed: permanent: no such customer");
-  EXPECT_EQ(attempts->value, "1");
+  expect_dead_letter(*dead, sent->job_id, 0, "job failed: permanent: no such customer", "1");
 }
 
 TEST_F(RetryPolicy, AHopSqsRefusesLeavesTheOriginalToComeBack) {
