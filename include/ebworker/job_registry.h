@@ -31,11 +31,6 @@ concept RegistrableJob = std::derived_from<J, Job> && std::default_initializable
   { J::name } -> std::convertible_to<std::string_view>;
 };
 
-// A job class's retry policy, like Sidekiq's: on a failure the worker sends the message's next
-// attempt back to its queue itself (a hop) with a growing delay, so it works behind aws-sqsd
-// too, and after max_attempts sends the message to the dead-letter queue. It needs the worker's
-// EBWORKER_QUEUE_URL (and EBWORKER_DEAD_LETTER_QUEUE_URL for the last step); without them, or
-// with max_attempts 0, a failure is answered 500 and the daemon retries as it always does.
 // A failed run, as a retry policy's retry_if sees it.
 struct FailedRun {
   std::string_view reason{};       // fail()'s reason, or the exception's what()
@@ -55,6 +50,11 @@ struct FailedRun {
   }
 };
 
+// A job class's retry policy, like Sidekiq's: on a failure the worker sends the message's next
+// attempt back to its queue itself (a hop) with a growing delay, so it works behind aws-sqsd
+// too, and after max_attempts sends the message to the dead-letter queue. It needs the worker's
+// EBWORKER_QUEUE_URL (and EBWORKER_DEAD_LETTER_QUEUE_URL for the last step); without them, or
+// with max_attempts 0, a failure is answered 500 and the daemon retries as it always does.
 struct RetryOptions {
   int max_attempts = 0;                    // runs in all, the first included; 0: no policy
   std::chrono::seconds base_delay{15};     // before the 2nd attempt; doubled for each later one
