@@ -1,6 +1,7 @@
 #include "config/worker_config.h"
 
 #include "core/split.h"
+#include "http/own_endpoints.h"
 #include "sqs/sqs_endpoint.h"
 
 namespace ebworker {
@@ -15,7 +16,7 @@ auto number(N min, N max, Store store) {
 // One of the worker's own paths: under /_ebworker/, so it never shadows a route of the app's.
 auto endpoint_path(std::string WorkerConfig::*field) {
   return [field](WorkerConfig& c, std::string_view v) -> Status {
-    constexpr std::string_view prefix = "/_ebworker/";
+    constexpr std::string_view prefix = kOwnEndpointPrefix;
     if (!v.empty() && (!v.starts_with(prefix) || v.size() == prefix.size() ||
                        v.find_first_of("?# \t") != std::string_view::npos))
       return fail("\"" + std::string(v) + "\" is not a path under " + std::string(prefix) + " (or empty, for off)");

@@ -1,6 +1,7 @@
 #include "http/request_log_line.h"
 
 #include "core/log_event.h"
+#include "http/own_endpoints.h"
 
 namespace ebworker {
 
@@ -8,7 +9,12 @@ void log_request(const Request& request, const Response& response) {
   using namespace std::chrono;
   const auto elapsed = duration_cast<microseconds>(steady_clock::now() - request.received_at);
   const double ms = static_cast<double>(elapsed.count()) / 1000.0;
-  const auto level = response.status < 400 ? spdlog::level::info : spdlog::level::warn;
+  // A probe or scrape of the worker's own endpoints comes every few seconds: its successes go to
+  // debug, so they do not bury the jobs' lines; its failures stay warnings.
+  const bool own_endpoint = request.path.starts_with(kOwnEndpointPrefix);
+  const auto level = response.status >= 400 ? spdlog::level::warn
+                     : own_endpoint         ? spdlog::level::debug
+                                            : spdlog::level::info;
   const std::string_view msgid = request.message_id();
   log_event(level, "request",
             {{"method", request.method}, {"path", request.path}, {"status", response.status},

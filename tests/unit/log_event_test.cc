@@ -101,6 +101,30 @@ TEST_F(LogFormats, BytesThatAreNotUtf8StayValidJson) {
   EXPECT_EQ(line["path"].GetString(), expected);
 }
 
+// A probe of the worker's own endpoints every few seconds must not bury the jobs' lines: its
+// successes are debug lines, its failures warnings like any other.
+TEST_F(LogFormats, TheOwnEndpointsSuccessesAreDebugLines) {
+  Request request;
+  request.method = "GET";
+  request.path = "/_ebworker/health";
+  request.peer_address = "127.0.0.1";
+  use(LogFormat::text);
+  log_request(request, Response::ok());
+  EXPECT_EQ(text(), "") << "a successful health probe logged at info";
+  spdlog::default_logger()->set_level(spdlog::level::debug);
+  log_request(request, Response::ok());
+  EXPECT_EQ(text().rfind("debug GET /_ebworker/health status=200", 0), 0u) << text();
+  lines_.str("");
+  log_request(request, Response::refuse(503, "stopping"));
+  EXPECT_EQ(text().rfind("warning GET /_ebworker/health status=503", 0), 0u) << text();
+  lines_.str("");
+  request.path = "/";  // a job's request stays an info line
+  request.method = "POST";
+  spdlog::default_logger()->set_level(spdlog::level::info);
+  log_request(request, Response::ok());
+  EXPECT_EQ(text().rfind("info POST / status=200", 0), 0u) << text();
+}
+
 TEST_F(LogFormats, TheRequestLineInBothFormats) {
   Request request;
   request.method = "POST";
