@@ -27,7 +27,9 @@ namespace {
 
 std::string seconds_text(double s) {
   char buffer[32];
-  if (s < 1) std::snprintf(buffer, sizeof buffer, "%.1f ms", s * 1000);
+  // A no-op job takes microseconds: "0.0 ms" would say nothing.
+  if (s < 0.001) std::snprintf(buffer, sizeof buffer, "%.0f µs", s * 1e6);
+  else if (s < 1) std::snprintf(buffer, sizeof buffer, "%.1f ms", s * 1000);
   else std::snprintf(buffer, sizeof buffer, "%.2f s", s);
   return buffer;
 }

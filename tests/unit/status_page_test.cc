@@ -49,6 +49,15 @@ TEST(StatusPage, ShowsTheFiguresItIsGiven) {
   EXPECT_NE(html.find("<meta http-equiv=\"refresh\""), std::string::npos);
 }
 
+TEST(StatusPage, ANoOpJobsMeanIsInMicroseconds) {
+  StatusPage page = a_page();
+  metrics::Histogram h({0.1, 1});
+  for (int i = 0; i < 4; ++i) h.observe(0.000042);
+  page.jobs.front().duration = h.snapshot();
+  const std::string html = render_status_page(page);
+  EXPECT_NE(html.find("<td>4</td><td>42 µs</td><td>"), std::string::npos) << "not \"0.0 ms\"\n" << html;
+}
+
 TEST(StatusPage, EscapesEveryTextThatCameFromAJob) {
   const std::string html = render_status_page(a_page());
   EXPECT_EQ(html.find("<script>"), std::string::npos) << html;
