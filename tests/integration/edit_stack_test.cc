@@ -10,10 +10,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "support/test_app.h"
 
@@ -109,8 +112,24 @@ ThreadReport read_report(const std::string& text) {
 
 // The job pool's threads are named "ebworker-job" and pistache's I/O threads "ebworker-io"
 // (pthread names, at most 15 characters), so a job can be seen not to run on an I/O thread.
+// How many of a process's threads have this name now.
+std::size_t threads_named(pid_t pid, const std::string& name) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream comm(task.path() / "comm");
+    std::string text;
+    if (std::getline(comm, text) && text == name) ++n;
+  }
+  return n;
+}
+
 TEST_F(IoThreads, JobRunsOnAJobThreadNeverOnAnIoThread) {
   auto& worker = start_test_app({{"EBWORKER_IO_THREADS", "2"}, {"EBWORKER_JOB_THREADS", "3"}});
+  // Each I/O thread names itself once it runs, which may be after the worker said it listens.
+  const auto until = std::chrono::steady_clock::now() + 10s;
+  while (threads_named(worker.pid(), "ebworker-io") < 2 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(10ms);
   for (int i = 0; i < 3; ++i) {
     SCOPED_TRACE("job " + std::to_string(i));
     const auto path = dir_ / ("threads-" + std::to_string(i));

@@ -54,6 +54,7 @@ class WorkerProcess {
     return process_->wait_for_exit(timeout);
   }
   bool running() { return process_->running(); }
+  pid_t pid() const { return process_->pid(); }
   const std::optional<ExitStatus>& exit_status() const { return process_->exit_status(); }
   // SIGTERM, then up to `timeout` for a graceful exit, then SIGKILL.
   ExitStatus stop(std::chrono::milliseconds timeout = 10s);
