@@ -9,6 +9,7 @@
 #include <chrono>
 #include <future>
 
+#include "support/http_post.h"
 #include "support/network_namespace.h"
 #include "support/prometheus_text.h"
 #include "support/test_app.h"
@@ -20,22 +21,7 @@ using namespace std::chrono_literals;
 
 HttpResult get(const WorkerProcess& worker, std::string_view path) {
   HttpClient client;
-  HttpRequest request;
-  request.url = worker.url(path);
-  request.direct = true;
-  request.timeout = 5s;
-  request.max_reply_body = 4 * 1024 * 1024;
-  HttpResult out;
-  auto reply = client.perform(request);
-  if (!reply) {
-    out.error = reply.error().message;
-    return out;
-  }
-  out.answered = true;
-  out.status = reply->status;
-  out.body = reply->body;
-  out.headers = reply->headers;
-  return out;
+  return ebworker::testing::get(client, worker.url(path), 5s);
 }
 
 class WorkerEndpoints : public TestAppTest {};

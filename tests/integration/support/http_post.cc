@@ -9,13 +9,9 @@ std::string HttpResult::describe() const {
   return "HTTP " + std::to_string(status) + " body=\"" + body + "\"";
 }
 
-HttpResult post(HttpClient& client, const std::string& url, const std::string& body,
-                const std::vector<std::string>& headers, std::chrono::milliseconds timeout) {
-  HttpRequest request;
-  request.method = "POST";
-  request.url = url;
-  request.headers = headers;
-  request.body = body;
+namespace {
+
+HttpResult perform(HttpClient& client, HttpRequest request, std::chrono::milliseconds timeout) {
   request.connect_timeout = std::chrono::seconds(5);
   request.timeout = timeout;
   request.max_reply_body = std::numeric_limits<std::size_t>::max();  // whatever came, for the assertion
@@ -32,6 +28,24 @@ HttpResult post(HttpClient& client, const std::string& url, const std::string& b
   result.headers = std::move(reply->headers);
   result.new_connections = reply->new_connections;
   return result;
+}
+
+}  // namespace
+
+HttpResult post(HttpClient& client, const std::string& url, const std::string& body,
+                const std::vector<std::string>& headers, std::chrono::milliseconds timeout) {
+  HttpRequest request;
+  request.method = "POST";
+  request.url = url;
+  request.headers = headers;
+  request.body = body;
+  return perform(client, std::move(request), timeout);
+}
+
+HttpResult get(HttpClient& client, const std::string& url, std::chrono::milliseconds timeout) {
+  HttpRequest request;
+  request.url = url;
+  return perform(client, std::move(request), timeout);
 }
 
 }  // namespace ebworker::testing

@@ -1,5 +1,5 @@
 #pragma once
-// A test's POST, made through the library's own HttpClient (net/http_client.h; one libcurl
+// A test's POST (or GET), made through the library's own HttpClient (net/http_client.h; one libcurl
 // wrapper for the library, the commands and the tests), with the answer kept whole for
 // assertions: status, body and headers, or why there was none. Tests that must send bytes no
 // client would (raw_connection.h) speak over a socket instead.
@@ -35,5 +35,9 @@ struct HttpResult {
 HttpResult post(HttpClient& client, const std::string& url, const std::string& body,
                 const std::vector<std::string>& headers,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// GETs `url` the same way (never through a proxy, the whole answer kept).
+HttpResult get(HttpClient& client, const std::string& url,
+               std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 }  // namespace ebworker::testing
