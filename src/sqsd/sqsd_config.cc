@@ -144,7 +144,7 @@ const std::vector<SqsdSetting>& sqsd_settings() {
       {"EBWORKER_SQSD_WAIT_TIME", "--wait-time", "20", "long-poll seconds per receive, 0-20",
        seconds(0, 20, [](SqsdConfig& c, int n) { c.wait_time = n; })},
       {"EBWORKER_SQSD_RECEIVES", "--receives", "3",
-       "ReceiveMessage calls in flight at most, 1-10 (never asking for more messages than free posters)",
+       "ReceiveMessage calls in flight at most, 1-10 (never asking for more messages than free POST slots)",
        seconds(1, 10, [](SqsdConfig& c, int n) { c.receives = n; })},
       {"EBWORKER_SQSD_HEALTH_PORT", "--health-port", "0",
        "port of GET /health and GET /metrics (Prometheus), 0-65535; 0: none",

@@ -235,7 +235,7 @@ void SqsdDaemon::probe_while_down(std::unique_lock<std::mutex>& lock) {
 }
 
 // One receiver: one ReceiveMessage in flight at a time. Several run side by side; each asks for
-// at most the poster slots no one else holds, and holds them until its messages are handed out.
+// at most the POST slots no one else holds, and holds them until its messages are handed out.
 void SqsdDaemon::poll_until_stopped() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {

@@ -9,7 +9,7 @@
 // when the message comes back instead of ErrorVisibilityTimeout, and while the worker accepts no
 // connections the daemon receives nothing (a probe each second tells when it is back), so an
 // outage costs each message at most one receive towards MaxRetries. Up to `--receives` long
-// polls are in flight at once (never asking for more messages than posters are free), and
+// polls are in flight at once (never asking for more messages than POST slots are free), and
 // `--health-port` serves GET /health and GET /metrics.
 
 #include <atomic>
@@ -73,7 +73,7 @@ class SqsdDaemon {
  private:
   void poll();
   void poll_until_stopped();
-  // With the lock held: true when the daemon may receive (nothing down, a poster slot free).
+  // With the lock held: true when the daemon may receive (nothing down, a POST slot free).
   bool may_receive() const;
   // While the worker is down one receiver probes it, once no receive is in flight.
   void probe_while_down(std::unique_lock<std::mutex>& lock);
@@ -108,7 +108,7 @@ class SqsdDaemon {
   bool stopping_ = false;
   std::atomic<bool> cancel_receive_{false};  // set at stop: the long polls give up
   // Up to config_.receives receivers, each with at most one ReceiveMessage in flight; those
-  // asking hold `reserved_` poster slots between them for the messages they may bring.
+  // asking hold `reserved_` POST slots between them for the messages they may bring.
   std::vector<std::thread> receivers_;
   int receiving_ = 0;
   int reserved_ = 0;

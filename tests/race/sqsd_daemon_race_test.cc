@@ -1,5 +1,5 @@
 // `ebworker sqsd`'s daemon in this process, so ThreadSanitizer sees every one of its threads at
-// once (poller, posters, delete batcher) against fauxqs and a worker on loopback: the counts
+// once (poller, posting loop, delete batcher) against fauxqs and a worker on loopback: the counts
 // must add up exactly, at one connection (where the in-flight count once leaked) and at several,
 // with failures on the way, and stop() must return.
 
