@@ -2,66 +2,98 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace ebworker {
 
-DeleteBatcher::DeleteBatcher(std::shared_ptr<const SqsClient> sqs, std::string queue_url,
-                             std::chrono::milliseconds linger)
-    : sqs_(std::move(sqs)), queue_url_(std::move(queue_url)), linger_(linger), thread_([this] { run(); }) {}
+DeleteBatcher::DeleteBatcher(std::shared_ptr<const SqsClient> sqs, std::string queue_url, Options options)
+    : sqs_(std::move(sqs)), queue_url_(std::move(queue_url)), options_(std::move(options)) {
+  options_.senders = std::max(options_.senders, 1);
+  for (int i = 0; i < options_.senders; ++i) senders_.emplace_back([this] { send_batches(); });
+  batcher_ = std::thread([this] { form_batches(); });
+}
 
 DeleteBatcher::~DeleteBatcher() {
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
   }
-  wake_.notify_all();
-  thread_.join();
+  wake_batcher_.notify_all();
+  batcher_.join();  // it cuts what is left into batches first
+  for (auto& sender : senders_) sender.join();
 }
 
 void DeleteBatcher::add(std::string message_id, std::string receipt_handle) {
   bool wake = false;
   {
     std::lock_guard lock(mutex_);
-    if (pending_.empty()) oldest_ = std::chrono::steady_clock::now();
-    pending_.push_back({std::move(message_id), std::move(receipt_handle)});
-    // The thread waits for a first handle, then for a full batch or the linger: only those two
+    pending_.push_back({std::move(message_id), std::move(receipt_handle), std::chrono::steady_clock::now()});
+    waiting_ = static_cast<long>(pending_.size());
+    // The batcher waits for a first handle, then for a full batch or the linger: only those two
     // moments need it awake (a wake-up per handle was a context switch per message).
     wake = pending_.size() == 1 || pending_.size() == kMaxBatchEntries;
   }
-  if (wake) wake_.notify_all();
+  if (wake) wake_batcher_.notify_one();
 }
 
 void DeleteBatcher::flush() {
   std::unique_lock lock(mutex_);
-  oldest_ = std::chrono::steady_clock::time_point::min();  // due now, whatever the linger
-  wake_.notify_all();
-  drained_.wait(lock, [this] { return pending_.empty() && !sending_; });
+  ++flushes_;
+  wake_batcher_.notify_one();
+  drained_.wait(lock, [this] { return pending_.empty() && ready_.empty() && sending_ == 0; });
+  --flushes_;
 }
 
-void DeleteBatcher::run() {
+void DeleteBatcher::form_batches() {
   std::unique_lock lock(mutex_);
   for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-    if (pending_.empty()) return;  // stopping with nothing left
-    // Wait for a full batch, the oldest handle's deadline, a flush or stop.
-    while (!stopping_ && pending_.size() < kMaxBatchEntries &&
-           std::chrono::steady_clock::now() < oldest_ + linger_)
-      wake_.wait_until(lock, oldest_ + linger_);
+    wake_batcher_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    if (pending_.empty()) break;  // stopping with nothing left
+    // Wait for a full batch, the oldest handle's deadline, a flush or stop...
+    const auto due = [this] { return pending_.front().added + options_.linger; };
+    while (!stopping_ && flushes_ == 0 && pending_.size() < kMaxBatchEntries &&
+           std::chrono::steady_clock::now() < due())
+      wake_batcher_.wait_until(lock, due());
+    // ...then for a sender to be free: cut no further ahead than the senders can take.
+    wake_batcher_.wait(lock, [this] { return ready_.size() + static_cast<size_t>(sending_) <
+                                             static_cast<size_t>(options_.senders); });
+    const bool was_behind = behind();
     const size_t n = std::min(pending_.size(), kMaxBatchEntries);
-    std::vector<Pending> batch(std::make_move_iterator(pending_.begin()),
-                               std::make_move_iterator(pending_.begin() + static_cast<long>(n)));
+    Batch batch(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.begin() + static_cast<long>(n)));
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<long>(n));
-    if (!pending_.empty()) oldest_ = std::chrono::steady_clock::time_point::min();  // the rest goes next
-    sending_ = true;
+    waiting_ = static_cast<long>(pending_.size());
+    ready_.push_back(std::move(batch));
+    wake_senders_.notify_one();
+    if (was_behind && !behind() && options_.caught_up) {
+      lock.unlock();
+      options_.caught_up();
+      lock.lock();
+    }
+  }
+  batches_done_ = true;
+  wake_senders_.notify_all();
+}
+
+void DeleteBatcher::send_batches() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_senders_.wait(lock, [this] { return !ready_.empty() || batches_done_; });
+    if (ready_.empty()) return;
+    Batch batch = std::move(ready_.front());
+    ready_.pop_front();
+    ++sending_;
     lock.unlock();
-    send(std::move(batch));
+    send(batch);
     lock.lock();
-    sending_ = false;
-    if (pending_.empty()) drained_.notify_all();
+    --sending_;
+    wake_batcher_.notify_one();  // it may wait for a free sender
+    if (pending_.empty() && ready_.empty() && sending_ == 0) drained_.notify_all();
   }
 }
 
-void DeleteBatcher::send(std::vector<Pending> batch) {
+void DeleteBatcher::send(const Batch& batch) {
   std::vector<std::string> handles;
+  handles.reserve(batch.size());
   for (const auto& p : batch) handles.push_back(p.receipt_handle);
   std::vector<SqsResult<void>> results;
   try {

@@ -20,6 +20,7 @@ struct SqsdCounters {
   long release_failed = 0;  // could not be released: they return after the visibility timeout
   long expired = 0;         // older than RetentionPeriod: deleted without a POST
   long in_flight = 0;       // POSTs running now
+  long deletes_waiting = 0; // handles of answered messages no DeleteMessageBatch carries yet
   long visibility_extended = 0;  // heartbeats: a running message's visibility extended
   long extend_failed = 0;        // heartbeats SQS refused (the message may then run twice)
   metrics::Histogram::Snapshot receive_latency{};  // seconds of the ReceiveMessage calls that succeeded

@@ -25,7 +25,12 @@ SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, 
                        std::shared_ptr<const LeaseTable> leader_table)
     : config_(std::move(config)),
       sqs_(std::move(sqs)),
-      deletes_(sqs_, config_.queue_url),
+      deletes_(sqs_, config_.queue_url,
+               {.caught_up =
+                    [this] {
+                      { std::lock_guard lock(mutex_); }  // a receiver between its check and its wait hears it
+                      changed_.notify_all();
+                    }}),
       heartbeat_(std::chrono::seconds(config_.visibility_timeout),
                  [this](const std::string& receipt_handle, int seconds) {
                    auto changed = sqs_->change_message_visibility(config_.queue_url, receipt_handle, seconds);
@@ -174,6 +179,7 @@ SqsdCounters SqsdDaemon::counters() const {
   SqsdCounters c = counters_.snapshot();
   c.deleted = deletes_.deleted();
   c.delete_failed = deletes_.failed();
+  c.deletes_waiting = deletes_.waiting();
   std::lock_guard lock(mutex_);
   c.in_flight = in_flight_;
   c.visibility_extended = heartbeat_.extended();
@@ -199,7 +205,7 @@ void SqsdDaemon::poll() {
 }
 
 bool SqsdDaemon::may_receive() const {
-  return !worker_down_ && in_flight_ + reserved_ < config_.http_connections;
+  return !worker_down_ && in_flight_ + reserved_ < config_.http_connections && !deletes_.behind();
 }
 
 void SqsdDaemon::probe_while_down(std::unique_lock<std::mutex>& lock) {

@@ -73,7 +73,8 @@ class SqsdDaemon {
  private:
   void poll();
   void poll_until_stopped();
-  // With the lock held: true when the daemon may receive (nothing down, a POST slot free).
+  // With the lock held: true when the daemon may receive (nothing down, a POST slot free, the
+  // deletes not behind).
   bool may_receive() const;
   // While the worker is down one receiver probes it, once no receive is in flight.
   void probe_while_down(std::unique_lock<std::mutex>& lock);
@@ -93,13 +94,13 @@ class SqsdDaemon {
   std::shared_ptr<const SqsClient> sqs_;
   std::string queue_name_;
   HttpClient worker_;  // the probe while the worker is down
-  DeleteBatcher deletes_;
   std::optional<LeaderElection> election_;  // before the scheduler, whose sends ask it
   std::optional<PeriodicScheduler> scheduler_;
 
   LiveSqsdCounters counters_;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
+  DeleteBatcher deletes_;  // after the two it wakes receivers through
   int in_flight_ = 0;
   long next_id_ = 0;
   bool worker_down_ = false;  // a POST found nothing accepting connections: receive nothing

@@ -41,6 +41,9 @@ std::string sqsd_metrics_text(const SqsdCounters& c, bool leader, bool worker_up
           "Heartbeats that extended a running message's visibility.");
   counter(out, "extend_failed_total", c.extend_failed, "Heartbeats SQS refused.");
   gauge(out, "in_flight", static_cast<double>(c.in_flight), "POSTs running now.");
+  gauge(out, "deletes_waiting", static_cast<double>(c.deletes_waiting),
+        "Answered messages waiting for a DeleteMessageBatch; while a full batch waits for each sender, "
+        "nothing more is received.");
   gauge(out, "leader", leader ? 1 : 0, "1 while this daemon sends the periodic tasks' messages.");
   gauge(out, "worker_up", worker_up ? 1 : 0, "0 while the worker accepts no connections.");
 

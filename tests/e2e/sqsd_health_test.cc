@@ -70,6 +70,7 @@ TEST_F(SqsdHealth, HealthAndMetricsTellWhatHappened) {
       {"ebworker_sqsd_released_total", 1},       {"ebworker_sqsd_release_failed_total", 0},
       {"ebworker_sqsd_expired_total", 0},        {"ebworker_sqsd_visibility_extended_total", 0},
       {"ebworker_sqsd_extend_failed_total", 0},  {"ebworker_sqsd_in_flight", 0},
+      {"ebworker_sqsd_deletes_waiting", 0},
       {"ebworker_sqsd_leader", 0},               {"ebworker_sqsd_worker_up", 1},
   };
   for (const auto& [name, value] : expected) EXPECT_EQ(parsed->value(name), value) << name << "\n" << reply->body;
