@@ -32,12 +32,10 @@ SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, 
                       changed_.notify_all();
                     }}),
       heartbeat_(std::chrono::seconds(config_.visibility_timeout),
-                 [this](const std::string& receipt_handle, int seconds) {
+                 [this](const std::string& receipt_handle, int seconds) -> Status {
                    auto changed = sqs_->change_message_visibility(config_.queue_url, receipt_handle, seconds);
-                   if (!changed)
-                     spdlog::warn("could not extend a running message's visibility: {}",
-                                  changed.error().describe());
-                   return bool(changed);
+                   if (!changed) return fail(changed.error().describe());
+                   return {};
                  }),
       answer_handlers_(static_cast<size_t>(config_.http_connections)) {
   auto url = QueueUrl::parse(config_.queue_url);
@@ -382,8 +380,8 @@ void SqsdDaemon::post(long id, std::shared_ptr<const ReceivedMessage> message) {
   WorkerPost post = build_worker_post(*message, config_, queue_name_);
   posts_.start(std::move(post.request), [this, id, message, started, task = std::move(post.task_name)](
                                             Result<HttpReply, TransportError> reply) {
-    heartbeat_.forget(id);  // before the delete or release: no extension may land after them
     if (reply && reply->status == 200) {
+      heartbeat_.drop(id);  // to be deleted: an extension under way can only fail, not worth the wait
       handle_answer(*message, reply, started, task);
       post_ended();
       return;
@@ -391,10 +389,14 @@ void SqsdDaemon::post(long id, std::shared_ptr<const ReceivedMessage> message) {
     // A failure may call SQS (a release): not on the loop that every other post shares. At most
     // http_connections posts are in flight and the pool has that many threads: it never refuses.
     const auto admission = answer_handlers_.try_submit(
-        [this, message, started, task, reply = std::move(reply)] { handle_answer(*message, reply, started, task); },
+        [this, id, message, started, task, reply = std::move(reply)] {
+          heartbeat_.forget(id);  // before the release: no extension may hide the message again after it
+          handle_answer(*message, reply, started, task);
+        },
         [this] { post_ended(); });
     if (admission != JobPool::Admission::accepted) {
       spdlog::error("msgid={} found no free answer handler: released", message->message_id);
+      heartbeat_.forget(id);
       release(*message, 0, "no answer handler was free");
       post_ended();
     }

@@ -1,5 +1,7 @@
 #include "sqsd/visibility_heartbeat.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 
 namespace ebworker {
@@ -39,6 +41,11 @@ void VisibilityHeartbeat::forget(long id) {
   entries_.erase(id);
 }
 
+void VisibilityHeartbeat::drop(long id) {
+  std::lock_guard lock(mutex_);
+  entries_.erase(id);
+}
+
 long VisibilityHeartbeat::extended() const {
   std::lock_guard lock(mutex_);
   return extended_;
@@ -68,10 +75,18 @@ void VisibilityHeartbeat::run() {
     next->second.due = Clock::now() + visibility_ - lead_;
     busy_ = id;
     lock.unlock();
-    const bool ok = extend_(handle, static_cast<int>(visibility_.count()));
+    const Status extension = extend_(handle, static_cast<int>(visibility_.count()));
     lock.lock();
     busy_ = -1;
-    ++(ok ? extended_ : failed_);
+    if (extension) {
+      ++extended_;
+    } else if (entries_.count(id) == 0) {
+      // Dropped meanwhile: its POST ended and it is being deleted, which is why SQS refused.
+      spdlog::debug("the extension of a message deleted meanwhile failed: {}", extension.error().message);
+    } else {
+      ++failed_;
+      spdlog::warn("could not extend a running message's visibility: {}", extension.error().message);
+    }
     changed_.notify_all();
   }
 }

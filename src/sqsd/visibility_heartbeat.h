@@ -5,7 +5,9 @@
 // POST itself is bounded by InactivityTimeout, so the extensions are too.
 //
 // One thread for all messages. forget() waits for an extension of that message already under
-// way, so that no extension lands after the daemon has deleted or released the message.
+// way, so that no extension lands after the daemon has released the message (it would hide it
+// again). drop() does not wait: for a message about to be deleted, a late extension can only
+// fail, and the posting loop that drops it must not wait on an SQS round trip.
 
 #include <chrono>
 #include <condition_variable>
@@ -15,13 +17,15 @@
 #include <string>
 #include <thread>
 
+#include "ebworker/result.h"
+
 namespace ebworker {
 
 class VisibilityHeartbeat {
  public:
   using Clock = std::chrono::steady_clock;
-  // Makes the message invisible for `seconds` from now; false when SQS refused.
-  using Extend = std::function<bool(const std::string& receipt_handle, int seconds)>;
+  // Makes the message invisible for `seconds` from now; an error says why SQS refused.
+  using Extend = std::function<Status(const std::string& receipt_handle, int seconds)>;
 
   // `visibility` is what each extension sets; extensions happen when a third of it is left.
   VisibilityHeartbeat(std::chrono::seconds visibility, Extend extend);
@@ -31,7 +35,8 @@ class VisibilityHeartbeat {
 
   // From now (just received, so `visibility` is what is left) until forget(id).
   void watch(long id, std::string receipt_handle);
-  void forget(long id);
+  void forget(long id);  // waits for its extension under way, if any
+  void drop(long id);    // does not; a failure of that extension is then not counted
 
   long extended() const;
   long failed() const;

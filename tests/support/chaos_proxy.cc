@@ -492,6 +492,10 @@ void ChaosProxy::serve(Connection& connection) {
     if (decision.fault == ChaosFault::drop_after) return;
     if (decision.fault == ChaosFault::slow && !wait(decision.delay)) return;
     if (!write_all(client, wake, response->raw)) return;
+    {
+      std::lock_guard lock(mutex_);
+      ++counts_.answered[action];
+    }
     if (request->close || response->close) return;
   }
 }

@@ -65,6 +65,7 @@ struct ChaosCounts {
   std::uint64_t requests = 0;                     // every complete request received
   std::array<std::uint64_t, kChaosFaultKinds> by_fault{};  // indexed by ChaosFault
   std::map<std::string, std::uint64_t> by_action;  // X-Amz-Target's action → requests
+  std::map<std::string, std::uint64_t> answered;   // X-Amz-Target's action → answers sent back
   std::uint64_t upstream_failures = 0;             // the upstream could not be reached or answered badly
   std::uint64_t connections = 0;
 

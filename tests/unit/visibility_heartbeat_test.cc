@@ -1,5 +1,5 @@
 // VisibilityHeartbeat: extends each watched message before its visibility runs out, by the whole
-// visibility each time, and never after forget() has returned.
+// visibility each time, and never after forget() has returned; drop() returns at once.
 
 #include "sqsd/visibility_heartbeat.h"
 
@@ -36,7 +36,7 @@ TEST(VisibilityHeartbeat, ExtendsAWatchedMessageByTheWholeVisibilityUntilForgott
   VisibilityHeartbeat heartbeat(1s, [&](const std::string& handle, int seconds) {
     std::lock_guard lock(m);
     calls.emplace_back(handle, seconds);
-    return true;
+    return Status{};
   });
   heartbeat.watch(7, "receipt-7");
   ASSERT_TRUE(within(10s, [&] { return heartbeat.extended() >= 2; }));
@@ -63,7 +63,7 @@ TEST(VisibilityHeartbeat, ForgetWaitsForAnExtensionUnderWay) {
       released.wait();
       finished = true;
     }
-    return true;
+    return Status{};
   });
   heartbeat.watch(1, "r");
   entered.get_future().wait();  // the extension of message 1 is running now
@@ -76,8 +76,37 @@ TEST(VisibilityHeartbeat, ForgetWaitsForAnExtensionUnderWay) {
   EXPECT_TRUE(forgetting.get());
 }
 
+// The posting loop drops a message it is about to delete; an extension of it under way must not
+// hold the loop, and its failure (SQS refuses a deleted message's handle) is no failure to count.
+TEST(VisibilityHeartbeat, DropReturnsWhileAnExtensionIsUnderWayAndItsFailureIsNotCounted) {
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> finished{false};
+  VisibilityHeartbeat heartbeat(1s, [&](const std::string& handle, int) -> Status {
+    if (handle == "r1") {
+      entered.set_value();
+      released.wait();
+      finished = true;
+      return fail("ReceiptHandleIsInvalid");
+    }
+    return Status{};
+  });
+  heartbeat.watch(1, "r1");
+  entered.get_future().wait();  // the extension of message 1 is running now
+  heartbeat.drop(1);
+  EXPECT_FALSE(finished) << "drop waited for the extension";
+  release.set_value();
+  // One thread extends in turn: once message 2 is extended, message 1's answer has been handled.
+  heartbeat.watch(2, "r2");
+  ASSERT_TRUE(within(10s, [&] { return heartbeat.extended() >= 1; }));
+  EXPECT_TRUE(finished);
+  EXPECT_EQ(heartbeat.failed(), 0);
+  heartbeat.forget(2);
+}
+
 TEST(VisibilityHeartbeat, ARefusedExtensionIsCounted) {
-  VisibilityHeartbeat heartbeat(1s, [](const std::string&, int) { return false; });
+  VisibilityHeartbeat heartbeat(1s, [](const std::string&, int) -> Status { return fail("refused"); });
   heartbeat.watch(1, "r");
   ASSERT_TRUE(within(10s, [&] { return heartbeat.failed() >= 1; }));
   heartbeat.forget(1);
@@ -87,7 +116,7 @@ TEST(VisibilityHeartbeat, ARefusedExtensionIsCounted) {
 TEST(VisibilityHeartbeat, ZeroVisibilityNeedsNoExtension) {
   std::atomic<int> calls{0};
   {
-    VisibilityHeartbeat heartbeat(0s, [&](const std::string&, int) { return ++calls, true; });
+    VisibilityHeartbeat heartbeat(0s, [&](const std::string&, int) { return ++calls, Status{}; });
     heartbeat.watch(1, "r");
     heartbeat.forget(1);
   }
@@ -99,7 +128,7 @@ TEST(VisibilityHeartbeat, ZeroVisibilityNeedsNoExtension) {
 // rounds, so that some forget while the thread is inside its wait.
 TEST(VisibilityHeartbeat, ForgettingTheEntryTheThreadWaitsOnIsSafe) {
   for (int round = 0; round < 200; ++round) {
-    VisibilityHeartbeat heartbeat(std::chrono::seconds(30), [](const std::string&, int) { return true; });
+    VisibilityHeartbeat heartbeat(std::chrono::seconds(30), [](const std::string&, int) { return Status{}; });
     heartbeat.watch(1, "r1");
     heartbeat.watch(2, "r2");
     std::this_thread::yield();
