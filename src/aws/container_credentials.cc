@@ -21,9 +21,9 @@ namespace ebworker {
 
 namespace {
 
-constexpr std::chrono::milliseconds kConnectTimeout{1000};
-constexpr std::chrono::milliseconds kTimeout{5000};
-constexpr size_t kMaxAnswer = 64 * 1024;
+constexpr std::chrono::milliseconds kContainerConnectTimeout{1000};
+constexpr std::chrono::milliseconds kContainerTimeout{5000};
+constexpr size_t kContainerMaxAnswer = 64 * 1024;
 
 bool allowed_http_host(const std::string& host) {
   if (iequals(host, "localhost")) return true;
@@ -61,10 +61,10 @@ class ContainerCredentials final : public CredentialsSource {
 
   Result<AwsCredentials> fetch() override {
     HttpRequest request;
-    request.connect_timeout = kConnectTimeout;
-    request.timeout = kTimeout;
+    request.connect_timeout = kContainerConnectTimeout;
+    request.timeout = kContainerTimeout;
     // One byte past the limit is enough to know the answer is too large (checked below).
-    request.max_reply_body = kMaxAnswer + 1;
+    request.max_reply_body = kContainerMaxAnswer + 1;
     request.oversize = HttpRequest::Oversize::truncate;
     request.headers.push_back("Accept: application/json");
     if (!relative_uri_.empty()) {
@@ -92,7 +92,7 @@ class ContainerCredentials final : public CredentialsSource {
       return fail(request.url + " answered HTTP " + std::to_string(reply->status) +
                   (code.empty() ? "" : " (" + code + ")"));
     }
-    if (reply->body.size() > kMaxAnswer) return fail(request.url + " answered more than 64 KiB");
+    if (reply->body.size() > kContainerMaxAnswer) return fail(request.url + " answered more than 64 KiB");
     auto credentials = parse_credentials_json(reply->body);
     if (!credentials) return fail(request.url + ": " + credentials.error().message);
     return credentials;

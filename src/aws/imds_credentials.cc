@@ -15,9 +15,9 @@ namespace ebworker {
 
 namespace {
 
-constexpr std::chrono::milliseconds kConnectTimeout{1000};
-constexpr std::chrono::milliseconds kTimeout{2000};
-constexpr size_t kMaxAnswer = 64 * 1024;
+constexpr std::chrono::milliseconds kImdsConnectTimeout{1000};
+constexpr std::chrono::milliseconds kImdsTimeout{2000};
+constexpr size_t kImdsMaxAnswer = 64 * 1024;
 constexpr std::string_view kCredentialsPath = "/latest/meta-data/iam/security-credentials/";
 
 std::string endpoint_of(const Environment& env) {
@@ -84,10 +84,10 @@ class ImdsCredentials final : public CredentialsSource {
     request.method = std::move(method);
     request.url = endpoint_ + path;
     request.headers.push_back(std::move(header));
-    request.connect_timeout = kConnectTimeout;
-    request.timeout = kTimeout;
+    request.connect_timeout = kImdsConnectTimeout;
+    request.timeout = kImdsTimeout;
     // One byte past the limit is enough to know the answer is too large (checked below).
-    request.max_reply_body = kMaxAnswer + 1;
+    request.max_reply_body = kImdsMaxAnswer + 1;
     request.oversize = HttpRequest::Oversize::truncate;
     auto reply = http_->perform(request);
     if (!reply) return fail(what + " request failed: " + reply.error().message);
@@ -95,7 +95,7 @@ class ImdsCredentials final : public CredentialsSource {
       return fail("no IAM role is attached to this instance (" + request.url + " answered HTTP 404)");
     if (reply->status != 200)
       return fail(what + " request: " + request.url + " answered HTTP " + std::to_string(reply->status));
-    if (reply->body.size() > kMaxAnswer) return fail(what + " request: " + request.url + " answered more than 64 KiB");
+    if (reply->body.size() > kImdsMaxAnswer) return fail(what + " request: " + request.url + " answered more than 64 KiB");
     return std::move(reply->body);
   }
 

@@ -10,7 +10,7 @@
 namespace ebworker {
 
 namespace {
-constexpr const char* kUsage =
+constexpr const char* kCronUsage =
     "usage: ebworker cron check [FILE]\n"
     "  Validates FILE (default $EBWORKER_CRON_FILE, else cron.yaml) and prints each task's next\n"
     "  three fire times in UTC. Exits 1 when the file is invalid.\n";
@@ -29,7 +29,7 @@ const std::vector<Setting<CronCheckConfig>>& cron_check_settings() {
 
 int cron_command(const std::vector<std::string>& args, const JobRegistry& registry, const Environment& env) {
   if (args.empty() || args[0] != "check" || args.size() > 2) {
-    std::fputs(kUsage, args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? stdout : stderr);
+    std::fputs(kCronUsage, args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? stdout : stderr);
     return args.size() == 1 && (args[0] == "--help" || args[0] == "-h") ? 0 : 2;
   }
   auto config = load_settings(cron_check_settings(), env, {});

@@ -29,7 +29,7 @@ namespace ebworker {
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kDevUsage =
     "usage: ebworker dev [--port PORT] [--sqs-port PORT] [--queue NAME] [--once] [OPTIONS]\n"
     "  Runs the local stack: fauxqs (the local SQS) on 127.0.0.1:SQS_PORT (default 4566), the\n"
     "  queue NAME (default ebworker-jobs) and its dead-letter queue, the worker on 127.0.0.1:PORT\n"
@@ -134,11 +134,11 @@ int dev_command(const std::vector<std::string>& args, const JobRegistry& registr
                 Environment env) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
-      std::printf("%s\n%s", kUsage, settings_help(dev_settings()).c_str());
+      std::printf("%s\n%s", kDevUsage, settings_help(dev_settings()).c_str());
       return 0;
     }
   auto dev = load_settings(dev_settings(), env, args);
-  if (!dev) return dev_error(dev.error().message + "\n" + kUsage);
+  if (!dev) return dev_error(dev.error().message + "\n" + kDevUsage);
   WorkerConfig worker_config;
   worker_config.process_jobs = true;
   worker_config.port = dev->port;

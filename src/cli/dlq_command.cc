@@ -25,7 +25,7 @@ namespace ebworker {
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kDlqUsage =
     "usage: ebworker dlq ls [--max N]\n"
     "       ebworker dlq show ID\n"
     "       ebworker dlq requeue (--job-id ID | --job CLASS | --all) [--to URL]\n"
@@ -39,7 +39,7 @@ constexpr const char* kUsage =
     "          body and signature intact, then deletes them here\n"
     "  purge   deletes every message; asks first on a terminal, refuses without one unless --yes\n";
 
-int usage_error(const std::string& message) {
+int dlq_usage_error(const std::string& message) {
   std::fprintf(stderr, "ebworker dlq: %s (see ebworker dlq --help)\n", message.c_str());
   return 2;
 }
@@ -182,11 +182,11 @@ void print_failure(const char* verb, const ReceivedMessage& m, const std::string
 int requeue(const Context& cx) {
   const DlqOptions& o = cx.options;
   const int selections = (o.job_id.empty() ? 0 : 1) + (o.job_class.empty() ? 0 : 1) + (o.all ? 1 : 0);
-  if (selections != 1) return usage_error("requeue takes one of --job-id ID, --job CLASS or --all");
-  if (o.to.empty()) return usage_error("no worker queue: set EBWORKER_QUEUE_URL or pass --to");
+  if (selections != 1) return dlq_usage_error("requeue takes one of --job-id ID, --job CLASS or --all");
+  if (o.to.empty()) return dlq_usage_error("no worker queue: set EBWORKER_QUEUE_URL or pass --to");
   auto target = QueueUrl::parse(o.to);
-  if (!target) return usage_error("--to: " + target.error().message);
-  if (o.to == o.queue_url) return usage_error("--to is the dead-letter queue itself");
+  if (!target) return dlq_usage_error("--to: " + target.error().message);
+  if (o.to == o.queue_url) return dlq_usage_error("--to is the dead-letter queue itself");
   const bool fifo = target->fifo();
 
   Progress progress("requeue", o.progress_every);
@@ -235,7 +235,7 @@ bool purge_confirmed(const Context& cx) {
 int purge(const Context& cx) {
   const DlqOptions& o = cx.options;
   if (!o.yes && !::isatty(STDIN_FILENO))
-    return usage_error("purge deletes every message: pass --yes when stdin is not a terminal");
+    return dlq_usage_error("purge deletes every message: pass --yes when stdin is not a terminal");
   if (!purge_confirmed(cx)) {
     std::fprintf(stderr, "ebworker dlq purge: not confirmed; nothing deleted\n");
     return 1;
@@ -286,30 +286,30 @@ const std::vector<Setting<DlqOptions>>& dlq_settings() {
 int dlq_command(const std::vector<std::string>& args, const Environment& env) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
-      std::printf("%s\n%s\n%s", kUsage, settings_help(dlq_settings()).c_str(), client_settings_help().c_str());
+      std::printf("%s\n%s\n%s", kDlqUsage, settings_help(dlq_settings()).c_str(), client_settings_help().c_str());
       return 0;
     }
   const Arguments words = split_arguments(dlq_settings(), args);
   auto options = load_settings(dlq_settings(), env, words.options);
-  if (!options) return usage_error(options.error().message);
-  if (words.positional.empty()) return usage_error("name a subcommand: ls, show, requeue or purge");
+  if (!options) return dlq_usage_error(options.error().message);
+  if (words.positional.empty()) return dlq_usage_error("name a subcommand: ls, show, requeue or purge");
   const std::string& sub = words.positional[0];
   const std::size_t wanted = sub == "show" ? 2 : 1;
   if (sub != "ls" && sub != "show" && sub != "requeue" && sub != "purge")
-    return usage_error("unknown subcommand \"" + sub + "\"");
-  if (words.positional.size() < wanted) return usage_error("show needs a message id or a job id");
-  if (words.positional.size() > wanted) return usage_error("unexpected argument \"" + words.positional[wanted] + "\"");
-  if (options->queue_url.empty()) return usage_error("no dead-letter queue: set EBWORKER_DEAD_LETTER_QUEUE_URL or pass --queue-url");
-  if (auto q = QueueUrl::parse(options->queue_url); !q) return usage_error("--queue-url: " + q.error().message);
+    return dlq_usage_error("unknown subcommand \"" + sub + "\"");
+  if (words.positional.size() < wanted) return dlq_usage_error("show needs a message id or a job id");
+  if (words.positional.size() > wanted) return dlq_usage_error("unexpected argument \"" + words.positional[wanted] + "\"");
+  if (options->queue_url.empty()) return dlq_usage_error("no dead-letter queue: set EBWORKER_DEAD_LETTER_QUEUE_URL or pass --queue-url");
+  if (auto q = QueueUrl::parse(options->queue_url); !q) return dlq_usage_error("--queue-url: " + q.error().message);
 
   log_to_stderr(env);
   auto config = load_client_config(env);
-  if (!config) return usage_error(config.error().message);
+  if (!config) return dlq_usage_error(config.error().message);
   // The keys are needed only to check signatures; without SECRET_KEY_BASE ls says "no-key".
   std::optional<Signer> signer;
   if (lookup(env, "SECRET_KEY_BASE")) {
     auto made = Signer::from_environment(env);
-    if (!made) return usage_error(made.error().message);
+    if (!made) return dlq_usage_error(made.error().message);
     signer = std::move(made).value();
   }
   const SqsClient sqs(sqs_client_options(*config));

@@ -15,13 +15,13 @@ namespace ebworker {
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kEnqueueUsage =
     "usage: ebworker enqueue JOB [ARGS_JSON] [--delay D | --at TIME] [--queue-url URL] [--group-id G]\n"
     "                        [--dedup-id D]\n"
     "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and sends it to the\n"
     "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId.\n";
 
-int usage_error(const std::string& message) {
+int enqueue_usage_error(const std::string& message) {
   std::fprintf(stderr, "ebworker enqueue: %s (see ebworker enqueue --help)\n", message.c_str());
   return 2;
 }
@@ -58,14 +58,14 @@ const std::vector<Setting<EnqueueOptions>>& enqueue_settings() {
 int enqueue_command(const std::vector<std::string>& args, const Environment& env) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
-      std::printf("%s\n%s\n%s", kUsage, settings_help(enqueue_settings()).c_str(), client_settings_help().c_str());
+      std::printf("%s\n%s\n%s", kEnqueueUsage, settings_help(enqueue_settings()).c_str(), client_settings_help().c_str());
       return 0;
     }
   const Arguments words = split_arguments(enqueue_settings(), args);
   auto options = load_settings(enqueue_settings(), {}, words.options);
-  if (!options) return usage_error(options.error().message);
-  if (words.positional.empty()) return usage_error("name a job");
-  if (words.positional.size() > 2) return usage_error("unexpected argument \"" + words.positional[2] + "\"");
+  if (!options) return enqueue_usage_error(options.error().message);
+  if (words.positional.empty()) return enqueue_usage_error("name a job");
+  if (words.positional.size() > 2) return enqueue_usage_error("unexpected argument \"" + words.positional[2] + "\"");
   const std::string& job = words.positional[0];
   const std::string arguments = words.positional.size() > 1 ? words.positional[1] : "[]";
 

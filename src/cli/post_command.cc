@@ -15,7 +15,7 @@ namespace ebworker {
 
 namespace {
 
-constexpr const char* kUsage =
+constexpr const char* kPostUsage =
     "usage: ebworker post JOB [ARGS_JSON] [--url URL] [--queue NAME]\n"
     "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and POSTs it to the\n"
     "  worker with aws-sqsd's headers. Prints the status and the worker's answer; exits 0 only\n"
@@ -24,8 +24,8 @@ constexpr const char* kUsage =
 // What the worker's log shows as the sender; SqsdOnly takes it for the daemon.
 constexpr std::string_view kUserAgent = "sqsd (ebworker post)";
 
-int usage_error(const std::string& message) {
-  std::fprintf(stderr, "ebworker post: %s\n%s", message.c_str(), kUsage);
+int post_usage_error(const std::string& message) {
+  std::fprintf(stderr, "ebworker post: %s\n%s", message.c_str(), kPostUsage);
   return 2;
 }
 
@@ -46,23 +46,23 @@ const std::vector<Setting<PostConfig>>& post_settings() {
 int post_command(const std::vector<std::string>& args, const Environment& env) {
   for (const auto& a : args)
     if (a == "--help" || a == "-h") {
-      std::printf("%s\n%s", kUsage, settings_help(post_settings()).c_str());
+      std::printf("%s\n%s", kPostUsage, settings_help(post_settings()).c_str());
       return 0;
     }
   const Arguments words = split_arguments(post_settings(), args);
   PostConfig defaults{"http://127.0.0.1:" + lookup_or(env, "PORT", "5000") + "/", "local"};
   auto config = load_settings(post_settings(), env, words.options, std::move(defaults));
-  if (!config) return usage_error(config.error().message);
-  if (words.positional.empty()) return usage_error("name a job");
-  if (words.positional.size() > 2) return usage_error("unexpected argument \"" + words.positional[2] + "\"");
+  if (!config) return post_usage_error(config.error().message);
+  if (words.positional.empty()) return post_usage_error("name a job");
+  if (words.positional.size() > 2) return post_usage_error("unexpected argument \"" + words.positional[2] + "\"");
   const std::string& job = words.positional[0];
   const std::string arguments = words.positional.size() > 1 ? words.positional[1] : "[]";
-  if (job.empty()) return usage_error("name a job");
+  if (job.empty()) return post_usage_error("name a job");
 
   auto signer = Signer::from_environment(env);
-  if (!signer) return usage_error(signer.error().message);
+  if (!signer) return post_usage_error(signer.error().message);
   auto envelope = Envelope::make(job, arguments, config->queue);
-  if (!envelope) return usage_error("ARGS_JSON: " + envelope.error().message);
+  if (!envelope) return post_usage_error("ARGS_JSON: " + envelope.error().message);
   std::string body = envelope->to_json();
   std::vector<MessageAttribute> attributes = {
       {std::string(kDigestAttribute), "String", signer->sign(body)},

@@ -31,4 +31,10 @@ enum class JsonStringProblem { not_an_object, absent, null, not_a_string };
 // Each reader words its own error from the problem, as its callers and tests know it.
 Result<std::string_view, JsonStringProblem> json_string(const rapidjson::Value& object, const char* name);
 
+// Writes `text` as a JSON string with any rapidjson writer (String wants a pointer and a SizeType).
+template <typename Writer>
+void write_json_string(Writer& writer, std::string_view text) {
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
 }  // namespace ebworker

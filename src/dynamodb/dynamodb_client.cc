@@ -16,12 +16,10 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 // Items here are a few short attributes; an answer this large is not one we asked for.
 constexpr std::size_t kMaxDynamoAnswer = 1024 * 1024;
 
-void write_string(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
-
 void write_value(Writer& w, const AttributeValue& v) {
   w.StartObject();
   w.Key(v.type == AttributeValue::Type::number ? "N" : "S");
-  write_string(w, v.value);
+  write_json_string(w, v.value);
   w.EndObject();
 }
 
@@ -30,7 +28,7 @@ void write_item(Writer& w, const char* key, const Map& item) {
   w.Key(key);
   w.StartObject();
   for (const auto& [name, value] : item) {
-    write_string(w, name);
+    write_json_string(w, name);
     write_value(w, value);
   }
   w.EndObject();
@@ -39,7 +37,7 @@ void write_item(Writer& w, const char* key, const Map& item) {
 void write_condition(Writer& w, const Condition& c) {
   if (c.expression.empty()) return;
   w.Key("ConditionExpression");
-  write_string(w, c.expression);
+  write_json_string(w, c.expression);
 }
 
 void write_placeholders(Writer& w, const Condition& c) {
@@ -47,8 +45,8 @@ void write_placeholders(Writer& w, const Condition& c) {
     w.Key("ExpressionAttributeNames");
     w.StartObject();
     for (const auto& [placeholder, name] : c.names) {
-      write_string(w, placeholder);
-      write_string(w, name);
+      write_json_string(w, placeholder);
+      write_json_string(w, name);
     }
     w.EndObject();
   }
@@ -147,12 +145,12 @@ DynamoResult<void> DynamoClient::create_table(std::string_view table, std::strin
   Writer w(out);
   w.StartObject();
   w.Key("TableName");
-  write_string(w, table);
+  write_json_string(w, table);
   w.Key("AttributeDefinitions");
   w.StartArray();
   w.StartObject();
   w.Key("AttributeName");
-  write_string(w, partition_key);
+  write_json_string(w, partition_key);
   w.Key("AttributeType");
   w.String("S");
   w.EndObject();
@@ -161,7 +159,7 @@ DynamoResult<void> DynamoClient::create_table(std::string_view table, std::strin
   w.StartArray();
   w.StartObject();
   w.Key("AttributeName");
-  write_string(w, partition_key);
+  write_json_string(w, partition_key);
   w.Key("KeyType");
   w.String("HASH");
   w.EndObject();
@@ -179,7 +177,7 @@ DynamoResult<std::string> DynamoClient::describe_table(std::string_view table) c
   Writer w(out);
   w.StartObject();
   w.Key("TableName");
-  write_string(w, table);
+  write_json_string(w, table);
   w.EndObject();
   auto answer = call("DescribeTable", table, out.GetString());
   if (!answer) return Unexpected{answer.error()};
@@ -199,7 +197,7 @@ DynamoResult<WriteOutcome> DynamoClient::put_item(std::string_view table, const 
   Writer w(out);
   w.StartObject();
   w.Key("TableName");
-  write_string(w, table);
+  write_json_string(w, table);
   write_item(w, "Item", item);
   write_condition(w, condition);
   write_placeholders(w, condition);
@@ -213,10 +211,10 @@ DynamoResult<WriteOutcome> DynamoClient::update_item(std::string_view table, con
   Writer w(out);
   w.StartObject();
   w.Key("TableName");
-  write_string(w, table);
+  write_json_string(w, table);
   write_item(w, "Key", key);
   w.Key("UpdateExpression");
-  write_string(w, update);
+  write_json_string(w, update);
   write_condition(w, condition);
   write_placeholders(w, condition);
   w.EndObject();
@@ -229,7 +227,7 @@ DynamoResult<WriteOutcome> DynamoClient::delete_item(std::string_view table, con
   Writer w(out);
   w.StartObject();
   w.Key("TableName");
-  write_string(w, table);
+  write_json_string(w, table);
   write_item(w, "Key", key);
   write_condition(w, condition);
   write_placeholders(w, condition);
@@ -242,7 +240,7 @@ DynamoResult<std::optional<Item>> DynamoClient::get_item(std::string_view table,
   Writer w(out);
   w.StartObject();
   w.Key("TableName");
-  write_string(w, table);
+  write_json_string(w, table);
   write_item(w, "Key", key);
   w.Key("ConsistentRead");
   w.Bool(true);

@@ -12,15 +12,11 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void write_string(Writer& w, std::string_view s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
 bool is_binary(const MessageAttribute& a) { return a.data_type.rfind("Binary", 0) == 0; }
 
 void write_message_fields(Writer& w, const OutgoingMessage& m) {
   w.Key("MessageBody");
-  write_string(w, m.body);
+  write_json_string(w, m.body);
   if (m.delay_seconds) {
     w.Key("DelaySeconds");
     w.Int(*m.delay_seconds);
@@ -29,16 +25,16 @@ void write_message_fields(Writer& w, const OutgoingMessage& m) {
     w.Key("MessageAttributes");
     w.StartObject();
     for (const auto& a : m.attributes) {
-      write_string(w, a.name);
+      write_json_string(w, a.name);
       w.StartObject();
       w.Key("DataType");
-      write_string(w, a.data_type);
+      write_json_string(w, a.data_type);
       if (is_binary(a)) {
         w.Key("BinaryValue");
-        write_string(w, base64_encode(a.value));
+        write_json_string(w, base64_encode(a.value));
       } else {
         w.Key("StringValue");
-        write_string(w, a.value);
+        write_json_string(w, a.value);
       }
       w.EndObject();
     }
@@ -46,15 +42,15 @@ void write_message_fields(Writer& w, const OutgoingMessage& m) {
   }
   if (!m.group_id.empty()) {
     w.Key("MessageGroupId");
-    write_string(w, m.group_id);
+    write_json_string(w, m.group_id);
   }
   if (!m.deduplication_id.empty()) {
     w.Key("MessageDeduplicationId");
-    write_string(w, m.deduplication_id);
+    write_json_string(w, m.deduplication_id);
   }
 }
 
-std::string optional_string(const rapidjson::Value& object, const char* name) {
+std::string string_or_empty(const rapidjson::Value& object, const char* name) {
   const auto value = json_string(object, name);
   return value ? std::string(*value) : std::string();
 }
@@ -97,7 +93,7 @@ JsonBody::~JsonBody() = default;
 
 JsonBody& JsonBody::string(const char* key, std::string_view value) {
   impl_->writer.Key(key);
-  write_string(impl_->writer, value);
+  write_json_string(impl_->writer, value);
   return *this;
 }
 
@@ -110,7 +106,7 @@ JsonBody& JsonBody::integer(const char* key, long long value) {
 JsonBody& JsonBody::strings(const char* key, const std::vector<std::string>& values) {
   impl_->writer.Key(key);
   impl_->writer.StartArray();
-  for (const auto& v : values) write_string(impl_->writer, v);
+  for (const auto& v : values) write_json_string(impl_->writer, v);
   impl_->writer.EndArray();
   return *this;
 }
@@ -119,8 +115,8 @@ JsonBody& JsonBody::object(const char* key, const std::map<std::string, std::str
   impl_->writer.Key(key);
   impl_->writer.StartObject();
   for (const auto& [k, v] : values) {
-    write_string(impl_->writer, k);
-    write_string(impl_->writer, v);
+    write_json_string(impl_->writer, k);
+    write_json_string(impl_->writer, v);
   }
   impl_->writer.EndObject();
   return *this;
@@ -132,8 +128,8 @@ JsonBody& JsonBody::objects(const char* key, const std::vector<std::map<std::str
   for (const auto& object : values) {
     impl_->writer.StartObject();
     for (const auto& [k, v] : object) {
-      write_string(impl_->writer, k);
-      write_string(impl_->writer, v);
+      write_json_string(impl_->writer, k);
+      write_json_string(impl_->writer, v);
     }
     impl_->writer.EndObject();
   }
@@ -151,7 +147,7 @@ std::string send_message_json(std::string_view queue_url, const OutgoingMessage&
   Writer w(out);
   w.StartObject();
   w.Key("QueueUrl");
-  write_string(w, queue_url);
+  write_json_string(w, queue_url);
   write_message_fields(w, message);
   w.EndObject();
   return {out.GetString(), out.GetSize()};
@@ -163,13 +159,13 @@ std::string send_message_batch_json(
   Writer w(out);
   w.StartObject();
   w.Key("QueueUrl");
-  write_string(w, queue_url);
+  write_json_string(w, queue_url);
   w.Key("Entries");
   w.StartArray();
   for (const auto& [id, message] : entries) {
     w.StartObject();
     w.Key("Id");
-    write_string(w, id);
+    write_json_string(w, id);
     write_message_fields(w, *message);
     w.EndObject();
   }
@@ -207,8 +203,8 @@ Result<SendAnswer> parse_send_answer(const rapidjson::Value& answer) {
   auto md5 = string_member(answer, "MD5OfMessageBody");
   if (!md5) return fail("message " + a.message_id + ": " + md5.error().message);
   a.md5_of_body = std::move(md5).value();
-  a.md5_of_attributes = optional_string(answer, "MD5OfMessageAttributes");
-  a.sequence_number = optional_string(answer, "SequenceNumber");
+  a.md5_of_attributes = string_or_empty(answer, "MD5OfMessageAttributes");
+  a.sequence_number = string_or_empty(answer, "SequenceNumber");
   return a;
 }
 
@@ -232,8 +228,8 @@ Result<BatchAnswer> parse_batch_answer(const rapidjson::Value& answer) {
       failure.id = std::move(id).value();
       const auto fault = entry.FindMember("SenderFault");
       failure.sender_fault = fault != entry.MemberEnd() && fault->value.IsBool() && fault->value.GetBool();
-      failure.code = optional_string(entry, "Code");
-      failure.message = optional_string(entry, "Message");
+      failure.code = string_or_empty(entry, "Code");
+      failure.message = string_or_empty(entry, "Message");
       out.failed.push_back(std::move(failure));
     }
   }
@@ -264,7 +260,7 @@ Result<std::vector<ReceivedMessage>> parse_received_messages(const rapidjson::Va
       if (!attributes) return fail("message " + r.message_id + ": " + attributes.error().message);
       r.message_attributes = std::move(attributes).value();
     }
-    r.md5_of_message_attributes = optional_string(m, "MD5OfMessageAttributes");
+    r.md5_of_message_attributes = string_or_empty(m, "MD5OfMessageAttributes");
     out.push_back(std::move(r));
   }
   return out;

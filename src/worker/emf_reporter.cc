@@ -8,6 +8,8 @@
 #include <array>
 #include <map>
 
+#include "core/json.h"
+
 namespace ebworker {
 
 namespace {
@@ -19,16 +21,12 @@ constexpr std::array kReported = {JobOutcome::done, JobOutcome::failed, JobOutco
 // CloudWatch refuses an empty dimension value; the status page names these the same way.
 constexpr std::string_view kNoJobNamed = "(no job named)";
 
-void write_string(rapidjson::Writer<rapidjson::StringBuffer>& out, std::string_view text) {
-  out.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
 void write_metric(rapidjson::Writer<rapidjson::StringBuffer>& out, std::string_view name, std::string_view unit) {
   out.StartObject();
   out.Key("Name");
-  write_string(out, name);
+  write_json_string(out, name);
   out.Key("Unit");
-  write_string(out, unit);
+  write_json_string(out, unit);
   out.EndObject();
 }
 
@@ -67,7 +65,7 @@ std::vector<std::string> emf_records(const std::vector<JobCounters::JobSummary>&
     w.StartArray();
     w.StartObject();
     w.Key("Namespace");
-    write_string(w, name_space);
+    write_json_string(w, name_space);
     w.Key("Dimensions");
     w.StartArray();
     w.StartArray();
@@ -83,7 +81,7 @@ std::vector<std::string> emf_records(const std::vector<JobCounters::JobSummary>&
     w.EndArray();
     w.EndObject();
     w.Key("job");
-    write_string(w, now.job.empty() ? kNoJobNamed : std::string_view(now.job));
+    write_json_string(w, now.job.empty() ? kNoJobNamed : std::string_view(now.job));
     for (std::size_t i = 0; i < kReported.size(); ++i) {
       const auto name = outcome_name(kReported[i]);
       w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
