@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/iso_time.h"
+#include "core/json.h"
 
 namespace ebworker {
 
@@ -63,7 +64,7 @@ void write_text(rapidjson::Writer<rapidjson::StringBuffer>& out, std::string_vie
     i += n;
   }
   const std::string_view written = valid ? text : std::string_view(repaired);
-  out.String(written.data(), static_cast<rapidjson::SizeType>(written.size()));
+  write_json_string(out, written);
 }
 
 class JsonLogFormatter final : public spdlog::formatter {
@@ -75,10 +76,10 @@ class JsonLogFormatter final : public spdlog::formatter {
     out.StartObject();
     out.Key("time");
     const std::string time = iso8601_utc(msg.time);
-    out.String(time.data(), static_cast<rapidjson::SizeType>(time.size()));
+    write_json_string(out, time);
     out.Key("level");
     const auto level = spdlog::level::to_string_view(msg.level);
-    out.String(level.data(), static_cast<rapidjson::SizeType>(level.size()));
+    write_json_string(out, std::string_view(level.data(), level.size()));
     out.Key("message");
     write_text(out, std::string_view(msg.payload.data(), msg.payload.size()));
     if (event_fields) {

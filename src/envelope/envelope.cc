@@ -113,21 +113,21 @@ std::string Envelope::to_json() const {
   rapidjson::Writer<rapidjson::StringBuffer> w(out);
   w.StartObject();
   w.Key("job_class");
-  w.String(job_class.data(), static_cast<rapidjson::SizeType>(job_class.size()));
+  write_json_string(w, job_class);
   w.Key("job_id");
-  w.String(job_id.data(), static_cast<rapidjson::SizeType>(job_id.size()));
+  write_json_string(w, job_id);
   w.Key("queue_name");
-  w.String(queue_name.data(), static_cast<rapidjson::SizeType>(queue_name.size()));
+  write_json_string(w, queue_name);
   w.Key("arguments");
   arguments.Accept(w);
   w.Key("executions");
   w.Int64(executions);
   w.Key("enqueued_at");
-  w.String(enqueued_at.data(), static_cast<rapidjson::SizeType>(enqueued_at.size()));
+  write_json_string(w, enqueued_at);
   if (scheduled_at) {
     const std::string at = iso8601_utc(*scheduled_at);
     w.Key("scheduled_at");
-    w.String(at.data(), static_cast<rapidjson::SizeType>(at.size()));
+    write_json_string(w, at);
   }
   w.EndObject();
   return {out.GetString(), out.GetSize()};
