@@ -11,13 +11,13 @@ namespace ebworker::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::string_view kListening = "dynalite listening on http://127.0.0.1:";
+constexpr std::string_view kDynaliteListening = "dynalite listening on http://127.0.0.1:";
 
 // The port of a complete "dynalite listening on http://127.0.0.1:PORT" line, or 0.
-std::uint16_t listening_port(const std::string& output) {
-  const auto at = output.find(kListening);
+std::uint16_t dynalite_port(const std::string& output) {
+  const auto at = output.find(kDynaliteListening);
   if (at == std::string::npos) return 0;
-  const auto digits = at + kListening.size();
+  const auto digits = at + kDynaliteListening.size();
   const auto end = output.find('\n', digits);
   if (end == std::string::npos) return 0;
   unsigned value = 0;
@@ -42,7 +42,7 @@ DynaliteProcess::DynaliteProcess() {
   }
   const auto deadline = Clock::now() + std::chrono::seconds(20);
   std::uint16_t port = 0;
-  while ((port = listening_port(output())) == 0) {
+  while ((port = dynalite_port(output())) == 0) {
     if (!process_->running())
       throw std::runtime_error("dynalite exited (" + process_->exit_status()->describe() +
                                ") before listening (node_modules missing? run scripts/setup.sh): " + output());

@@ -9,15 +9,15 @@ namespace ebworker::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::string_view kListening = "fauxqs listening on http://127.0.0.1:";
+constexpr std::string_view kFauxqsListening = "fauxqs listening on http://127.0.0.1:";
 constexpr auto kStartupTimeout = std::chrono::seconds(20);
-constexpr auto kPollInterval = std::chrono::milliseconds(10);
+constexpr auto kFauxqsPoll = std::chrono::milliseconds(10);
 
 // The port of a complete "fauxqs listening on http://127.0.0.1:PORT" line, or 0.
-std::uint16_t listening_port(const std::string& output) {
-  const auto at = output.find(kListening);
+std::uint16_t fauxqs_port(const std::string& output) {
+  const auto at = output.find(kFauxqsListening);
   if (at == std::string::npos) return 0;
-  const auto digits = at + kListening.size();
+  const auto digits = at + kFauxqsListening.size();
   const auto end = output.find('\n', digits);
   if (end == std::string::npos) return 0;  // not the whole line yet
   unsigned value = 0;
@@ -47,7 +47,7 @@ FauxqsProcess::FauxqsProcess() {
     throw std::runtime_error(std::string(e.what()) + " (is node on PATH? run scripts/setup.sh)");
   }
   const auto deadline = Clock::now() + kStartupTimeout;
-  while ((port_ = listening_port(output())) == 0) {
+  while ((port_ = fauxqs_port(output())) == 0) {
     if (!process_->running())
       throw std::runtime_error("fauxqs exited (" + process_->exit_status()->describe() +
                                ") before listening (node_modules missing? run scripts/setup.sh): " + output());
@@ -55,7 +55,7 @@ FauxqsProcess::FauxqsProcess() {
       process_->kill_and_reap();
       throw std::runtime_error("fauxqs did not listen within 20 s: " + output());
     }
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(kFauxqsPoll);
   }
   endpoint_ = "http://127.0.0.1:" + std::to_string(port_);
 

@@ -19,7 +19,7 @@ namespace ebworker::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto kPollInterval = std::chrono::milliseconds(5);
+constexpr auto kProcessPoll = std::chrono::milliseconds(5);
 
 // Everything the child needs, laid out before fork(): after it, only async-signal-safe calls.
 struct ExecPlan {
@@ -163,7 +163,7 @@ std::optional<ExitStatus> Process::wait_for_exit(std::chrono::milliseconds timeo
   const auto deadline = Clock::now() + timeout;
   while (!reap(false)) {
     if (Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(kProcessPoll);
   }
   return status_;
 }
@@ -194,7 +194,7 @@ std::optional<std::string> Process::wait_for_line(const std::function<bool(std::
       if (match(line)) return std::string(line);
     }
     if (ended || Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(kProcessPoll);
   }
 }
 

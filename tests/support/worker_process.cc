@@ -14,14 +14,14 @@ namespace ebworker::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr auto kPollInterval = 5ms;
-constexpr std::string_view kListening = "listening on http://";
+constexpr auto kWorkerPoll = 5ms;
+constexpr std::string_view kWorkerListening = "listening on http://";
 
 // "... listening on http://127.0.0.1:41234 (job processing on, ...)" → host and port.
 bool parse_listening(std::string_view line, std::string& host, std::uint16_t& port) {
-  const auto at = line.find(kListening);
+  const auto at = line.find(kWorkerListening);
   if (at == std::string_view::npos) return false;
-  std::string_view rest = line.substr(at + kListening.size());
+  std::string_view rest = line.substr(at + kWorkerListening.size());
   rest = rest.substr(0, rest.find(' '));
   const auto colon = rest.rfind(':');
   if (colon == std::string_view::npos) return false;
@@ -65,7 +65,7 @@ WorkerProcess::WorkerProcess(Options options) : log_path_(options.dir / options.
       throw std::runtime_error("ebworker did not log \"listening on\" within " +
                                std::to_string(options.startup_timeout.count()) + " ms; its log:\n" + log());
     }
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(kWorkerPoll);
   }
 }
 
@@ -86,7 +86,7 @@ std::optional<std::string> WorkerProcess::wait_for_line(const std::function<bool
     for (const auto& line : log_lines())
       if (match(line)) return line;
     if (Clock::now() >= deadline) return std::nullopt;
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(kWorkerPoll);
   }
 }
 

@@ -29,8 +29,8 @@
 namespace ebworker {
 namespace {
 
-const std::string kKey = "test-secret-key-base-of-at-least-32-bytes";
-const std::string kOtherKey = "some-other-secret-key-of-at-least-32-bytes";
+const std::string kWorkerKey = "test-secret-key-base-of-at-least-32-bytes";
+const std::string kOtherWorkerKey = "some-other-secret-key-of-at-least-32-bytes";
 const std::string kMessageId = "6ac3a9d1-5f7e-4a0e-9b1c-2d3e4f5a6b7c";
 const std::string kQueue = "awseb-e-abc123-stack-AWSEBWorkerQueue-XYZ";
 const std::string kFirstReceived = "2023-08-15T13:57:53Z";
@@ -109,7 +109,7 @@ class DefaultStackTest : public ::testing::Test {
   WorkerChain build() {
     auto cron = CronFile::parse(kCronYaml, "cron.yaml", cron_registry);
     if (!cron) throw std::runtime_error(cron.error().message);
-    auto s = Signer::create(kKey);
+    auto s = Signer::create(kWorkerKey);
     if (!s) throw std::runtime_error(s.error().message);
     return default_stack(config, registry, std::optional<Signer>(std::move(s).value()), *cron, app);
   }
@@ -120,7 +120,7 @@ class DefaultStackTest : public ::testing::Test {
     return e->to_json();
   }
 
-  static std::string digest(const std::string& body, const std::string& key = kKey) {
+  static std::string digest(const std::string& body, const std::string& key = kWorkerKey) {
     return Signer::create(key).value().sign(body);
   }
 
@@ -251,7 +251,7 @@ TEST_F(DefaultStackTest, WrongDigestIsRefused) {
   const std::string good = digest(body);
   std::string upper = good;
   for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (const std::string& bad : {digest(body, kOtherKey), digest(body + " "), upper,
+  for (const std::string& bad : {digest(body, kOtherWorkerKey), digest(body + " "), upper,
                                  good.substr(0, 63), std::string(), std::string("nonsense")}) {
     SCOPED_TRACE(bad);
     const Response r = call(sqsd_request(body, bad));
@@ -511,7 +511,7 @@ TEST_F(DefaultStackTest, LogLinesCarryMessageIdAndJobButNoSecrets) {
   EXPECT_NE(log.find("reason=job failed: disk full"), std::string::npos) << log;
   EXPECT_EQ(log.find(sig), std::string::npos) << log;
   EXPECT_EQ(log.find("secret-argument-value"), std::string::npos) << log;
-  EXPECT_EQ(log.find(kKey), std::string::npos) << log;
+  EXPECT_EQ(log.find(kWorkerKey), std::string::npos) << log;
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace {
 
 using Args = std::vector<std::string>;
 
-WorkerConfig load(const Environment& env, const Args& args = {}) {
+WorkerConfig load_worker(const Environment& env, const Args& args = {}) {
   auto c = load_worker_config(env, args);
   if (!c) ADD_FAILURE() << c.error().message;
   return c ? *c : WorkerConfig{};
@@ -34,7 +34,7 @@ bool trusts(const WorkerConfig& c, std::string_view address) {
 }
 
 TEST(WorkerConfig, Defaults) {
-  const WorkerConfig c = load({});
+  const WorkerConfig c = load_worker({});
   EXPECT_EQ(c.bind, "127.0.0.1");
   EXPECT_EQ(c.port, 5000);
   EXPECT_FALSE(c.process_jobs);
@@ -57,7 +57,7 @@ TEST(WorkerConfig, DocumentedDefaultsAreTheRealDefaults) {
     if (s.env != "EBWORKER_CRON_FILE" && s.env != "EBWORKER_TRUSTED_SOURCES" &&
         s.env != "EBWORKER_DEAD_LETTER_QUEUE_URL")
       env.emplace(std::string(s.env), std::string(s.fallback));
-  const WorkerConfig documented = load(env);
+  const WorkerConfig documented = load_worker(env);
   const WorkerConfig defaults;
   EXPECT_EQ(documented.bind, defaults.bind);
   EXPECT_EQ(documented.port, defaults.port);
@@ -70,7 +70,7 @@ TEST(WorkerConfig, DocumentedDefaultsAreTheRealDefaults) {
 }
 
 TEST(WorkerConfig, EnvironmentOverridesDefaults) {
-  const WorkerConfig c = load({
+  const WorkerConfig c = load_worker({
       {"PORT", "8080"},
       {"EBWORKER_BIND", "0.0.0.0"},
       {"EBWORKER_PROCESS_JOBS", "true"},
@@ -101,7 +101,7 @@ TEST(WorkerConfig, EnvironmentOverridesDefaults) {
 }
 
 TEST(WorkerConfig, FlagsOverrideEnvironment) {
-  const WorkerConfig c = load({{"PORT", "8080"}, {"EBWORKER_JOB_THREADS", "7"}, {"EBWORKER_LOG_LEVEL", "debug"}},
+  const WorkerConfig c = load_worker({{"PORT", "8080"}, {"EBWORKER_JOB_THREADS", "7"}, {"EBWORKER_LOG_LEVEL", "debug"}},
                               {"--port", "9090", "--job-threads=3"});
   EXPECT_EQ(c.port, 9090);
   EXPECT_EQ(c.job_threads, 3u);
@@ -109,32 +109,32 @@ TEST(WorkerConfig, FlagsOverrideEnvironment) {
 }
 
 TEST(WorkerConfig, FlagFormsWithEqualsAndWithSpace) {
-  EXPECT_EQ(load({}, {"--port=8080"}).port, 8080);
-  EXPECT_EQ(load({}, {"--port", "8080"}).port, 8080);
-  EXPECT_EQ(load({}, {"--bind", "::1"}).bind, "::1");
-  EXPECT_EQ(load({}, {"--trusted-sources=172.17.0.1"}).trusted_sources.size(), 1u);
-  EXPECT_EQ(load({}, {"--cron-file=my.yaml"}).cron_file, "my.yaml");
-  EXPECT_EQ(load({}, {"--max-body", "1"}).max_body, 1u);
-  EXPECT_EQ(load({}, {"--io-threads", "64"}).io_threads, 64u);
-  EXPECT_EQ(load({}, {"--shutdown-timeout=86400"}).shutdown_timeout, std::chrono::seconds(86400));
-  EXPECT_EQ(load({}, {"--log-level", "off"}).log_level, "off");
+  EXPECT_EQ(load_worker({}, {"--port=8080"}).port, 8080);
+  EXPECT_EQ(load_worker({}, {"--port", "8080"}).port, 8080);
+  EXPECT_EQ(load_worker({}, {"--bind", "::1"}).bind, "::1");
+  EXPECT_EQ(load_worker({}, {"--trusted-sources=172.17.0.1"}).trusted_sources.size(), 1u);
+  EXPECT_EQ(load_worker({}, {"--cron-file=my.yaml"}).cron_file, "my.yaml");
+  EXPECT_EQ(load_worker({}, {"--max-body", "1"}).max_body, 1u);
+  EXPECT_EQ(load_worker({}, {"--io-threads", "64"}).io_threads, 64u);
+  EXPECT_EQ(load_worker({}, {"--shutdown-timeout=86400"}).shutdown_timeout, std::chrono::seconds(86400));
+  EXPECT_EQ(load_worker({}, {"--log-level", "off"}).log_level, "off");
   // The last of a repeated flag wins.
-  EXPECT_EQ(load({}, {"--port=1", "--port", "2"}).port, 2);
+  EXPECT_EQ(load_worker({}, {"--port=1", "--port", "2"}).port, 2);
 }
 
 TEST(WorkerConfig, ProcessJobsFlagAloneMeansTrue) {
-  EXPECT_TRUE(load({}, {"--process-jobs"}).process_jobs);
-  EXPECT_TRUE(load({}, {"--process-jobs", "--port", "1"}).process_jobs);
-  EXPECT_FALSE(load({{"EBWORKER_PROCESS_JOBS", "true"}}, {"--process-jobs=false"}).process_jobs);
+  EXPECT_TRUE(load_worker({}, {"--process-jobs"}).process_jobs);
+  EXPECT_TRUE(load_worker({}, {"--process-jobs", "--port", "1"}).process_jobs);
+  EXPECT_FALSE(load_worker({{"EBWORKER_PROCESS_JOBS", "true"}}, {"--process-jobs=false"}).process_jobs);
 }
 
 TEST(WorkerConfig, MetricsEmfSettings) {
-  const auto defaults = load({});
+  const auto defaults = load_worker({});
   EXPECT_FALSE(defaults.metrics_emf);
   EXPECT_EQ(defaults.metrics_emf_interval, std::chrono::seconds(60));
   EXPECT_EQ(defaults.metrics_namespace, "ebworker");
-  EXPECT_TRUE(load({}, {"--metrics-emf", "--port", "1"}).metrics_emf);  // the flag alone means true
-  const auto set = load({{"EBWORKER_METRICS_EMF", "true"}, {"EBWORKER_METRICS_EMF_INTERVAL", "3600"},
+  EXPECT_TRUE(load_worker({}, {"--metrics-emf", "--port", "1"}).metrics_emf);  // the flag alone means true
+  const auto set = load_worker({{"EBWORKER_METRICS_EMF", "true"}, {"EBWORKER_METRICS_EMF_INTERVAL", "3600"},
                          {"EBWORKER_METRICS_NAMESPACE", "MyApp/Jobs"}});
   EXPECT_TRUE(set.metrics_emf);
   EXPECT_EQ(set.metrics_emf_interval, std::chrono::seconds(3600));
@@ -147,11 +147,11 @@ TEST(WorkerConfig, MetricsEmfSettings) {
 }
 
 TEST(WorkerConfig, ProcessJobsValues) {
-  EXPECT_TRUE(load({{"EBWORKER_PROCESS_JOBS", "true"}}).process_jobs);
-  EXPECT_TRUE(load({{"EBWORKER_PROCESS_JOBS", "TRUE"}}).process_jobs);
-  EXPECT_TRUE(load({{"EBWORKER_PROCESS_JOBS", "True"}}).process_jobs);
-  EXPECT_FALSE(load({{"EBWORKER_PROCESS_JOBS", "false"}}).process_jobs);
-  EXPECT_FALSE(load({{"EBWORKER_PROCESS_JOBS", "FALSE"}}).process_jobs);
+  EXPECT_TRUE(load_worker({{"EBWORKER_PROCESS_JOBS", "true"}}).process_jobs);
+  EXPECT_TRUE(load_worker({{"EBWORKER_PROCESS_JOBS", "TRUE"}}).process_jobs);
+  EXPECT_TRUE(load_worker({{"EBWORKER_PROCESS_JOBS", "True"}}).process_jobs);
+  EXPECT_FALSE(load_worker({{"EBWORKER_PROCESS_JOBS", "false"}}).process_jobs);
+  EXPECT_FALSE(load_worker({{"EBWORKER_PROCESS_JOBS", "FALSE"}}).process_jobs);
   EXPECT_EQ(error_of({{"EBWORKER_PROCESS_JOBS", "yes"}}),
             "EBWORKER_PROCESS_JOBS: expected true or false, got \"yes\"");
   EXPECT_EQ(error_of({{"EBWORKER_PROCESS_JOBS", "1"}}),
