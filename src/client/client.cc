@@ -5,6 +5,7 @@
 #include <map>
 
 #include "client/client_settings.h"
+#include "core/due_time.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "sqs/message_checks.h"
@@ -71,8 +72,7 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
     return refuse("delay " + std::to_string(*delay) + " s is over a year; use cron.yaml for what recurs");
   if (delay && *delay > config_.max_hop_delay.count()) {
     if (queue->fifo()) return refuse("a FIFO queue takes no per-message delay, so no job due later either");
-    envelope->scheduled_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
-                             std::chrono::seconds(*delay);
+    envelope->scheduled_at = due_after(std::chrono::system_clock::now(), std::chrono::seconds(*delay));
     delay = static_cast<int>(config_.max_hop_delay.count());
   }
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "core/due_time.h"
 #include "core/iso_time.h"
 #include "envelope/envelope.h"
 #include "worker/exclusive_runs.h"
@@ -162,20 +163,21 @@ Response Dispatch::follow_policy(const Request& request, Envelope& envelope, int
                       .reason = response.reason, .ran = run.ran});
     return response;
   };
-  const auto hop = [&](std::chrono::seconds delay, const std::string& done_reason) {
+  const auto hop = [&](std::chrono::seconds delay, std::string done_reason) {
     envelope.executions += 1;
     // Longer than one hop carries (retry_in up to 12 h): the envelope says when the attempt is
     // due and it travels in hops until then (not_due), so it never runs early.
     if (delay > hops_->max_hop_delay()) {
-      envelope.scheduled_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + delay;
+      envelope.scheduled_at = due_after(std::chrono::system_clock::now(), delay);
       delay = hops_->max_hop_delay();
+      done_reason += "; due at " + iso8601_utc(*envelope.scheduled_at);
     }
     if (auto sent = hops_->send_next_attempt(envelope, delay); !sent)
       return counted(JobOutcome::failed,
                      Response::refuse(500, run.response.reason + "; its next attempt could not be sent (" +
                                                sent.error().message + "): the message comes back as it is"));
     Response ok = Response::ok();
-    ok.reason = done_reason;
+    ok.reason = std::move(done_reason);
     return counted(JobOutcome::retried, std::move(ok));
   };
   if (run.kind == JobResult::Kind::retry)

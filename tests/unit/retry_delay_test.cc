@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/due_time.h"
 #include "worker/retry_hops.h"
 
 namespace ebworker {
@@ -25,6 +26,18 @@ TEST(RetryDelay, CappedByMaxDelayAndBySqsFifteenMinutes) {
   const RetryOptions large{.max_attempts = 10, .base_delay = seconds(60), .max_delay = seconds(7200)};
   EXPECT_EQ(retry_delay(large, 20, 0.999), seconds(900));
   EXPECT_EQ(retry_delay(large, 1000, 0.0), seconds(450));  // no overflow however many attempts
+}
+
+// A job that asks for N seconds is due no sooner than N seconds later, wherever in a second it
+// asked: the envelope's whole-second due time rounds up.
+TEST(DueAfter, NeverSoonerThanTheDelayWhereverInASecondItIsAsked) {
+  const std::chrono::sys_seconds whole{std::chrono::seconds(1'800'000'000)};
+  for (const auto into : {std::chrono::milliseconds(0), std::chrono::milliseconds(1), std::chrono::milliseconds(999)}) {
+    const std::chrono::system_clock::time_point asked = whole + into;
+    const auto due = due_after(asked, seconds(5));
+    EXPECT_GE(due, asked + seconds(5)) << into.count();
+    EXPECT_LT(due, asked + seconds(6)) << into.count();
+  }
 }
 
 TEST(RetryDelay, AZeroBaseRetriesAtOnce) {
