@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/json.h"
+#include "dynamodb/dynamodb_answers.h"
 
 namespace ebworker {
 
@@ -51,18 +52,6 @@ void write_placeholders(Writer& w, const Condition& c) {
     w.EndObject();
   }
   if (!c.values.empty()) write_item(w, "ExpressionAttributeValues", c.values);
-}
-
-// An attribute value as DynamoDB writes one: {"S":"…"} or {"N":"…"}; other types are not ours.
-Result<AttributeValue> read_value(const rapidjson::Value& v) {
-  if (!v.IsObject() || v.MemberCount() != 1) return fail("an attribute value is not {\"S\"|\"N\": …}");
-  const auto& member = *v.MemberBegin();
-  const std::string_view type(member.name.GetString(), member.name.GetStringLength());
-  if (!member.value.IsString()) return fail("attribute value of type " + std::string(type) + " is not a string");
-  std::string text(member.value.GetString(), member.value.GetStringLength());
-  if (type == "S") return AttributeValue::s(std::move(text));
-  if (type == "N") return AttributeValue{AttributeValue::Type::number, std::move(text)};
-  return fail("attribute value of type " + std::string(type) + " (only S and N are used)");
 }
 
 DynamoError unreadable(std::string_view operation, std::string_view table, const std::string& why) {
@@ -181,14 +170,9 @@ DynamoResult<std::string> DynamoClient::describe_table(std::string_view table) c
   w.EndObject();
   auto answer = call("DescribeTable", table, out.GetString());
   if (!answer) return Unexpected{answer.error()};
-  auto doc = parse_json(*answer);
-  if (!doc || !doc->IsObject()) return Unexpected{unreadable("DescribeTable", table, "not a JSON object")};
-  const auto it = doc->FindMember("Table");
-  if (it == doc->MemberEnd() || !it->value.IsObject())
-    return Unexpected{unreadable("DescribeTable", table, "no \"Table\"")};
-  const auto status = json_string(it->value, "TableStatus");
-  if (!status) return Unexpected{unreadable("DescribeTable", table, "no \"Table.TableStatus\"")};
-  return std::string(*status);
+  auto status = parse_table_status_answer(*answer);
+  if (!status) return Unexpected{unreadable("DescribeTable", table, status.error().message)};
+  return std::move(status).value();
 }
 
 DynamoResult<WriteOutcome> DynamoClient::put_item(std::string_view table, const Item& item,
@@ -247,18 +231,9 @@ DynamoResult<std::optional<Item>> DynamoClient::get_item(std::string_view table,
   w.EndObject();
   auto answer = call("GetItem", table, out.GetString());
   if (!answer) return Unexpected{answer.error()};
-  auto doc = parse_json(*answer);
-  if (!doc || !doc->IsObject()) return Unexpected{unreadable("GetItem", table, "not a JSON object")};
-  const auto it = doc->FindMember("Item");
-  if (it == doc->MemberEnd()) return std::optional<Item>();  // {}: no such item
-  if (!it->value.IsObject()) return Unexpected{unreadable("GetItem", table, "\"Item\" is not an object")};
-  Item item;
-  for (const auto& member : it->value.GetObject()) {
-    auto value = read_value(member.value);
-    if (!value) return Unexpected{unreadable("GetItem", table, value.error().message)};
-    item.emplace(std::string(member.name.GetString(), member.name.GetStringLength()), std::move(value).value());
-  }
-  return std::optional<Item>(std::move(item));
+  auto item = parse_get_item_answer(*answer);
+  if (!item) return Unexpected{unreadable("GetItem", table, item.error().message)};
+  return std::move(item).value();
 }
 
 }  // namespace ebworker

@@ -24,22 +24,11 @@
 #include "aws/credentials_chain.h"
 #include "dynamodb/dynamodb_endpoint.h"
 #include "dynamodb/dynamodb_error.h"
+#include "dynamodb/dynamodb_item.h"
 #include "net/http_client.h"
 #include "sqs/retry_policy.h"
 
 namespace ebworker {
-
-struct AttributeValue {
-  enum class Type { string, number };
-  Type type = Type::string;
-  std::string value{};  // a number as its decimal text
-
-  static AttributeValue s(std::string text) { return {Type::string, std::move(text)}; }
-  static AttributeValue n(long long number) { return {Type::number, std::to_string(number)}; }
-  bool operator==(const AttributeValue&) const = default;
-};
-
-using Item = std::map<std::string, AttributeValue, std::less<>>;
 
 // A ConditionExpression with its placeholders (#name → attribute, :value → value).
 struct Condition {

@@ -123,18 +123,33 @@ DynamoResult<bool> LeaseTable::release(std::string_view key, std::string_view ho
   return *deleted == WriteOutcome::written;
 }
 
+Result<Lease> lease_from_item(const Item& item) {
+  const auto h = item.find(kHolder);
+  if (h == item.end() || h->second.type != AttributeValue::Type::string) return fail("no holder (S)");
+  const auto e = item.find(kExpiresAt);
+  if (e == item.end() || e->second.type != AttributeValue::Type::number) return fail("no expires_at (N)");
+  const std::string& text = e->second.value;
+  long long seconds = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc() || end != text.data() + text.size())
+    return fail("expires_at \"" + text.substr(0, 40) + "\" is not whole epoch seconds");
+  return Lease{h->second.value, LeaseTable::Time(std::chrono::seconds(seconds))};
+}
+
 DynamoResult<std::optional<Lease>> LeaseTable::read(std::string_view key) const {
   auto item = dynamo_->get_item(table_, key_of(key));
   if (!item) return Unexpected{item.error()};
   if (!*item) return std::optional<Lease>();
-  Lease lease;
-  if (const auto h = (*item)->find(kHolder); h != (*item)->end()) lease.holder = h->second.value;
-  if (const auto e = (*item)->find(kExpiresAt); e != (*item)->end()) {
-    long long seconds = 0;
-    std::from_chars(e->second.value.data(), e->second.value.data() + e->second.value.size(), seconds);
-    lease.expires_at = Time(std::chrono::seconds(seconds));
+  auto lease = lease_from_item(**item);
+  if (!lease) {
+    DynamoError e;
+    e.kind = DynamoErrorKind::server;
+    e.http_status = 200;
+    e.message = "unreadable lease " + std::string(key) + ": " + lease.error().message;
+    e.context = "GetItem " + table_;
+    return Unexpected{std::move(e)};
   }
-  return std::optional<Lease>(std::move(lease));
+  return std::optional<Lease>(std::move(lease).value());
 }
 
 }  // namespace ebworker

@@ -35,6 +35,11 @@ struct Lease {
   std::chrono::sys_seconds expires_at{};
 };
 
+// The lease an item holds. Every writer here puts both attributes: an item without them, or with
+// an expiry that is not whole epoch seconds, was written by someone else and is an error, never a
+// lease that ran out in 1970.
+Result<Lease> lease_from_item(const Item& item);
+
 class LeaseTable {
  public:
   using Time = std::chrono::sys_seconds;
@@ -55,6 +60,7 @@ class LeaseTable {
   DynamoResult<bool> claim(std::string_view key, std::string_view holder, Time until) const;
   // Deletes `key` if `holder` holds it. False: it was not `holder`'s (or not there).
   DynamoResult<bool> release(std::string_view key, std::string_view holder) const;
+  // Nullopt when there is no such item; an item lease_from_item refuses is an error (kind server).
   DynamoResult<std::optional<Lease>> read(std::string_view key) const;
 
  private:

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 #include "core/iso_time.h"
 #include "dynamodb/lease_table.h"
 #include "support/dynalite_process.h"
@@ -62,6 +65,33 @@ TEST_F(LeaseTableTest, OnlyTheHolderReleases) {
   EXPECT_FALSE(*table_->release(key, "a")) << "released what was not there";
   // Free again: anyone takes it at once.
   EXPECT_TRUE(*table_->take(key, "b", now_, now_ + 60s));
+}
+
+// An item someone else wrote under a lease's key: its expiry is not read as epoch 0 (a lease
+// that ran out in 1970), and the holder check after a failed condition does not pass on it.
+TEST_F(LeaseTableTest, AnUnreadableLeaseIsAnErrorNotEpochZero) {
+  const std::vector<std::pair<std::string, AttributeValue>> garbage = {
+      {"soon", AttributeValue::s("soon")},                                                  // wrong type
+      {"decimal", AttributeValue{AttributeValue::Type::number, "1.5"}},                     // not whole seconds
+      {"huge", AttributeValue{AttributeValue::Type::number, "123456789012345678901234"}},  // past long long
+  };
+  for (const auto& [name, expires_at] : garbage) {
+    const std::string key = lock_key(name);
+    auto put = dynalite_.client()->put_item(
+        "coordination", {{"pk", AttributeValue::s(key)}, {"holder", AttributeValue::s("a")}, {"expires_at", expires_at}});
+    ASSERT_TRUE(put) << put.error().describe();
+    auto lease = table_->read(key);
+    ASSERT_FALSE(lease) << name << ": read as expiring at " << (*lease ? (*lease)->expires_at.time_since_epoch().count() : -1);
+    EXPECT_EQ(lease.error().kind, DynamoErrorKind::server) << lease.error().describe();
+    EXPECT_NE(lease.error().describe().find("unreadable lease " + key), std::string::npos) << lease.error().describe();
+    // a's claim finds the item there; the read-back that would count it as a's own earlier write
+    // cannot read it: an error, not a win.
+    EXPECT_FALSE(table_->claim(key, "a", now_ + 60s)) << name;
+  }
+  auto no_holder = dynalite_.client()->put_item(
+      "coordination", {{"pk", AttributeValue::s("lock#bare")}, {"expires_at", AttributeValue::n(1)}});
+  ASSERT_TRUE(no_holder) << no_holder.error().describe();
+  EXPECT_FALSE(table_->read("lock#bare"));
 }
 
 TEST_F(LeaseTableTest, EnsureReadyCreatesOnlyWhenAsked) {

@@ -1,0 +1,79 @@
+// Input modelled: the body of an HTTP answer from DynamoDB (or something pretending to be it),
+// read as the DynamoDB client reads it. The first byte picks the status: below 0x80 it is 200,
+// and the body goes to every 200 parser (GetItem's item, then the lease the coordination table
+// reads from it; DescribeTable's status); else it is 400 + (byte - 0x80), 400 to 527, and the
+// body goes to dynamo_error_from_reply.
+// Checked: an item holds only S and N values; a lease read from it has its holder and an expiry
+// that prints back as the number it was read from; error classification follows the documented
+// retry rule (throttling and 5xx retried, other 4xx not, a missing table not_found); describe()
+// is one line.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "dynamodb/dynamodb_answers.h"
+#include "dynamodb/dynamodb_error.h"
+#include "dynamodb/lease_table.h"
+#include "fuzz_support.h"
+
+namespace {
+
+using namespace ebworker;
+
+void parse_as_answers(std::string_view body) {
+  if (auto item = parse_get_item_answer(body)) {
+    if (!*item) return;
+    for (const auto& [name, value] : **item)
+      FUZZ_CHECK(value.type == AttributeValue::Type::string || value.type == AttributeValue::Type::number);
+    if (auto lease = lease_from_item(**item)) {
+      FUZZ_CHECK(lease->holder == (*item)->at("holder").value);
+      const std::string& expiry = (*item)->at("expires_at").value;
+      FUZZ_CHECK(std::to_string(lease->expires_at.time_since_epoch().count()) == expiry ||
+                 expiry.starts_with('+') || expiry.starts_with("-0") || expiry.starts_with('0'));
+    } else {
+      FUZZ_CHECK(!lease.error().message.empty());
+    }
+  } else {
+    FUZZ_CHECK(!item.error().message.empty());
+  }
+  if (auto status = parse_table_status_answer(body))
+    FUZZ_CHECK(body.find("TableStatus") != std::string_view::npos);
+  else
+    FUZZ_CHECK(!status.error().message.empty());
+}
+
+void parse_as_error(long status, std::string_view body) {
+  const DynamoError e = dynamo_error_from_reply(status, body);
+  FUZZ_CHECK(e.http_status == status);
+  FUZZ_CHECK(!e.message.empty());
+  const bool throttling = status == 429 || e.code == "ProvisionedThroughputExceededException" ||
+                          e.code == "ThrottlingException" || e.code == "RequestLimitExceeded" ||
+                          e.code == "TransactionConflictException";
+  if (throttling)
+    FUZZ_CHECK(e.kind == DynamoErrorKind::throttled);
+  else if (status >= 500)
+    FUZZ_CHECK(e.kind == DynamoErrorKind::server);
+  else if (e.code == "ResourceNotFoundException")
+    FUZZ_CHECK(e.kind == DynamoErrorKind::not_found);
+  else
+    FUZZ_CHECK(e.kind == DynamoErrorKind::client);
+  FUZZ_CHECK(e.retryable() == (throttling || status >= 500));
+  FUZZ_CHECK(e.code.find('#') == std::string::npos);
+  const std::string line = e.describe();
+  FUZZ_CHECK(line.find('\n') == std::string::npos && line.find('\r') == std::string::npos);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const std::string_view body = fuzz::as_text(data + 1, size - 1);
+  const long status = data[0] < 0x80 ? 200 : 400 + (data[0] - 0x80);
+  if (status == 200)
+    parse_as_answers(body);
+  else
+    parse_as_error(status, body);
+  return 0;
+}
