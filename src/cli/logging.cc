@@ -8,7 +8,7 @@ namespace ebworker {
 void setup_logging(const std::string& level, LogFormat format) {
   auto logger = spdlog::stdout_logger_mt("ebworker");
   if (format == LogFormat::json) logger->set_formatter(json_log_formatter());
-  else logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  else logger->set_formatter(text_log_formatter());
   set_log_format(format);
   logger->set_level(spdlog::level::from_str(level));
   logger->flush_on(spdlog::level::trace);

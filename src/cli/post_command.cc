@@ -68,7 +68,9 @@ int post_command(const std::vector<std::string>& args, const Environment& env) {
       {std::string(kDigestAttribute), "String", signer->sign(body)},
       {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
 
-  WorkerPost post = build_direct_post(std::move(body), std::move(attributes), config->queue, config->url, kUserAgent);
+  auto built = build_direct_post(std::move(body), std::move(attributes), config->queue, config->url, kUserAgent);
+  if (!built) return post_usage_error(built.error().message);
+  WorkerPost post = std::move(built).value();
   // As long as the job takes, and the whole answer: it is printed.
   post.request.timeout = std::chrono::milliseconds(0);  // libcurl: no limit
   post.request.max_reply_body = std::numeric_limits<std::size_t>::max();

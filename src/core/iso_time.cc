@@ -56,7 +56,7 @@ bool is_iso8601_utc(std::string_view s) {
   // 0123456789012345678
   // YYYY-MM-DDTHH:MM:SS
   if (s.size() < 20) return false;
-  if (!digits(s, 0, 4, 0, 9999) || s[4] != '-' || !digits(s, 5, 2, 1, 12) || s[7] != '-' ||
+  if (!digits(s, 0, 4, kMinIsoYear, kMaxIsoYear) || s[4] != '-' || !digits(s, 5, 2, 1, 12) || s[7] != '-' ||
       !digits(s, 8, 2, 1, 31) || s[10] != 'T' || !digits(s, 11, 2, 0, 23) || s[13] != ':' ||
       !digits(s, 14, 2, 0, 59) || s[16] != ':' || !digits(s, 17, 2, 0, 60))
     return false;

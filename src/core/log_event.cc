@@ -2,13 +2,16 @@
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <spdlog/pattern_formatter.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <string>
 
 #include "core/iso_time.h"
 #include "core/json.h"
+#include "core/text.h"
 
 namespace ebworker {
 
@@ -20,39 +23,13 @@ std::atomic<LogFormat> current_format{LogFormat::text};
 // logging thread: the loggers are synchronous).
 thread_local const LogFields* event_fields = nullptr;
 
-// The length of the UTF-8 sequence at the start of `s`, or 0 when it is not a valid one.
-std::size_t utf8_sequence(std::string_view s) {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char lead = byte(0);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned min = 0;
-  unsigned code = 0;
-  if ((lead & 0xE0) == 0xC0) {
-    length = 2, min = 0x80, code = lead & 0x1Fu;
-  } else if ((lead & 0xF0) == 0xE0) {
-    length = 3, min = 0x800, code = lead & 0x0Fu;
-  } else if ((lead & 0xF8) == 0xF0) {
-    length = 4, min = 0x10000, code = lead & 0x07u;
-  } else {
-    return 0;
-  }
-  if (s.size() < length) return 0;
-  for (std::size_t i = 1; i < length; ++i) {
-    if ((byte(i) & 0xC0) != 0x80) return 0;
-    code = (code << 6) | (byte(i) & 0x3F);
-  }
-  if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return 0;
-  return length;
-}
-
 // Text as a JSON string. A log line may quote bytes from the network: those that are not UTF-8
 // become U+FFFD, so that every line stays valid JSON.
 void write_text(rapidjson::Writer<rapidjson::StringBuffer>& out, std::string_view text) {
   std::string repaired;
   bool valid = true;
   for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = utf8_sequence(text.substr(i));
+    const std::size_t n = utf8_sequence_length(text.substr(i));
     if (n == 0) {
       if (valid) repaired.assign(text.substr(0, i));
       valid = false;
@@ -105,7 +82,33 @@ class JsonLogFormatter final : public spdlog::formatter {
   std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<JsonLogFormatter>(); }
 };
 
+class TextLogFormatter final : public spdlog::formatter {
+ public:
+  explicit TextLogFormatter(std::string pattern)
+      : pattern_(pattern), lines_(std::move(pattern), spdlog::pattern_time_type::utc) {}
+
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
+    const std::string_view payload(msg.payload.data(), msg.payload.size());
+    const bool plain = std::all_of(payload.begin(), payload.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+    if (plain) return lines_.format(msg, dest);
+    const std::string escaped = escape_control_characters(payload);
+    spdlog::details::log_msg line = msg;
+    line.payload = spdlog::string_view_t(escaped.data(), escaped.size());
+    lines_.format(line, dest);
+  }
+
+  std::unique_ptr<spdlog::formatter> clone() const override { return std::make_unique<TextLogFormatter>(pattern_); }
+
+ private:
+  std::string pattern_;
+  spdlog::pattern_formatter lines_;
+};
+
 }  // namespace
+
+std::unique_ptr<spdlog::formatter> text_log_formatter(std::string pattern) {
+  return std::make_unique<TextLogFormatter>(std::move(pattern));
+}
 
 Result<LogFormat> parse_log_format(std::string_view value) {
   if (value == "text") return LogFormat::text;

@@ -16,6 +16,7 @@
 #include <initializer_list>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -34,6 +35,12 @@ void set_log_format(LogFormat format);
 
 // The formatter of the json format's lines, for the logger's sinks.
 std::unique_ptr<spdlog::formatter> json_log_formatter();
+
+// The text format's lines: "2026-11-23T10:31:40.123Z info <message>" (UTC), the message with
+// every control character escaped (core/text.h), so that what a line quotes from outside (a
+// header, a message id, a job's name or its log) can neither break it nor forge another.
+inline constexpr const char* kTextLogPattern = "%Y-%m-%dT%H:%M:%S.%eZ %l %v";
+std::unique_ptr<spdlog::formatter> text_log_formatter(std::string pattern = kTextLogPattern);
 
 // One named value: text (left out when empty), a whole number or a number with a fraction.
 class LogField {

@@ -1,6 +1,8 @@
 #pragma once
 // ASCII case for protocol text (header names, schemes, hosts, keywords): never locale-dependent.
+// UTF-8 sequences, and text from outside made safe to print on one line.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -9,5 +11,17 @@ namespace ebworker {
 std::string to_lower(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
+
+// The length (1 to 4) of the UTF-8 sequence `text` starts with, or 0 when it starts with none: a
+// stray continuation byte, an overlong form, a surrogate, a code point past U+10FFFF, a cut
+// sequence, or nothing at all.
+std::size_t utf8_sequence_length(std::string_view text);
+
+// `text` as one line of a log or a terminal may show it: every control character escaped, so
+// bytes from outside can neither break the line, nor forge one, nor move a terminal's cursor.
+// \n, \r and \t as written in C; the other C0 controls, DEL, the C1 controls (U+0080 to U+009F,
+// their UTF-8 bytes) and bytes that are not UTF-8 as \xHH. Everything else, backslashes
+// included, is left as it is: text with nothing to escape comes back unchanged.
+std::string escape_control_characters(std::string_view text);
 
 }  // namespace ebworker

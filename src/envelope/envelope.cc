@@ -3,6 +3,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -13,6 +14,8 @@
 namespace ebworker {
 
 namespace {
+
+const std::string kIsoYears = "the years " + std::to_string(kMinIsoYear) + " to " + std::to_string(kMaxIsoYear);
 
 // Job arguments may nest deeper than SQS answers, but a 1 MiB body holds 500000 levels.
 constexpr size_t kMaxDepth = 128;
@@ -83,19 +86,22 @@ Result<Envelope> Envelope::parse(std::string_view body) {
   if (executions == root.MemberEnd()) return fail("missing field \"executions\"");
   if (!executions->value.IsInt64() || executions->value.GetInt64() < 0)
     return fail("field \"executions\" must be a non-negative integer");
+  // Counted up by each retry: bounded far below the type's limit, so that no count overflows.
+  if (executions->value.GetInt64() > kMaxExecutions)
+    return fail("field \"executions\" is over " + std::to_string(kMaxExecutions));
   e.executions = executions->value.GetInt64();
 
   auto enqueued_at = string_field(root, "enqueued_at");
   if (!enqueued_at) return Unexpected{enqueued_at.error()};
   if (!is_iso8601_utc(*enqueued_at))
-    return fail("field \"enqueued_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+    return fail("field \"enqueued_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ) of " + kIsoYears);
   e.enqueued_at = std::move(enqueued_at).value();
 
   if (const auto scheduled = root.FindMember("scheduled_at"); scheduled != root.MemberEnd() && !scheduled->value.IsNull()) {
     const auto at = scheduled->value.IsString()
                         ? parse_iso8601_utc({scheduled->value.GetString(), scheduled->value.GetStringLength()})
                         : std::nullopt;
-    if (!at) return fail("field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+    if (!at) return fail("field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ) of " + kIsoYears);
     e.scheduled_at = *at;
   }
   // The arguments become the document's root, without a copy: rapidjson's assignment moves

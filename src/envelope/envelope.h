@@ -20,6 +20,10 @@
 
 namespace ebworker {
 
+// The most `executions` a message may carry: far more than any job retries, far below where a
+// count overflows. A message over it is refused as malformed.
+inline constexpr std::int64_t kMaxExecutions = 1'000'000'000;
+
 struct Envelope {
   std::string job_class;
   std::string job_id;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "net/curl_transfer.h"
+#include "net/url.h"
 
 namespace ebworker {
 
@@ -69,7 +70,7 @@ struct AsyncHttpClient::Loop {
     }
     for (auto& exchange : fresh) {
       if (stop) {
-        call_done(*exchange, Unexpected{TransportError{"the HTTP client is stopping (" + exchange->request.url + ")"}});
+        call_done(*exchange, Unexpected{TransportError{"the HTTP client is stopping (" + redacted_url(exchange->request.url) + ")"}});
         continue;
       }
       try {
@@ -80,7 +81,7 @@ struct AsyncHttpClient::Loop {
           throw std::runtime_error(curl_multi_strerror(rc));
       } catch (const std::exception& e) {
         call_done(*exchange, Unexpected{TransportError{std::string("could not start the request: ") + e.what() +
-                                                       " (" + exchange->request.url + ")"}});
+                                                       " (" + redacted_url(exchange->request.url) + ")"}});
         continue;
       }
       running.push_back(std::move(exchange));

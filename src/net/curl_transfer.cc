@@ -3,6 +3,8 @@
 #include <stdexcept>
 #include <string_view>
 
+#include "net/url.h"
+
 namespace ebworker {
 
 namespace {
@@ -137,7 +139,7 @@ Result<HttpReply, TransportError> CurlTransfer::finish(CURLcode rc, bool& reusab
     // The connection is mid-answer: never reused (the handle is dropped with it).
     if (request_.oversize == HttpRequest::Oversize::fail)
       return Unexpected{TransportError{"answer body over " + std::to_string(request_.max_reply_body) +
-                                       " bytes (" + request_.url + ")"}};
+                                       " bytes (" + redacted_url(request_.url) + ")"}};
     curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &reply_.status);
     curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &reply_.new_connections);
     reply_.truncated = true;
@@ -145,10 +147,10 @@ Result<HttpReply, TransportError> CurlTransfer::finish(CURLcode rc, bool& reusab
   }
   if (sinks_->headers.bytes > kMaxHeaderBytes)
     return Unexpected{TransportError{"answer headers over " + std::to_string(kMaxHeaderBytes) + " bytes (" +
-                                     request_.url + ")"}};
+                                     redacted_url(request_.url) + ")"}};
   if (rc != CURLE_OK) {
     // A failed handle's connection is in doubt: the caller drops it rather than reuse it.
-    return Unexpected{TransportError{std::string(curl_easy_strerror(rc)) + " (" + request_.url + ")",
+    return Unexpected{TransportError{std::string(curl_easy_strerror(rc)) + " (" + redacted_url(request_.url) + ")",
                                      rc == CURLE_OPERATION_TIMEDOUT, rc == CURLE_COULDNT_CONNECT}};
   }
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &reply_.status);

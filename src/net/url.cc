@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <memory>
 
 #include "core/text.h"
@@ -36,6 +37,15 @@ std::string Url::authority() const {
   return out;
 }
 
+std::string redacted_url(std::string_view text) {
+  const std::size_t scheme = text.find("://");
+  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const std::size_t query = std::min(text.find_first_of("?#", start), text.size());
+  const std::size_t at = text.substr(0, query).rfind('@');
+  if (at == std::string_view::npos || at < start) return std::string(text);
+  return std::string(text.substr(0, start)) + "***" + std::string(text.substr(at));
+}
+
 Result<Url> parse_url(std::string_view text) {
   std::unique_ptr<CURLU, UrlDeleter> parsed(curl_url());
   if (!parsed) return fail("out of memory");
@@ -47,9 +57,11 @@ Result<Url> parse_url(std::string_view text) {
   auto host = part(parsed.get(), CURLUPART_HOST, CURLUE_NO_HOST);
   auto port = part(parsed.get(), CURLUPART_PORT, CURLUE_NO_PORT);
   auto path = part(parsed.get(), CURLUPART_PATH, CURLUE_OK);  // always there: "/" at least
-  for (const auto* p : {&scheme, &host, &port, &path})
+  auto user = part(parsed.get(), CURLUPART_USER, CURLUE_NO_USER);
+  for (const auto* p : {&scheme, &host, &port, &path, &user})
     if (!*p) return Unexpected{p->error()};
   Url url{to_lower(*scheme), std::move(*host), std::move(*port), std::move(*path)};
+  url.credentials = !user->empty();
   if (url.host.size() >= 2 && url.host.front() == '[' && url.host.back() == ']')
     url.host = url.host.substr(1, url.host.size() - 2);
   if (url.path.empty()) url.path = "/";

@@ -1,8 +1,11 @@
 #include "sqs/message_checks.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
+
+#include "core/text.h"
 
 namespace ebworker {
 
@@ -96,6 +99,16 @@ std::size_t find_refused_character(std::string_view text) {
   return npos;
 }
 
+bool is_sqs_attribute_name(std::string_view name) {
+  if (name.empty() || name.size() > 256 || name.front() == '.' || name.back() == '.' ||
+      name.find("..") != std::string_view::npos)
+    return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+           c == '.';
+  });
+}
+
 Result<void, SqsError> check_outgoing_message(const OutgoingMessage& message, bool fifo_queue,
                                               const MessageLimits& limits) {
   if (message.body.empty()) return Unexpected{invalid_request("the message body is empty; SQS needs at least one character")};
@@ -107,6 +120,10 @@ Result<void, SqsError> check_outgoing_message(const OutgoingMessage& message, bo
   for (const auto& a : message.attributes) {
     if (a.name.empty() || a.name.size() > 256)
       return Unexpected{invalid_request("a message attribute name must be 1 to 256 characters")};
+    if (!is_sqs_attribute_name(a.name))
+      return Unexpected{invalid_request("message attribute name \"" + escape_control_characters(a.name) +
+                                        "\" is not one SQS takes: letters, digits, '_', '-' and '.', "
+                                        "neither first nor last a '.', no \"..\"")};
     const std::string_view type = a.data_type;
     const bool binary = type.rfind("Binary", 0) == 0;
     if (!binary && type.rfind("String", 0) != 0 && type.rfind("Number", 0) != 0)

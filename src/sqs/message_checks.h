@@ -26,6 +26,11 @@ std::size_t message_size(const OutgoingMessage& message);
 // #x20–#xD7FF #xE000–#xFFFD #x10000–#x10FFFF), or npos when every character is allowed.
 std::size_t find_refused_character(std::string_view text);
 
+// SQS's rule for a message attribute's name: 1 to 256 ASCII letters, digits, '_', '-' and '.',
+// neither starting nor ending with '.', no "..". (The reserved "AWS." and "Amazon." prefixes
+// are SQS's own business: not checked.)
+bool is_sqs_attribute_name(std::string_view name);
+
 Result<void, SqsError> check_outgoing_message(const OutgoingMessage& message, bool fifo_queue,
                                               const MessageLimits& limits = {});
 

@@ -62,13 +62,15 @@ Result<Url> parse_http_url(std::string_view url) {
 
 Result<QueueUrl> QueueUrl::parse(std::string_view url) {
   const auto bad = [&](const std::string& why) {
-    return fail("queue URL \"" + std::string(url) + "\" " + why +
+    return fail("queue URL \"" + redacted_url(url) + "\" " + why +
                 " (expected https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)");
   };
   auto parsed = parse_http_url(url);
   if (!parsed) return bad(parsed.error().message);
   // Checked in the text: libcurl reads an empty fragment ("…/jobs#") as none.
   if (url.find_first_of("?#") != std::string_view::npos) return bad("has a query or fragment");
+  // SQS authenticates by signature: a user name or password in the URL is never sent, only leaked.
+  if (parsed->credentials) return bad("has a user name or password (shown as ***): SQS takes none in the URL");
   QueueUrl q;
   q.scheme = parsed->scheme;
   q.authority = parsed->authority();
@@ -115,15 +117,15 @@ Result<SqsTarget> resolve_sqs_target(const SqsEndpointSettings& settings, std::s
   }
   if (!endpoint.empty()) {
     const auto origin = parse_http_url(endpoint);
-    if (!origin) return fail("SQS endpoint \"" + endpoint + "\" " + origin.error().message);
+    if (!origin) return fail("SQS endpoint \"" + redacted_url(endpoint) + "\" " + origin.error().message);
     if (target.region.empty()) target.region = region_from_host(origin->host);
   }
   if (endpoint.empty() && !target.region.empty()) endpoint = "https://sqs." + target.region + ".amazonaws.com";
   if (endpoint.empty())
     return fail("no SQS endpoint: set AWS_ENDPOINT_URL_SQS or AWS_REGION, or give a queue URL");
   if (target.region.empty())
-    return fail("no AWS region: set AWS_REGION (the endpoint " + endpoint +
-                (queue_url.empty() ? std::string() : " and queue URL " + std::string(queue_url)) +
+    return fail("no AWS region: set AWS_REGION (the endpoint " + redacted_url(endpoint) +
+                (queue_url.empty() ? std::string() : " and queue URL " + redacted_url(queue_url)) +
                 " name none)");
   target.url = post_url(std::move(endpoint));
   return target;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/log_event.h"
+#include "net/url.h"
 #include "sqs/sqs_endpoint.h"
 #include "sqsd/run_claims.h"
 #include "metrics/text_format.h"
@@ -91,8 +92,8 @@ Status SqsdDaemon::start() {
   for (int i = 0; i < config_.receives; ++i) receivers_.emplace_back([this] { poll(); });
   if (election_) election_->start();
   if (scheduler_) scheduler_->start();
-  spdlog::info("sqsd polling {} for {}{} ({} connections, {} receives{}{})", config_.queue_url, config_.worker_url,
-               config_.http_path, config_.http_connections, config_.receives,
+  spdlog::info("sqsd polling {} for {}{} ({} connections, {} receives{}{})", config_.queue_url,
+               redacted_url(config_.worker_url), config_.http_path, config_.http_connections, config_.receives,
                health_server_ ? ", health on " + config_.health_bind + ":" + std::to_string(health_server_->port()) : "",
                election_ ? ", cron leader when elected through dynamodb:" + config_.leader_table
                : scheduler_ ? ", cron leader" : (config_.leader ? "" : ", not the cron leader"));
@@ -229,7 +230,7 @@ void SqsdDaemon::probe_while_down(std::unique_lock<std::mutex>& lock) {
   worker_down_ = false;
   probing_ = false;
   changed_.notify_all();
-  spdlog::info("the worker at {} accepts connections again after {} s: receiving", config_.worker_url,
+  spdlog::info("the worker at {} accepts connections again after {} s: receiving", redacted_url(config_.worker_url),
                std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - down_since_).count());
   // POSTs that failed during the last probe: nothing receives them until they are released.
   held = std::exchange(held_while_down_, {});
@@ -338,7 +339,7 @@ bool SqsdDaemon::worker_answers() {
   probe.oversize = HttpRequest::Oversize::truncate;
   probe.cancel = &cancel_receive_;
   auto reply = worker_.perform(probe);
-  spdlog::debug("probe of the worker at {}: {}", config_.worker_url, reply ? "answered" : reply.error().message);
+  spdlog::debug("probe of the worker at {}: {}", redacted_url(config_.worker_url), reply ? "answered" : reply.error().message);
   return bool(reply);
 }
 
@@ -377,7 +378,16 @@ std::optional<int> retry_after(const HttpReply& reply) {
 
 void SqsdDaemon::post(long id, std::shared_ptr<const ReceivedMessage> message) {
   const auto started = std::chrono::steady_clock::now();
-  WorkerPost post = build_worker_post(*message, config_, queue_name_);
+  auto built = build_worker_post(*message, config_, queue_name_);
+  if (!built) {
+    // Never posted: failed as a refused post is (logged, released for the error visibility
+    // timeout), so the queue's redrive policy dead-letters it after its maxReceiveCount.
+    heartbeat_.forget(id);
+    handle_answer(*message, Unexpected{TransportError{built.error().message}}, started, "");
+    post_ended();
+    return;
+  }
+  WorkerPost post = std::move(built).value();
   posts_.start(std::move(post.request), [this, id, message, started, task = std::move(post.task_name)](
                                             Result<HttpReply, TransportError> reply) {
     if (reply && reply->status == 200) {
@@ -441,7 +451,7 @@ void SqsdDaemon::handle_answer(const ReceivedMessage& message, const Result<Http
       worker_down_ = true;
       down_since_ = std::chrono::steady_clock::now();
       spdlog::warn("the worker at {} accepts no connections ({}): receiving nothing until it does, "
-                   "probing it each second", config_.worker_url, reply.error().message);
+                   "probing it each second", redacted_url(config_.worker_url), reply.error().message);
     }
     // The poller releases it once no receive is in flight (or stop() does).
     held_while_down_.push_back(message);

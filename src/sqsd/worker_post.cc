@@ -5,7 +5,9 @@
 #include <ebworker/request.h>
 
 #include "core/iso_time.h"
+#include "core/text.h"
 #include "envelope/uuid.h"
+#include "sqs/message_checks.h"
 
 namespace ebworker {
 
@@ -42,8 +44,12 @@ std::string iso_from_epoch_ms(std::string_view epoch_ms) {
 namespace {
 
 // Both POSTs: the daemon's for a received message, and `ebworker post`'s (build_direct_post).
-WorkerPost build_post(const ReceivedMessage& message, const SqsdConfig& config, std::string_view queue_name,
-                      std::string_view user_agent) {
+Result<WorkerPost> build_post(const ReceivedMessage& message, const SqsdConfig& config, std::string_view queue_name,
+                              std::string_view user_agent) {
+  for (const auto& a : message.message_attributes)
+    if (!is_sqs_attribute_name(a.name))
+      return fail("message attribute name \"" + escape_control_characters(a.name.substr(0, 80)) +
+                  (a.name.size() > 80 ? "…" : "") + "\" is not one SQS allows: not posted");
   WorkerPost post;
   HttpRequest& r = post.request;
   r.method = "POST";
@@ -94,13 +100,13 @@ WorkerPost build_post(const ReceivedMessage& message, const SqsdConfig& config, 
 
 }  // namespace
 
-WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
-                             std::string_view queue_name) {
+Result<WorkerPost> build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
+                                     std::string_view queue_name) {
   return build_post(message, config, queue_name, kSqsdUserAgent);
 }
 
-WorkerPost build_direct_post(std::string body, std::vector<MessageAttribute> attributes,
-                             std::string_view queue_name, std::string url, std::string_view user_agent) {
+Result<WorkerPost> build_direct_post(std::string body, std::vector<MessageAttribute> attributes,
+                                     std::string_view queue_name, std::string url, std::string_view user_agent) {
   using namespace std::chrono;
   const std::string now = std::to_string(duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
   ReceivedMessage message;

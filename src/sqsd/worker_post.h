@@ -27,14 +27,17 @@ struct WorkerPost {
   std::string task_name;  // periodic tasks only
 };
 
-WorkerPost build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
-                             std::string_view queue_name);
+// Refused (no POST) when a message attribute's name is not one SQS allows (is_sqs_attribute_name):
+// it would become a header name, and one holding a line break would add headers of its own. SQS
+// never delivers such a name; a server that only looks like SQS may.
+Result<WorkerPost> build_worker_post(const ReceivedMessage& message, const SqsdConfig& config,
+                                     std::string_view queue_name);
 
 // The same POST for a body no SQS message carries (`ebworker post`): as if received once, just
 // now, under a fresh message id, with these message attributes (forwarded as above) and no
 // Sender-Id; sent to `url` as it is (no X-Aws-Sqsd-Path), with the daemon's default timeouts and
-// `user_agent` (SqsdOnly accepts "aws-sqsd…" and "sqsd…").
-WorkerPost build_direct_post(std::string body, std::vector<MessageAttribute> attributes,
+// `user_agent` (SqsdOnly accepts "aws-sqsd…" and "sqsd…"). Refused as above.
+Result<WorkerPost> build_direct_post(std::string body, std::vector<MessageAttribute> attributes,
                              std::string_view queue_name, std::string url, std::string_view user_agent);
 
 // SQS's epoch-milliseconds attribute as "2023-08-15T13:57:53Z", or "" when absent or malformed.

@@ -184,9 +184,13 @@ TEST(Envelope, ExecutionsMustBeANonNegativeInteger) {
   EXPECT_EQ(rejection(body_with("executions", "1e2")), reason);
   EXPECT_EQ(rejection(body_with("executions", "18446744073709551615")), reason);
 
-  auto largest = Envelope::parse(body_with("executions", "9223372036854775807"));
+  // A retry counts executions up: at the type's limit it would overflow, so such a count is
+  // refused as malformed, as anything over kMaxExecutions.
+  EXPECT_EQ(rejection(body_with("executions", "9223372036854775807")), "field \"executions\" is over 1000000000");
+  EXPECT_EQ(rejection(body_with("executions", "1000000001")), "field \"executions\" is over 1000000000");
+  auto largest = Envelope::parse(body_with("executions", "1000000000"));
   ASSERT_TRUE(largest.has_value()) << largest.error().message;
-  EXPECT_EQ(largest->executions, INT64_MAX);
+  EXPECT_EQ(largest->executions, kMaxExecutions);
   auto five = Envelope::parse(body_with("executions", "5"));
   ASSERT_TRUE(five.has_value());
   EXPECT_EQ(five->executions, 5);
@@ -198,7 +202,7 @@ TEST(Envelope, EnqueuedAtMustBeIso8601Utc) {
                         R"("2026-13-23T10:31:40Z")"}) {
     SCOPED_TRACE(t);
     EXPECT_EQ(rejection(body_with("enqueued_at", t)),
-              "field \"enqueued_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+              "field \"enqueued_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ) of the years 1678 to 2261");
   }
   EXPECT_TRUE(Envelope::parse(body_with("enqueued_at", R"("2023-08-15T13:57:53Z")")));
 }
@@ -270,7 +274,27 @@ TEST(EnvelopeScheduledAt, RoundTripsAndIsCheckedWhenPresent) {
   bad.replace(bad.find("\"2027-01-15T08:00:00.000Z\""), 26, "12");
   auto refused = Envelope::parse(bad);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().message, "field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ)");
+  EXPECT_EQ(refused.error().message, "field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ) of the years 1678 to 2261");
+}
+
+// A time past what system_clock holds (2262-04-11T23:47:16Z) overflowed its conversion: logged
+// as "not due until 1816-…", re-sent, then refused forever. Refused at once now, as malformed.
+TEST(EnvelopeScheduledAt, TimesPastTheClocksRangeAreRefused) {
+  const std::string reason =
+      "field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ) of the years 1678 to 2261";
+  for (const char* at : {R"("2262-04-11T23:47:17Z")", R"("2262-01-01T00:00:00Z")", R"("9999-12-31T23:59:59Z")",
+                         R"("1677-09-21T00:12:43Z")", R"("0000-01-01T00:00:00Z")"}) {
+    SCOPED_TRACE(at);
+    std::string body = body_with("executions", "0");
+    body.insert(body.size() - 1, std::string(R"(,"scheduled_at":)") + at);
+    EXPECT_EQ(rejection(body), reason);
+  }
+  std::string latest = body_with("executions", "0");
+  latest.insert(latest.size() - 1, R"(,"scheduled_at":"2261-12-31T23:59:59Z")");
+  auto e = Envelope::parse(latest);
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(Envelope::parse(e->to_json())->scheduled_at, e->scheduled_at);
+  EXPECT_NE(e->to_json().find(R"("scheduled_at":"2261-12-31T23:59:59.000Z")"), std::string::npos) << e->to_json();
 }
 
 }  // namespace

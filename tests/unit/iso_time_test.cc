@@ -30,7 +30,7 @@ TEST(Iso8601Utc, NowIsAccepted) {
 TEST(IsIso8601Utc, Accepts) {
   for (const char* ok : {"2023-08-15T13:57:53Z", "2026-11-23T10:31:40.123Z", "2019-11-14T00:47:00Z",
                          "2023-08-15T13:57:53.1Z", "2023-08-15T13:57:53.123456789Z",
-                         "2016-12-31T23:59:60Z", "0000-01-01T00:00:00Z", "9999-12-31T23:59:59Z"})
+                         "2016-12-31T23:59:60Z", "1678-01-01T00:00:00Z", "2261-12-31T23:59:60Z"})
     EXPECT_TRUE(is_iso8601_utc(ok)) << ok;
 }
 
@@ -64,8 +64,32 @@ TEST(IsIso8601Utc, Rejects) {
                           "2017-03-22 23:10:00 UTC",
                           "+2023-08-15T13:57:53Z",
                           "2023-08-1-T13:57:53Z",
-                          "2023-08-15T-3:57:53Z"})
+                          "2023-08-15T-3:57:53Z",
+                          // Outside the years system_clock's nanoseconds reach, whole
+                          "0000-01-01T00:00:00Z",
+                          "1677-12-31T23:59:59Z",
+                          "2262-01-01T00:00:00Z",
+                          "2262-04-11T23:47:17Z",
+                          "9999-12-31T23:59:59Z"})
     EXPECT_FALSE(is_iso8601_utc(bad)) << bad;
+}
+
+// Every time accepted converts to a system_clock time_point (nanoseconds in 64 bits) and back
+// without overflow: the first and last instants of the range format back to themselves.
+TEST(ParseIso8601Utc, TheRangeEndsConvertToTheClockAndBack) {
+  for (const char* edge : {"1678-01-01T00:00:00Z", "2261-12-31T23:59:59Z"}) {
+    SCOPED_TRACE(edge);
+    const auto t = parse_iso8601_utc(edge);
+    ASSERT_TRUE(t.has_value());
+    const std::string millis = iso8601_utc(system_clock::time_point(*t));
+    EXPECT_EQ(parse_iso8601_utc(millis), t) << millis;
+  }
+  EXPECT_EQ(iso8601_utc(system_clock::time_point(*parse_iso8601_utc("2261-12-31T23:59:59Z"))),
+            "2261-12-31T23:59:59.000Z");
+  // A leap second is read as the next minute's first: in 2262, still inside the clock.
+  EXPECT_EQ(iso8601_utc(system_clock::time_point(*parse_iso8601_utc("2261-12-31T23:59:60Z"))),
+            "2262-01-01T00:00:00.000Z");
+  EXPECT_FALSE(parse_iso8601_utc("2262-04-11T23:47:17Z").has_value());
 }
 
 TEST(Iso8601UtcSeconds, Format) {

@@ -23,7 +23,7 @@ class LogFormats : public ::testing::Test {
     auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(lines_);
     auto logger = std::make_shared<spdlog::logger>("log-format-test", sink);
     if (format == LogFormat::json) logger->set_formatter(json_log_formatter());
-    else logger->set_pattern("%l %v");
+    else logger->set_formatter(text_log_formatter("%l %v"));
     logger->set_level(spdlog::level::info);
     previous_ = spdlog::default_logger();
     spdlog::set_default_logger(logger);
@@ -62,6 +62,27 @@ TEST_F(LogFormats, TextKeepsTheLineAsWritten) {
   log_event(spdlog::level::warn, "retry", {{"message_id", "m-1"}, {"status", 500}},
             "msgid={} status={}: retry in {} s", "m-1", 500, 2);
   EXPECT_EQ(text(), "warning msgid=m-1 status=500: retry in 2 s\n");
+}
+
+// A value from outside cannot break a text line or forge another: the request line of a peer
+// whose message id holds a line break, and any control character, stays one line.
+TEST_F(LogFormats, TextEscapesControlCharactersFromOutside) {
+  use(LogFormat::text);
+  Request request;
+  request.method = "POST";
+  request.path = "/\x1b[2J";
+  request.peer_address = "10.0.0.9";
+  request.headers.add("X-Aws-Sqsd-Msgid", "a\n2026-12-07T10:00:00.000Z info POST / status=200 msgid=x job=AdminJob\r\x07");
+  log_request(request, Response::refuse(403, "untrusted source"));
+  const std::string all = text();
+  EXPECT_EQ(std::count(all.begin(), all.end(), '\n'), 1) << all;
+  EXPECT_EQ(all.find_first_of("\r\x07\x1b"), std::string::npos) << all;
+  EXPECT_NE(all.find("POST /\\x1b[2J status=403 msgid=a\\n2026-12-07T10:00:00.000Z info POST"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("job=AdminJob\\r\\x07 job=-"), std::string::npos) << all;
+  lines_.str("");
+  spdlog::info("a job's own log: {}", std::string("two\nlines\0and a NUL", 19));
+  EXPECT_EQ(text(), "info a job's own log: two\\nlines\\x00and a NUL\n");
 }
 
 TEST_F(LogFormats, JsonHasTimeLevelMessageAndTypedFields) {

@@ -49,7 +49,7 @@ TEST(BuildWorkerPost, NormalMessage) {
   config.mime_type = "text/plain";
   config.connect_timeout = 3;
   config.inactivity_timeout = 42;
-  const WorkerPost post = build_worker_post(sample_message(), config, "my-queue");
+  const WorkerPost post = build_worker_post(sample_message(), config, "my-queue").value();
   const HttpRequest& r = post.request;
   EXPECT_EQ(post.task_name, "");
   EXPECT_EQ(r.method, "POST");
@@ -84,7 +84,7 @@ TEST(BuildWorkerPost, PeriodicTask) {
                           {"beanstalk.sqsd.task_name", "String", "NightlyCleanupJob"},
                           {"beanstalk.sqsd.scheduled_time", "String", "2019-11-14 00:47:00 UTC"}};
   SqsdConfig config;
-  const WorkerPost post = build_worker_post(m, config, "q");
+  const WorkerPost post = build_worker_post(m, config, "q").value();
   const HttpRequest& r = post.request;
   EXPECT_EQ(post.task_name, "NightlyCleanupJob");
   EXPECT_EQ(r.url, "http://127.0.0.1:5000/periodic_tasks");
@@ -102,7 +102,7 @@ TEST(BuildWorkerPost, ScheduledBodyWithoutItsAttributesIsAnOrdinaryMessage) {
   m.body = std::string(kScheduledJobBody);
   m.message_attributes = {{"beanstalk.sqsd.task_name", "String", "X"},
                           {"beanstalk.sqsd.path", "String", "http://elsewhere/"}};  // not a path
-  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q");
+  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q").value();
   EXPECT_EQ(post.task_name, "");
   EXPECT_EQ(post.request.url, "http://127.0.0.1:5000/");
   EXPECT_EQ(post.request.body, kScheduledJobBody);
@@ -113,7 +113,7 @@ TEST(BuildWorkerPost, MissingSystemAttributesLeaveTheirHeadersOut) {
   ReceivedMessage m;
   m.message_id = "id";
   m.body = "x";
-  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q");
+  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q").value();
   EXPECT_EQ(header(post.request, "X-Aws-Sqsd-First-Received-At"), std::nullopt);
   EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Receive-Count"), std::nullopt);
   EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Msgid"), "id");
@@ -124,7 +124,8 @@ TEST(BuildDirectPost, TheDaemonsHeadersWithoutAMessage) {
   const auto before = floor<seconds>(system_clock::now());
   const WorkerPost post = build_direct_post(R"({"job_class":"EchoJob"})",
                                             {{"message-digest", "String", "abc123"}, {"origin", "String", "ebworker"}},
-                                            "local", "http://127.0.0.1:5000/x?y", "sqsd (test)");
+                                            "local", "http://127.0.0.1:5000/x?y", "sqsd (test)")
+                                  .value();
   const HttpRequest& r = post.request;
   EXPECT_EQ(post.task_name, "");
   EXPECT_EQ(r.method, "POST");
@@ -144,6 +145,29 @@ TEST(BuildDirectPost, TheDaemonsHeadersWithoutAMessage) {
   EXPECT_EQ(header(r, "X-Aws-Sqsd-Attr-origin"), "ebworker");
   EXPECT_EQ(header(r, "X-Aws-Sqsd-Sender-Id"), std::nullopt);
   EXPECT_EQ(header(r, "X-Aws-Sqsd-Path"), std::nullopt);
+}
+
+// An attribute name becomes a header name (X-Aws-Sqsd-Attr-NAME): one SQS would not allow, a line
+// break above all, would add headers of its choosing. Such a message is refused, not posted.
+TEST(BuildWorkerPost, AnAttributeNameSqsWouldRefuseIsNotPosted) {
+  const std::vector<std::string> refused = {"x\r\nX-Aws-Sqsd-Taskname: AdminTask", "a\nb", "with space", "colon:", "",
+                                           ".dot", "dot.", "two..dots", "caf\xC3\xA9", std::string(257, 'a')};
+  for (const std::string& name : refused) {
+    SCOPED_TRACE(name);
+    ReceivedMessage m = sample_message();
+    m.message_attributes.push_back({name, "String", "v"});
+    const auto post = build_worker_post(m, SqsdConfig{}, "q");
+    ASSERT_FALSE(post.has_value());
+    EXPECT_NE(post.error().message.find("is not one SQS allows: not posted"), std::string::npos) << post.error().message;
+    EXPECT_EQ(post.error().message.find_first_of("\r\n"), std::string::npos) << "the reason quotes it escaped";
+    EXPECT_FALSE(build_direct_post("{}", {{name, "String", "v"}}, "q", "http://127.0.0.1:5000/", "sqsd (test)"));
+  }
+  ReceivedMessage fine = sample_message();
+  fine.message_attributes.push_back({"Aa0_-.z", "String", "v"});
+  fine.message_attributes.push_back({std::string(256, 'a'), "String", "v"});
+  const auto post = build_worker_post(fine, SqsdConfig{}, "q");
+  ASSERT_TRUE(post.has_value()) << post.error().message;
+  EXPECT_EQ(header(post->request, "X-Aws-Sqsd-Attr-Aa0_-.z"), "v");
 }
 
 TEST(IsoFromEpochMs, Converts) {
@@ -168,7 +192,7 @@ TEST(ScheduledJobMessage, RoundTripsThroughBuildWorkerPost) {
   m.message_id = "id";
   m.body = sent.body;
   m.message_attributes = sent.attributes;
-  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q");
+  const WorkerPost post = build_worker_post(m, SqsdConfig{}, "q").value();
   EXPECT_EQ(post.task_name, "EchoJob");
   EXPECT_EQ(post.request.url, "http://127.0.0.1:5000/tasks/echo");
   EXPECT_EQ(header(post.request, "X-Aws-Sqsd-Scheduled-At"), "2024-02-29T00:05:00Z");
