@@ -109,12 +109,14 @@ void LeaderElection::stop() {
     state_.lost();
   }
   if (!held) return;
+  // Logged before the release: from the release on another daemon may lead, and a log read
+  // across daemons must never show two leaders at once.
+  spdlog::info("leader lost: {} hands back {} (stopping)", holder_, key_);
   // Handed back, so that another daemon leads at its next try instead of after the lease.
   auto released = table_->release(key_, holder_);
   if (!released)
     spdlog::warn("leader election: could not hand back {}: {} (another daemon takes it when it expires)", key_,
                  released.error().describe());
-  spdlog::info("leader lost: {} handed back {} (stopping)", holder_, key_);
 }
 
 }  // namespace ebworker

@@ -3,11 +3,16 @@
 // (EBWORKER_SQSD_CRON_SECONDS=1, so a run is due each second). One daemon is elected and sends;
 // it is killed (SIGKILL) mid-run; another takes over within the lease and catches up the runs
 // the dead leader left unsent. Every scheduled second from the first run to the last checked is
-// sent exactly once: one SQS message, whatever number of posts its redeliveries make.
+// sent exactly once: one SQS message, whatever number of posts its redeliveries make. And at no
+// moment of the whole run, stop included, do two daemons lead at once (by their own log lines).
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdio>
+#include <utility>
+#include <vector>
 #include <map>
 #include <mutex>
 #include <set>
@@ -49,6 +54,41 @@ class ManyDaemons : public LocalStackTest {
   }
   static Time now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
+  // One daemon's time as leader, by its own log: from its "leader acquired" line to its next
+  // "leader lost" line, or to `end` when it has none (killed, or still leading).
+  struct Term {
+    size_t daemon;
+    std::chrono::system_clock::time_point from, to;
+  };
+  // A log line's time: "2031-03-04T05:06:07.123Z info …".
+  static std::optional<std::chrono::system_clock::time_point> line_time(std::string_view line) {
+    int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
+    if (std::sscanf(std::string(line.substr(0, 24)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &y, &mo, &d, &h, &mi, &sec,
+                    &ms) != 7)
+      return std::nullopt;
+    const std::chrono::sys_days day = std::chrono::year{y} / mo / d;
+    return day + std::chrono::hours(h) + std::chrono::minutes(mi) + std::chrono::seconds(sec) +
+           std::chrono::milliseconds(ms);
+  }
+  std::vector<Term> terms(size_t daemon, std::chrono::system_clock::time_point end) const {
+    std::vector<Term> out;
+    std::optional<std::chrono::system_clock::time_point> since;
+    for (const auto& line : lines_with(sqsd_log(daemon), {"leader "})) {
+      const bool acquired = line.find(" leader acquired: ") != std::string::npos;
+      const bool lost = line.find(" leader lost: ") != std::string::npos;
+      if (!acquired && !lost) continue;
+      const auto at = line_time(line);
+      if (!at) {
+        ADD_FAILURE() << "no time in: " << line;
+        continue;
+      }
+      if (acquired && !since) since = at;
+      if (lost && since) out.push_back({daemon, *std::exchange(since, std::nullopt), *at});
+    }
+    if (since) out.push_back({daemon, *since, end});
+    return out;
+  }
+
   DynaliteProcess dynalite_;
   FakeHttpServer capture_{[](const Request&) { return Response::ok(); }};
   mutable std::mutex mutex_;
@@ -79,6 +119,7 @@ TEST_F(ManyDaemons, EveryScheduledRunIsSentOnceAcrossAKilledLeader) {
 
   // The leader dies mid-run, between two renewals.
   sqsds_[*first]->kill_and_reap();
+  const auto killed_at = std::chrono::system_clock::now();  // its term ends here at the latest
   alive.erase(*first);
   const Time killed = now();
   std::optional<size_t> second;
@@ -123,6 +164,22 @@ TEST_F(ManyDaemons, EveryScheduledRunIsSentOnceAcrossAKilledLeader) {
     EXPECT_EQ(it->second.size(), 1u) << "the run due " << iso8601_utc_seconds(t) << " was sent "
                                      << it->second.size() << " times\n" << logs();
   }
+  // At most one daemon led at any moment of the whole run, by their own logs: no two terms of
+  // different daemons overlap (the killed one's ends at its kill).
+  std::vector<Term> all;
+  for (size_t i = 0; i < 3; ++i)
+    for (const Term& t : terms(i, i == *first ? killed_at : std::chrono::system_clock::now())) all.push_back(t);
+  ASSERT_GE(all.size(), 2u) << "fewer than two terms: the test shows nothing\n" << logs();
+  std::sort(all.begin(), all.end(), [](const Term& a, const Term& b) { return a.from < b.from; });
+  const Term* latest = &all.front();  // of the terms begun so far, the one that ends last
+  for (size_t i = 1; i < all.size(); ++i) {
+    EXPECT_LE(latest->to, all[i].from)
+        << "daemons " << latest->daemon << " and " << all[i].daemon << " led at once\n" << logs();
+    if (all[i].to > latest->to) latest = &all[i];
+  }
+  EXPECT_EQ(all.front().daemon, *first);
+  EXPECT_EQ(all[1].daemon, *second);
+
   // The new leader's catch-up found the runs the old one had sent already claimed.
   EXPECT_NE(sqsd_log(*second).find("claimed by another daemon, not sent"), std::string::npos) << logs();
 }

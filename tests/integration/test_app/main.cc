@@ -5,6 +5,9 @@
 //   GateJob [PATH, MS]         logs "waiting for PATH", then returns once the file PATH exists:
 //                              a job that runs exactly until the test releases it (fails after
 //                              MS milliseconds, so a forgotten gate never hangs a worker)
+//   GatedTask                  a periodic task (no arguments) that works like GateJob on the
+//                              file GATED_TASK_GATE names, for at most 30 s, and appends
+//                              "GatedTask ran" to ECHO_JOB_OUT when released
 //   ThreadJob [PATH]           writes to PATH the thread it runs on and every thread of the
 //                              process, one "job|thread TID NAME" line each
 //   Marker (a middleware)      added to the stack (runs last, just before the job): adds
@@ -67,6 +70,23 @@ class GateJob : public ebworker::Job {
   }
 };
 
+class GatedTask : public ebworker::Job {
+ public:
+  static constexpr std::string_view name = "GatedTask";
+  ebworker::JobResult perform(const rapidjson::Value&, ebworker::JobContext& context) override {
+    const char* gate = std::getenv("GATED_TASK_GATE");
+    if (!gate || !*gate) return ebworker::fail("GATED_TASK_GATE is not set");
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    context.log.info("task waiting for {}", gate);
+    while (!std::filesystem::exists(gate)) {
+      if (std::chrono::steady_clock::now() >= deadline) return ebworker::fail("the gate never opened");
+      std::this_thread::sleep_for(5ms);
+    }
+    append_line(std::getenv("ECHO_JOB_OUT"), "GatedTask ran");
+    return ebworker::done();
+  }
+};
+
 class ThreadJob : public ebworker::Job {
  public:
   static constexpr std::string_view name = "ThreadJob";
@@ -102,6 +122,7 @@ int main(int argc, char** argv) {
   ebworker::JobRegistry jobs;
   jobs.add<EchoJob>();
   jobs.add<GateJob>();
+  jobs.add<GatedTask>();
   jobs.add<ThreadJob>();
   ebworker::AppOptions options;
   options.edit_stack = [](ebworker::Stack& stack) {
