@@ -54,7 +54,8 @@ TEST(DynamoEndpoint, AnEmptyVariableCountsAsUnset) {
 }
 
 TEST(DynamoEndpoint, APathIsKeptAndOnlyARootGetsItsSlash) {
-  EXPECT_EQ(dynamodb_endpoint({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL_DYNAMODB", "https://ddb.example:8443/prefix/"}})
+  EXPECT_EQ(dynamodb_endpoint({{"AWS_REGION", "us-east-1"},
+                               {"AWS_ENDPOINT_URL_DYNAMODB", "https://ddb.example:8443/prefix/"}})
                 ->url,
             "https://ddb.example:8443/prefix/");
   EXPECT_EQ(dynamodb_endpoint({{"AWS_REGION", "us-east-1"}, {"AWS_ENDPOINT_URL_DYNAMODB", "http://[::1]:8000/"}})->url,

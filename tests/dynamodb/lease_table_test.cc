@@ -81,7 +81,8 @@ TEST_F(LeaseTableTest, AnUnreadableLeaseIsAnErrorNotEpochZero) {
         "coordination", {{"pk", AttributeValue::s(key)}, {"holder", AttributeValue::s("a")}, {"expires_at", expires_at}});
     ASSERT_TRUE(put) << put.error().describe();
     auto lease = table_->read(key);
-    ASSERT_FALSE(lease) << name << ": read as expiring at " << (*lease ? (*lease)->expires_at.time_since_epoch().count() : -1);
+    ASSERT_FALSE(lease) << name << ": read as expiring at "
+                        << (*lease ? (*lease)->expires_at.time_since_epoch().count() : -1);
     EXPECT_EQ(lease.error().kind, DynamoErrorKind::server) << lease.error().describe();
     EXPECT_NE(lease.error().describe().find("unreadable lease " + key), std::string::npos) << lease.error().describe();
     // a's claim finds the item there; the read-back that would count it as a's own earlier write

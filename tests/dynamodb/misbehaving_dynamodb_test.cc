@@ -184,7 +184,8 @@ TEST(MisbehavingDynamo, AnErrorAnswerNestedPastTheLimitIsStillAnError) {
 }
 
 TEST(MisbehavingDynamo, AnAnswerPastAMegabyteIsRefusedUnread) {
-  FakeHttpServer server([](const Request&) { return dynamo_answer(R"({"Item":{"pk":{"S":")" + std::string(2 << 20, 'x') + "\"}}}"); });
+  const std::string two_megabytes = R"({"Item":{"pk":{"S":")" + std::string(2 << 20, 'x') + "\"}}}";
+  FakeHttpServer server([&](const Request&) { return dynamo_answer(two_megabytes); });
   auto got = client_for(server.url(), 2).get_item("t", kKey);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().kind, DynamoErrorKind::transport);

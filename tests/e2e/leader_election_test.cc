@@ -177,8 +177,6 @@ TEST_F(ManyDaemons, EveryScheduledRunIsSentOnceAcrossAKilledLeader) {
         << "daemons " << latest->daemon << " and " << all[i].daemon << " led at once\n" << logs();
     if (all[i].to > latest->to) latest = &all[i];
   }
-  EXPECT_EQ(all.front().daemon, *first);
-  EXPECT_EQ(all[1].daemon, *second);
 
   // The new leader's catch-up found the runs the old one had sent already claimed.
   EXPECT_NE(sqsd_log(*second).find("claimed by another daemon, not sent"), std::string::npos) << logs();

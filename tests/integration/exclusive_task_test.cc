@@ -39,30 +39,6 @@ class ExclusiveTask : public TestAppTest {
             {"GATED_TASK_GATE", gate_.path.string()}};
   }
 
-  // Runs the test app's `serve` to completion (it must not start), stderr apart.
-  CommandResult serve(const EnvChanges& changes) {
-    Process p({.program = EBWORKER_TEST_APP,
-               .args = {"serve"},
-               .env = worker_env(changes),
-               .workdir = dir_.path(),
-               .stdout_path = dir_ / "stdout",
-               .stderr_path = dir_ / "stderr"});
-    CommandResult r;
-    r.status = p.wait_for_exit(20s);
-    if (!r.status) p.kill_and_reap();
-    r.out = p.stdout_text();
-    r.err = p.stderr_text();
-    return r;
-  }
-
-  void expect_refused(const CommandResult& r, const std::string& text) {
-    ASSERT_TRUE(r.status) << "did not exit within 20 s:\n" << r.describe();
-    EXPECT_TRUE(r.status->exited && r.status->code == 2) << r.describe();
-    EXPECT_NE(r.err.find(text), std::string::npos) << "stderr does not say \"" << text << "\":\n" << r.describe();
-    EXPECT_EQ(r.out.find("listening on"), std::string::npos) << r.describe();
-    EXPECT_EQ(sanitizer_reports(r.err), "");
-  }
-
   // The runs that ended, by GatedTask's lines in ECHO_JOB_OUT (the Marker middleware writes there too).
   int runs() const {
     const std::string out = echo_output();
@@ -152,11 +128,13 @@ TEST_F(ExclusiveTask, WithDynamoDbGoneTheTaskIsAnswered503NotRun) {
 TEST_F(ExclusiveTask, AWorkerWithoutAUsableLockTableDoesNotStart) {
   EnvChanges unnamed = lock_env(dynalite_.endpoint());
   unnamed["EBWORKER_LOCK_TABLE"] = std::nullopt;
-  expect_refused(serve(unnamed), "cron.yaml task GatedTask is exclusive: $EBWORKER_LOCK_TABLE must name");
-  expect_refused(serve(lock_env(dynalite_.endpoint(), "no-such-table")),
-                 "EBWORKER_LOCK_TABLE: DynamoDB table no-such-table does not exist");
-  expect_refused(serve(lock_env("http://127.0.0.1:" + std::to_string(closed_port()) + "/")),
-                 "EBWORKER_LOCK_TABLE: cannot use DynamoDB table locks");
+  expect_startup_error(serve_to_exit(unnamed, EBWORKER_TEST_APP),
+                       "cron.yaml task GatedTask is exclusive: $EBWORKER_LOCK_TABLE must name");
+  expect_startup_error(serve_to_exit(lock_env(dynalite_.endpoint(), "no-such-table"), EBWORKER_TEST_APP),
+                       "EBWORKER_LOCK_TABLE: DynamoDB table no-such-table does not exist");
+  const std::string nowhere = "http://127.0.0.1:" + std::to_string(closed_port()) + "/";
+  expect_startup_error(serve_to_exit(lock_env(nowhere), EBWORKER_TEST_APP),
+                       "EBWORKER_LOCK_TABLE: cannot use DynamoDB table locks");
 }
 
 }  // namespace

@@ -31,6 +31,29 @@ HttpResult WorkerTest::send(const WorkerProcess& worker, const SqsdMessage& mess
   return post(client, worker.url(path), message.body, message.headers);
 }
 
+CommandResult WorkerTest::serve_to_exit(const EnvChanges& changes, const std::string& binary) {
+  Process p({.program = binary,
+             .args = {"serve"},
+             .env = worker_env(changes),
+             .workdir = dir_.path(),
+             .stdout_path = dir_ / "stdout",
+             .stderr_path = dir_ / "stderr"});
+  CommandResult r;
+  r.status = p.wait_for_exit(std::chrono::seconds(20));
+  if (!r.status) p.kill_and_reap();
+  r.out = p.stdout_text();
+  r.err = p.stderr_text();
+  return r;
+}
+
+void WorkerTest::expect_startup_error(const CommandResult& r, const std::string& text) {
+  ASSERT_TRUE(r.status) << "did not exit within 20 s:\n" << r.describe();
+  EXPECT_TRUE(r.status->exited && r.status->code == 2) << r.describe();
+  EXPECT_NE(r.err.find(text), std::string::npos) << "stderr does not say \"" << text << "\":\n" << r.describe();
+  EXPECT_EQ(r.out.find("listening on"), std::string::npos) << r.describe();
+  EXPECT_EQ(sanitizer_reports(r.err), "");
+}
+
 ::testing::AssertionResult WorkerTest::logged_once(const WorkerProcess& worker, std::string_view msgid,
                                                    int status, std::string_view reason) {
   const std::string id = " msgid=" + std::string(msgid) + " ";

@@ -42,6 +42,12 @@ class WorkerTest : public ::testing::Test {
 
   HttpResult send(const WorkerProcess& worker, const SqsdMessage& message, std::string_view path = "/");
 
+  // Runs `binary serve` to completion (killed after 20 s) in the test's directory with
+  // worker_env(changes), stdout and stderr apart: for a worker that must not start.
+  CommandResult serve_to_exit(const EnvChanges& changes, const std::string& binary = EBWORKER_BINARY);
+  // It exited with code 2 before listening, saying `text` on stderr, with no sanitizer report.
+  static void expect_startup_error(const CommandResult& r, const std::string& text);
+
   // The worker logged exactly one request line for `msgid`, with `status=NNN` and (when given)
   // `reason` in it. Waits (bounded) for the line to appear.
   ::testing::AssertionResult logged_once(const WorkerProcess& worker, std::string_view msgid, int status,
