@@ -18,7 +18,7 @@ class FlakyJob : public ebworker::Job {
   ebworker::JobResult perform(const rapidjson::Value& arguments, ebworker::JobContext& context) override {
     if (!arguments.IsArray() || arguments.Empty() || !arguments[0].IsInt())
       return ebworker::discard("arguments must be [SUCCEED_ON_ATTEMPT]");
-    context.log.info("attempt {}", context.attempt);
+    context.log.info("attempt {} of job {}", context.attempt, context.job_id);  // the chaos test tallies these
     if (context.attempt < arguments[0].GetInt())
       return ebworker::fail("not yet: attempt " + std::to_string(context.attempt));
     return ebworker::done();

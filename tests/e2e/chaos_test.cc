@@ -18,6 +18,7 @@
 //   EBWORKER_CHAOS_TIMEOUT (100)      seconds for all of it, from the first enqueue
 //   EBWORKER_CHAOS_STALL (30)         seconds without any progress that fail the test as a stall
 // bench/chaos/run.sh runs the long variant (10,000+ jobs, more kills) with the same binary.
+// The second test (below) adds retry policies, hops and an elected cron leader with DynamoDB faults.
 
 #include <gtest/gtest.h>
 
@@ -29,9 +30,11 @@
 #include <thread>
 
 #include "e2e/support/local_stack.h"
+#include "e2e/support/retrying_worker.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "support/chaos_proxy.h"
+#include "support/dynalite_process.h"
 
 namespace ebworker::testing {
 namespace {
@@ -127,14 +130,18 @@ class Chaos : public LocalStackTest {
     for (int attempt = 1; attempt <= 5; ++attempt) {
       Environment env = sqsd_env();
       env["AWS_ENDPOINT_URL_SQS"] = proxy_->url();
+      for (const auto& [name, value] : sqsd_env_extra_) env[name] = value.value_or("");
       const auto log = dir_ / ("sqsd-" + std::to_string(sqsds_.size()) + ".log");
       sqsd_logs_.push_back(log);
+      std::vector<std::string> args = {"sqsd", "--queue-url", queue_, "--worker-url", worker_url_, "--wait-time", "1",
+                                       "--leader=false", "--log-level=info", "--http-connections",
+                                       std::to_string(settings_.connections), "--visibility-timeout",
+                                       std::to_string(kVisibility), "--error-visibility-timeout",
+                                       std::to_string(kErrorVisibility)};
+      args.insert(args.end(), sqsd_args_extra_.begin(), sqsd_args_extra_.end());  // later flags win
       sqsds_.push_back(std::make_unique<Process>(Process::Options{
           .program = EBWORKER_BINARY,
-          .args = {"sqsd", "--queue-url", queue_, "--worker-url", worker_url_, "--wait-time", "1", "--leader=false",
-                   "--log-level=info", "--http-connections", std::to_string(settings_.connections),
-                   "--visibility-timeout", std::to_string(kVisibility), "--error-visibility-timeout",
-                   std::to_string(kErrorVisibility)},
+          .args = args,
           .env = env,
           .workdir = dir_.path(),
           .stdout_path = log,
@@ -154,9 +161,10 @@ class Chaos : public LocalStackTest {
   }
 
   void start_chaos_worker() {
-    const EnvChanges changes = {{"PORT", std::to_string(worker_port_)},
-                                {"EBWORKER_JOB_THREADS", std::to_string(settings_.connections)},
-                                {"EBWORKER_LOG_LEVEL", "info"}};
+    EnvChanges changes = worker_env_extra_;
+    changes["PORT"] = std::to_string(worker_port_);
+    changes["EBWORKER_JOB_THREADS"] = std::to_string(settings_.connections);
+    changes["EBWORKER_LOG_LEVEL"] = "info";
     // The same port again: rarely, an outgoing connection has just taken it as its local port
     // and the bind fails, so a few attempts.
     for (int attempt = 1;; ++attempt) {
@@ -185,6 +193,11 @@ class Chaos : public LocalStackTest {
   }
 
   Settings settings_;
+  // What a test adds to every worker's environment, and to every daemon's arguments and
+  // environment, restarts included.
+  EnvChanges worker_env_extra_;
+  std::vector<std::string> sqsd_args_extra_;
+  EnvChanges sqsd_env_extra_;
   std::string queue_;
   std::string worker_url_;
   std::uint16_t worker_port_ = 0;
@@ -367,6 +380,238 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
     EXPECT_EQ(static_cast<int>(dead_intact.size() + dead_damaged.size()), dead_expected)
         << "not every dead letter was received";
   }
+}
+
+
+// Chaos with the worker's own retries and an elected cron leader. Every job is one of:
+//   - FlakyJob [2]: fails its first attempt; its retry policy sends attempt 2 (a hop), which
+//     succeeds ("attempt 2 of job ID" in a worker's log);
+//   - EchoJob delayed 4 s, enqueued with hops of at most 2 s: sent on, unrun, until due;
+//   - FlakyJob [4], one in 50: its attempts are spent, the worker dead-letters it (signed);
+//   - EchoJob, at once.
+// Two daemons elect a cron leader through DynamoDB (dynalite behind a proxy of its own that fails,
+// throttles, drops and slows about one request in four), which sends an every-second EchoJob
+// task. The worker and the leading daemon are SIGKILLed in turn. When the queue is empty, every
+// job ran (attempt 2 of a FlakyJob [2]) or sits in a dead-letter queue intact: nothing lost; a
+// FlakyJob [4] ran its third attempt or was dead-lettered. Sized by EBWORKER_CHAOS_POLICY_JOBS
+// (200) and EBWORKER_CHAOS_POLICY_KILLS (4); bench/chaos/run.sh runs it larger.
+TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynamoFaults) {
+  const int job_count = static_cast<int>(setting("EBWORKER_CHAOS_POLICY_JOBS", 200, 1, 1'000'000));
+  const int kill_count = static_cast<int>(setting("EBWORKER_CHAOS_POLICY_KILLS", 4, 0, 10'000));
+  const Settings& s = settings_;
+  const std::string redriven = create_queue("policy-chaos-redrive");
+  const std::string dead_letters = create_queue("policy-chaos-dead-letters");
+  const auto arn = fauxqs_.sqs().get_queue_attributes(redriven, {"QueueArn"});
+  ASSERT_TRUE(arn && arn->count("QueueArn")) << (arn ? "no QueueArn" : arn.error().describe());
+  queue_ = create_queue("policy-chaos", {{"RedrivePolicy", "{\"deadLetterTargetArn\":\"" + arn->at("QueueArn") +
+                                                              "\",\"maxReceiveCount\":\"" +
+                                                              std::to_string(s.max_receives) + "\"}"},
+                                         {"VisibilityTimeout", std::to_string(kVisibility)}});
+
+  DynaliteProcess dynalite;
+  (void)dynalite.table("policy-chaos-leases");  // created before the faults begin
+  const auto dynalite_port = static_cast<std::uint16_t>(
+      std::stoi(dynalite.endpoint().substr(dynalite.endpoint().rfind(':') + 1)));
+  ChaosRates dynamo_faults;
+  dynamo_faults.server_error = 0.05;
+  dynamo_faults.throttled_coral = 0.05;
+  dynamo_faults.throttled_429 = 0.03;
+  dynamo_faults.drop_before = 0.03;
+  dynamo_faults.drop_after = 0.03;
+  dynamo_faults.slow = 0.05;
+  dynamo_faults.slow_min = std::chrono::milliseconds(100);
+  dynamo_faults.slow_max = std::chrono::milliseconds(800);
+  ChaosProxy dynamo_proxy("127.0.0.1", dynalite_port, dynamo_faults, s.seed + 1);
+
+  write_file(dir_ / "leader-cron.yaml",
+             "version: 1\ncron:\n  - name: \"EchoJob\"\n    url: \"/periodic_tasks\"\n    schedule: \"* * * * *\"\n");
+  worker_env_extra_ = retrying_worker_env(queue_, dead_letters, fauxqs_.endpoint());
+  worker_env_extra_["EBWORKER_SQS_MAX_ATTEMPTS"] = "3";
+  sqsd_args_extra_ = {"--leader", "dynamodb:policy-chaos-leases", "--leader-lease", "3", "--cron-file",
+                      (dir_ / "leader-cron.yaml").string()};
+  sqsd_env_extra_ = {{"AWS_ENDPOINT_URL_DYNAMODB", dynamo_proxy.url() + "/"},
+                     {"AWS_REGION", "us-east-1"},
+                     {"EBWORKER_SQSD_CRON_SECONDS", "1"}};
+  proxy_ = std::make_unique<ChaosProxy>("127.0.0.1", fauxqs_.port(), chaos_rates(), s.seed);
+  start_chaos_worker();
+  std::set<size_t> daemons;  // indices into sqsds_ of the daemons alive
+  for (int i = 0; i < 2; ++i) {
+    start_chaos_sqsd();
+    daemons.insert(sqsds_.size() - 1);
+  }
+  const auto leading = [&]() -> std::optional<size_t> {
+    for (size_t i : daemons) {
+      const std::string log = sqsd_log(i);
+      const auto acquired = log.rfind("leader acquired"), lost = log.rfind("leader lost");
+      if (acquired != std::string::npos && (lost == std::string::npos || lost < acquired)) return i;
+    }
+    return std::nullopt;
+  };
+
+  enum class Kind { flaky, delayed, spent, echo };
+  const auto kind_of = [](int i) {
+    if (i % 50 == 49) return Kind::spent;
+    if (i % 4 == 0) return Kind::flaky;
+    if (i % 4 == 1) return Kind::delayed;
+    return Kind::echo;
+  };
+  std::vector<JobToEnqueue> jobs;
+  for (int i = 0; i < job_count; ++i) {
+    const Kind kind = kind_of(i);
+    EnqueueOptions options;
+    if (kind == Kind::delayed) options.delay_seconds = 4;
+    jobs.push_back({kind == Kind::flaky || kind == Kind::spent ? "FlakyJob" : "EchoJob",
+                    kind == Kind::flaky   ? "[2]"
+                    : kind == Kind::spent ? "[4]"
+                                          : "[\"" + id_of(i) + "\"]",
+                    options});
+  }
+  const auto started = Clock::now();
+  const auto deadline = started + s.timeout;
+  const auto results =
+      client(queue_, [](ClientConfig& config) { config.max_hop_delay = std::chrono::seconds(2); }).enqueue_batch(jobs);
+  ASSERT_EQ(results.size(), jobs.size());
+  std::map<std::string, int> index_of_job;  // job id → i
+  for (int i = 0; i < job_count; ++i) {
+    ASSERT_TRUE(results[i]) << i << ": " << results[i].error().describe();
+    index_of_job[results[i]->job_id] = i;
+  }
+  std::printf("[ chaos    ] %d jobs with policies and hops, %d kills, 2 daemons electing through a faulty DynamoDB\n",
+              job_count, kill_count);
+
+  // What ran: EchoJob's file by id, and FlakyJob's attempts in every worker's log by job id.
+  EchoTally tally;
+  const auto worker_logs = [&] {
+    std::string all;
+    for (const auto& w : workers_) all += w->log();
+    return all;
+  };
+  const auto ran = [&](const std::string& logs, int i, int attempt) {
+    return logs.find("attempt " + std::to_string(attempt) + " of job " + results[i]->job_id) != std::string::npos;
+  };
+  const auto accounted = [&](const std::string& logs) {
+    int n = 0;
+    for (int i = 0; i < job_count; ++i) {
+      const Kind kind = kind_of(i);
+      n += kind == Kind::flaky ? ran(logs, i, 2)
+           : kind == Kind::spent ? ran(logs, i, 3)
+                                 : tally.counts().count(id_of(i)) > 0;
+    }
+    return n;
+  };
+  int worker_kills = 0, leader_kills = 0, other_kills = 0, left = job_count, progress = 0, last_kill_progress = -1;
+  bool drained = false;
+  for (int round = 0; round < 100'000 && Clock::now() < deadline; ++round) {
+    tally.update(echo_output());
+    progress = accounted(worker_logs());
+    left = messages_in(queue_);
+    const int kills_done = worker_kills + leader_kills + other_kills;
+    if (kills_done >= kill_count && progress == job_count) {
+      drained = true;
+      break;
+    }
+    const long long threshold = static_cast<long long>(kills_done + 1) * job_count / (kill_count + 1);
+    if (kills_done < kill_count && progress >= threshold && progress > last_kill_progress) {
+      last_kill_progress = progress;
+      if (kills_done % 2 == 0) {
+        kill9(*workers_.back(), "the worker");
+        ++worker_kills;
+        start_chaos_worker();
+      } else {
+        const auto leader = leading();
+        const size_t victim = leader ? *leader : *daemons.begin();
+        kill9(*sqsds_[victim], "ebworker sqsd");
+        ++(leader ? leader_kills : other_kills);
+        daemons.erase(victim);
+        start_chaos_sqsd();
+        daemons.insert(sqsds_.size() - 1);
+      }
+      continue;
+    }
+    std::this_thread::sleep_for(100ms);  // polling interval: each round reads the files and the queue
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - started).count();
+  // Then the queue empties but for the leader's periodic messages (one a second) and their retries.
+  const bool emptied = eventually([&] { return (left = messages_in(queue_)) <= 3; }, 30s);
+
+  // The dead letters of both kinds: the worker's (spent attempts) and the queue's redrive.
+  auto signer = Signer::create(std::string(kE2eKey));
+  ASSERT_TRUE(signer);
+  std::set<int> dead_intact;
+  std::vector<std::string> dead_damaged;
+  for (const std::string& dlq : {dead_letters, redriven}) {
+    const int expected = messages_in(dlq);
+    int got_here = 0;
+    for (int poll = 0; poll < expected / 10 + 50 && got_here < expected; ++poll) {
+      auto got = fauxqs_.sqs().receive_messages(dlq, {.max_messages = 10, .wait_seconds = 1, .visibility_timeout = 600});
+      ASSERT_TRUE(got) << got.error().describe();
+      for (const auto& m : *got) {
+        ++got_here;
+        const MessageAttribute* digest = m.attribute("message-digest");
+        auto envelope = Envelope::parse(m.body);
+        if (m.attribute("beanstalk.sqsd.task_name")) continue;  // the leader's periodic message, redriven
+        if (!digest || !signer->verify(m.body, digest->value) || !envelope) {
+          dead_damaged.push_back(m.message_id + ": " + m.body);
+          continue;
+        }
+        const auto it = index_of_job.find(envelope->job_id);
+        if (it != index_of_job.end())
+          dead_intact.insert(it->second);
+        else if (!envelope->job_id.empty())
+          dead_damaged.push_back(m.message_id + ": unknown job id: " + m.body);
+      }
+    }
+  }
+
+  const std::string logs = worker_logs();
+  tally.update(echo_output());
+  std::vector<int> lost, spent_not_done;
+  int hops_sent = 0;
+  for (int i = 0; i < job_count; ++i) {
+    const Kind kind = kind_of(i);
+    const bool done = kind == Kind::flaky   ? ran(logs, i, 2)
+                      : kind == Kind::spent ? ran(logs, i, 3)
+                                            : tally.counts().count(id_of(i)) > 0;
+    if (!done && !dead_intact.count(i)) lost.push_back(i);
+  }
+  hops_sent = static_cast<int>(count_lines(logs, {"sent on with a delay of"}));
+  const int retried = static_cast<int>(count_lines(logs, {"job=FlakyJob", "; retrying in"}));
+  const int dead_lettered = static_cast<int>(count_lines(logs, {"job=FlakyJob", "; dead-lettered"}));
+  int leaders = 0;
+  for (size_t i = 0; i < sqsds_.size(); ++i) leaders += sqsd_log(i).find("leader acquired") != std::string::npos;
+  const size_t periodic_runs = tally.unexpected();  // the leader's EchoJob task writes "[]"
+  const ChaosCounts dynamo = dynamo_proxy.counts();
+  std::printf("[ chaos    ] kills: worker %d, leader %d, other daemon %d | wall %.1f s | left %d\n", worker_kills,
+              leader_kills, other_kills, seconds, left);
+  std::printf("[ chaos    ] retried by policy %d, hops of jobs not due %d, dead-lettered by the worker %d | dead "
+              "letters intact %zu, damaged %zu | lost %zu | daemons that led %d, periodic runs %zu\n",
+              retried, hops_sent, dead_lettered, dead_intact.size(), dead_damaged.size(), lost.size(), leaders,
+              periodic_runs);
+  std::printf("[ chaos    ] DynamoDB faults injected %llu of %llu requests: %s\n",
+              static_cast<unsigned long long>(dynamo.injected()), static_cast<unsigned long long>(dynamo.requests),
+              dynamo.describe().c_str());
+
+  EXPECT_TRUE(drained) << "not every job ran within " << s.timeout.count() << " s: " << progress << " of "
+                       << job_count << ", " << left << " messages left";
+  EXPECT_TRUE(emptied) << left << " messages left in the queue";
+  EXPECT_EQ(worker_kills + leader_kills + other_kills, kill_count);
+  EXPECT_TRUE(lost.empty()) << lost.size() << " jobs neither run nor dead-lettered, first chaos-"
+                            << (lost.empty() ? -1 : lost.front()) << " (" << (lost.empty() ? "" : jobs[lost.front()].job)
+                            << ")";
+  EXPECT_TRUE(dead_damaged.empty()) << dead_damaged.size() << " damaged dead letters, first "
+                                    << (dead_damaged.empty() ? "" : dead_damaged.front());
+  // The paths the test is for were taken.
+  EXPECT_GT(retried, 0);
+  EXPECT_GT(hops_sent, 0);
+  if (job_count >= 50) {
+    EXPECT_GT(dead_lettered, 0);
+  }
+  EXPECT_GT(dynamo.injected(), 0u);
+  if (kill_count >= 2) {
+    EXPECT_GE(leader_kills, 1) << "no daemon led when one was to be killed";
+  }
+  EXPECT_GE(leaders, 1 + leader_kills) << "after a leader died, no other daemon took over";
+  EXPECT_GT(periodic_runs, 0u) << "the elected leader sent no periodic task";
 }
 
 }  // namespace
