@@ -1,7 +1,5 @@
 #include "cli/dlq_command.h"
 
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -13,11 +11,13 @@
 #include "cli/stderr_logging.h"
 #include "client/client_settings.h"
 #include "core/environment_lookup.h"
-#include "core/json.h"
+#include "core/text.h"
 #include "dlq/dead_letter_summary.h"
+#include "dlq/dead_letter_text.h"
 #include "dlq/drain.h"
 #include "dlq/requeued_message.h"
 #include "envelope/signer.h"
+#include "net/url.h"
 #include "sqs/message_checks.h"
 #include "sqs/sqs_client.h"
 
@@ -56,24 +56,6 @@ auto switch_setting(bool DlqOptions::*field) {
     o.*field = *b;
     return {};
   };
-}
-
-// A field of an ls line: "-" for nothing, and no tab or line break inside.
-std::string cell(std::string text) {
-  if (text.empty()) return "-";
-  for (char& c : text)
-    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-  return text;
-}
-
-std::string pretty_json(const std::string& body) {
-  auto doc = parse_json(body);
-  if (!doc) return body;  // not JSON: as it is
-  rapidjson::StringBuffer out;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(out);
-  writer.SetIndent(' ', 2);
-  doc->Accept(writer);
-  return out.GetString();
 }
 
 // One line on stderr every `every` messages, or every second, whichever comes first.
@@ -120,7 +102,7 @@ void warn_reached_max(bool reached, std::size_t max) {
 std::optional<ReadMessages> read_all(const Context& cx) {
   auto read = read_messages(cx.sqs, cx.options.queue_url, drain_options(cx.options));
   if (!read) {
-    std::fprintf(stderr, "ebworker dlq: %s\n", read.error().describe().c_str());
+    std::fprintf(stderr, "ebworker dlq: %s\n", escape_control_characters(read.error().describe()).c_str());
     return std::nullopt;
   }
   warn_not_released(read->not_released, cx.options.visibility_timeout);
@@ -131,13 +113,8 @@ std::optional<ReadMessages> read_all(const Context& cx) {
 int list(const Context& cx) {
   const auto read = read_all(cx);
   if (!read) return 1;
-  std::printf("JOB_CLASS\tJOB_ID\tATTEMPTS\tFIRST_FAILURE\tLAST_FAILURE\tSIGNATURE\tMESSAGE_ID\tREASON\n");
-  for (const auto& m : read->messages) {
-    const DeadLetterSummary s = summarize(m, cx.signer);
-    std::printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cell(s.job_class).c_str(), cell(s.job_id).c_str(),
-                cell(s.attempts).c_str(), cell(s.first_failure).c_str(), cell(s.last_failure).c_str(),
-                std::string(to_string(s.signature)).c_str(), cell(s.message_id).c_str(), cell(s.reason).c_str());
-  }
+  std::fputs(std::string(dead_letter_header_row()).c_str(), stdout);
+  for (const auto& m : read->messages) std::fputs(dead_letter_row(summarize(m, cx.signer)).c_str(), stdout);
   return 0;
 }
 
@@ -149,34 +126,19 @@ int show(const Context& cx, const std::string& id) {
     const DeadLetterSummary s = summarize(m, cx.signer);
     if (m.message_id != id && s.job_id != id) continue;
     if (shown++ > 0) std::printf("\n");
-    const auto count = m.attributes.find("ApproximateReceiveCount");
-    std::printf("message_id: %s\njob_class: %s\njob_id: %s\nsignature: %s\n", m.message_id.c_str(),
-                cell(s.job_class).c_str(), cell(s.job_id).c_str(), std::string(to_string(s.signature)).c_str());
-    // This read is one of the receives counted.
-    std::printf("receive_count: %s\n", count == m.attributes.end() ? "-" : count->second.c_str());
-    std::printf("attributes:\n");
-    for (const auto& [name, value] : m.attributes) {
-      const bool timestamp = name.ends_with("Timestamp");
-      std::printf("  %s: %s%s\n", name.c_str(), value.c_str(),
-                  timestamp ? (" (" + iso_of_epoch_millis(value) + ")").c_str() : "");
-    }
-    std::printf("message_attributes:\n");
-    for (const auto& a : m.message_attributes)
-      std::printf("  %s (%s): %s\n", a.name.c_str(), a.data_type.c_str(),
-                  a.data_type.starts_with("Binary") ? ("<" + std::to_string(a.value.size()) + " bytes>").c_str()
-                                                    : a.value.c_str());
-    std::printf("body:\n%s\n", pretty_json(m.body).c_str());
+    std::fputs(dead_letter_details(m, s).c_str(), stdout);
   }
   if (shown == 0) {
-    std::fprintf(stderr, "ebworker dlq show: no message with message id or job id \"%s\" in %s\n", id.c_str(),
-                 cx.options.queue_url.c_str());
+    std::fprintf(stderr, "ebworker dlq show: no message with message id or job id \"%s\" in %s\n",
+                 escape_control_characters(id).c_str(), redacted_url(cx.options.queue_url).c_str());
     return 1;
   }
   return 0;
 }
 
 void print_failure(const char* verb, const ReceivedMessage& m, const std::string& why) {
-  std::fprintf(stderr, "ebworker dlq %s: message %s: %s\n", verb, m.message_id.c_str(), why.c_str());
+  std::fprintf(stderr, "ebworker dlq %s: message %s: %s\n", verb, escape_control_characters(m.message_id).c_str(),
+               escape_control_characters(why).c_str());
 }
 
 int requeue(const Context& cx) {
@@ -208,11 +170,12 @@ int requeue(const Context& cx) {
   hooks.on_progress = [&](const DrainCounts& c) { progress(c); };
   auto drained = drain(cx.sqs, o.queue_url, drain_options(o), hooks);
   if (!drained) {
-    std::fprintf(stderr, "ebworker dlq requeue: %s\n", drained.error().describe().c_str());
+    std::fprintf(stderr, "ebworker dlq requeue: %s\n", escape_control_characters(drained.error().describe()).c_str());
     return 1;
   }
   const DrainCounts& c = drained->counts;
-  std::printf("requeued %zu to %s, %zu failed, %zu left (not selected) of %zu examined\n", c.done, o.to.c_str(),
+  std::printf("requeued %zu to %s, %zu failed, %zu left (not selected) of %zu examined\n", c.done,
+              redacted_url(o.to).c_str(),
               c.failed, c.skipped, c.examined);
   warn_not_released(drained->not_released, o.visibility_timeout);
   warn_reached_max(drained->reached_max, o.max);
@@ -225,8 +188,8 @@ bool purge_confirmed(const Context& cx) {
   std::string count = "?";
   if (auto a = cx.sqs.get_queue_attributes(cx.options.queue_url, {"ApproximateNumberOfMessages"}))
     if (auto it = a->find("ApproximateNumberOfMessages"); it != a->end()) count = it->second;
-  std::fprintf(stderr, "Delete every message (about %s) of %s? Type yes to go on: ", count.c_str(),
-               cx.options.queue_url.c_str());
+  std::fprintf(stderr, "Delete every message (about %s) of %s? Type yes to go on: ",
+               escape_control_characters(count).c_str(), redacted_url(cx.options.queue_url).c_str());
   std::string answer;
   std::getline(std::cin, answer);
   return answer == "yes";
@@ -246,7 +209,7 @@ int purge(const Context& cx) {
   hooks.on_progress = [&](const DrainCounts& c) { progress(c); };
   auto drained = drain(cx.sqs, o.queue_url, drain_options(o), hooks);
   if (!drained) {
-    std::fprintf(stderr, "ebworker dlq purge: %s\n", drained.error().describe().c_str());
+    std::fprintf(stderr, "ebworker dlq purge: %s\n", escape_control_characters(drained.error().describe()).c_str());
     return 1;
   }
   std::printf("deleted %zu, %zu failed\n", drained->counts.done, drained->counts.failed);

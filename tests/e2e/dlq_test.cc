@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -167,6 +168,63 @@ TEST_F(Dlq, ARequeueKilledMidwayLosesNothing) {
       10s);
   EXPECT_TRUE(all_found) << found.size() << " of " << kJobs << " found; " << requeue.stdout_text();
   EXPECT_EQ(found, sent_ids);
+}
+
+// requeue sends a dead letter back as it was, but for the record of its failure: the body byte for
+// byte and its attributes (the signature's among them), without ebworker-failure and
+// ebworker-attempts.
+TEST_F(Dlq, RequeueDropsTheFailureAttributesAndKeepsTheRest) {
+  const std::string queue = create_queue("back");
+  const std::string dead_letters = create_queue("back-dead");
+  const std::string body = R"({"job_class":"EchoJob","job_id":"0b6c6d2e-2f0a-4f6e-9d0c-2d7f3c1b9a10","arguments":[1]})";
+  OutgoingMessage dead{.body = body,
+                       .attributes = {{"message-digest", "String", "d1g3st"},
+                                      {"origin", "String", "ebworker"},
+                                      {"ebworker-failure", "String", "job failed: boom"},
+                                      {"ebworker-attempts", "Number", "3"},
+                                      {"tenant", "String", "t-7"}}};
+  ASSERT_TRUE(fauxqs_.sqs().send_message(dead_letters, dead));
+
+  const auto run = dlq({"requeue", "--all", "--wait-time", "0"}, dlq_env(queue, dead_letters));
+  ASSERT_TRUE(run.success()) << run.describe();
+  auto got = fauxqs_.sqs().receive_messages(queue, {.max_messages = 10, .wait_seconds = 5});
+  ASSERT_TRUE(got) << got.error().describe();
+  ASSERT_EQ(got->size(), 1u);
+  const ReceivedMessage& back = (*got)[0];
+  EXPECT_EQ(back.body, body);
+  std::map<std::string, std::string> attributes;
+  for (const auto& a : back.message_attributes) attributes[a.name] = a.data_type + "=" + a.value;
+  EXPECT_EQ(attributes, (std::map<std::string, std::string>{
+                            {"message-digest", "String=d1g3st"}, {"origin", "String=ebworker"}, {"tenant", "String=t-7"}}));
+  EXPECT_EQ(messages_in(dead_letters), 0);
+}
+
+// To a FIFO queue, requeue keeps a message's group (a FIFO dead-letter queue's), names one for a
+// message that had none, and deduplicates by the dead letter's message id.
+TEST_F(Dlq, RequeueToAFifoQueueSetsTheGroupAndDeduplicationIds) {
+  const std::string queue = create_queue("orders.fifo");
+  const std::string fifo_dead = create_queue("orders-dead.fifo");
+  const std::string plain_dead = create_queue("plain-dead");
+  const std::string body = R"({"job_class":"EchoJob","job_id":"0b6c6d2e-2f0a-4f6e-9d0c-2d7f3c1b9a10","arguments":[]})";
+  auto grouped = fauxqs_.sqs().send_message(fifo_dead, {.body = body, .group_id = "tenant-7", .deduplication_id = "d-1"});
+  ASSERT_TRUE(grouped) << grouped.error().describe();
+  auto plain = fauxqs_.sqs().send_message(plain_dead, {.body = body + " "});
+  ASSERT_TRUE(plain) << plain.error().describe();
+
+  const auto from_fifo = dlq({"requeue", "--all", "--wait-time", "0"}, dlq_env(queue, fifo_dead));
+  ASSERT_TRUE(from_fifo.success()) << from_fifo.describe();
+  const auto from_plain = dlq({"requeue", "--all", "--wait-time", "0"}, dlq_env(queue, plain_dead));
+  ASSERT_TRUE(from_plain.success()) << from_plain.describe();
+
+  std::map<std::string, std::pair<std::string, std::string>> ids;  // body → group, deduplication id
+  for (int i = 0; i < 10 && ids.size() < 2; ++i) {
+    auto got = fauxqs_.sqs().receive_messages(queue, {.max_messages = 10, .wait_seconds = 1, .visibility_timeout = 60});
+    ASSERT_TRUE(got) << got.error().describe();
+    for (const auto& m : *got) ids[m.body] = {m.attributes.at("MessageGroupId"), m.attributes.at("MessageDeduplicationId")};
+  }
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_EQ(ids[body], std::make_pair(std::string("tenant-7"), "requeue-" + grouped->message_id));
+  EXPECT_EQ(ids[body + " "], std::make_pair(std::string("ebworker-requeued"), "requeue-" + plain->message_id));
 }
 
 }  // namespace

@@ -100,5 +100,23 @@ TEST(EnqueueCommand, HelpListsTheVariables) {
     EXPECT_NE(run.out.find(name), std::string::npos) << name;
 }
 
+// A password in a URL is never printed: a queue URL holding one is refused without quoting it, and
+// a transport error names the endpoint without it.
+TEST(EnqueueCommand, CredentialsInUrlsAreNeverPrinted) {
+  Environment with_queue = kOffline;
+  with_queue["EBWORKER_QUEUE_URL"] = "http://user:s3cret@127.0.0.1:9/000000000000/jobs";
+  const auto refused = run_enqueue({"EchoJob"}, with_queue);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_NE(refused.err.find("http://***@127.0.0.1:9/000000000000/jobs"), std::string::npos) << refused.err;
+  EXPECT_EQ((refused.out + refused.err).find("s3cret"), std::string::npos) << refused.err;
+
+  Environment with_endpoint = kOffline;
+  with_endpoint["AWS_ENDPOINT_URL_SQS"] = "http://user:s3cret@127.0.0.1:9";
+  const auto unreachable = run_enqueue({"EchoJob"}, with_endpoint);
+  EXPECT_EQ(unreachable.exit_code, 1);
+  EXPECT_NE(unreachable.err.find("***@127.0.0.1:9"), std::string::npos) << unreachable.err;
+  EXPECT_EQ((unreachable.out + unreachable.err).find("s3cret"), std::string::npos) << unreachable.err;
+}
+
 }  // namespace
 }  // namespace ebworker

@@ -109,5 +109,23 @@ TEST(ResolveSqsTarget, ClearErrors) {
   EXPECT_NE(bad_endpoint.error().message.find("127.0.0.1:9324"), std::string::npos);
 }
 
+// SQS authenticates requests by signature: a user name or password in a queue URL is never sent,
+// only leaked into messages. Refused, and the refusal does not quote it; nor do endpoint errors.
+TEST(QueueUrl, CredentialsAreRefusedAndNeverQuoted) {
+  for (const char* url : {"https://user:s3cret@sqs.us-east-1.amazonaws.com/1/jobs", "http://s3cret@127.0.0.1:9/0/q",
+                          "https://user:s3cret@host/1/jobs?x=1", "ftp://user:s3cret@host/1/jobs"}) {
+    auto q = QueueUrl::parse(url);
+    ASSERT_FALSE(q) << url;
+    EXPECT_EQ(q.error().message.find("s3cret"), std::string::npos) << q.error().message;
+    EXPECT_NE(q.error().message.find("***@"), std::string::npos) << q.error().message;
+  }
+  auto no_region = resolve_sqs_target({"http://user:s3cret@127.0.0.1:9324", ""}, "http://127.0.0.1:9324/0/jobs");
+  ASSERT_FALSE(no_region);
+  EXPECT_EQ(no_region.error().message.find("s3cret"), std::string::npos) << no_region.error().message;
+  auto bad_endpoint = resolve_sqs_target({"user:s3cret@127.0.0.1:9324", "us-east-1"}, "");
+  ASSERT_FALSE(bad_endpoint);
+  EXPECT_EQ(bad_endpoint.error().message.find("s3cret"), std::string::npos) << bad_endpoint.error().message;
+}
+
 }  // namespace
 }  // namespace ebworker

@@ -65,5 +65,24 @@ TEST(Url, RefusesWhatIsNotOne) {
   }
 }
 
+// A user name and password in a URL are never printed: what a message quotes of a URL.
+TEST(RedactedUrl, HidesTheUserNameAndPassword) {
+  EXPECT_EQ(redacted_url("https://user:s3cret@sqs.us-east-1.amazonaws.com/1/jobs"),
+            "https://***@sqs.us-east-1.amazonaws.com/1/jobs");
+  EXPECT_EQ(redacted_url("http://s3cret@127.0.0.1:9/"), "http://***@127.0.0.1:9/");
+  EXPECT_EQ(redacted_url("http://a@b:s3cret@host/x"), "http://***@host/x");
+  EXPECT_EQ(redacted_url("https://user:pa/ss@host/q"), "https://***@host/q") << "a malformed password too";
+  EXPECT_EQ(redacted_url("user:s3cret@host/q"), "***@host/q") << "no scheme";
+  EXPECT_EQ(redacted_url("https://host/q?mail=a@b.example#x@y"), "https://host/q?mail=a@b.example#x@y");
+  EXPECT_EQ(redacted_url("https://sqs.us-east-1.amazonaws.com/1/jobs"), "https://sqs.us-east-1.amazonaws.com/1/jobs");
+  EXPECT_EQ(redacted_url(""), "");
+}
+
+TEST(Url, SaysWhetherItHoldsCredentials) {
+  EXPECT_TRUE(parse_url("https://user:pw@host/")->credentials);
+  EXPECT_TRUE(parse_url("https://user@host/")->credentials);
+  EXPECT_FALSE(parse_url("https://host/a@b")->credentials);
+}
+
 }  // namespace
 }  // namespace ebworker
