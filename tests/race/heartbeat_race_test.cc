@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <random>
@@ -23,26 +24,33 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// forget()'s promise: once it returns, no extension of that message runs (one would hide a
-// released message again). Extensions take a few milliseconds, so forgets meet them under way.
-TEST(HeartbeatRace, NoExtensionRunsAfterForgetReturns) {
+// forget()'s promise: once it returns, no extension of that message is under way (one landing
+// later would hide a released message again). Half the messages are forgotten while their
+// extension is under way (each takes 30 ms, an SQS round trip); the rest are dropped at a random
+// time, which does not wait.
+TEST(HeartbeatRace, NoExtensionIsUnderWayOnceForgetReturns) {
   std::mutex mutex;
-  std::set<std::string> forgotten;  // handles whose forget() returned
-  std::atomic<int> extensions{0}, after_forget{0};
+  std::condition_variable extending_changed;
+  std::set<std::string> extending, forgotten;  // handles with an extension begun; whose forget() returned
+  std::atomic<int> extensions{0}, landed_after_forget{0};
   VisibilityHeartbeat heartbeat(1s, [&](const std::string& handle, int seconds) -> Status {
+    EXPECT_EQ(seconds, 1);
     {
       std::lock_guard lock(mutex);
-      if (forgotten.count(handle)) ++after_forget;
+      extending.insert(handle);
     }
-    EXPECT_EQ(seconds, 1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(handle.size() % 5));  // an SQS round trip
+    extending_changed.notify_all();
+    std::this_thread::sleep_for(30ms);
     ++extensions;
+    std::lock_guard lock(mutex);
+    if (forgotten.count(handle)) ++landed_after_forget;
     if (handle.back() == '7') return fail("refused");  // some fail: counted, logged, no harm
     return {};
   });
 
   constexpr int kThreads = 12;
-  constexpr int kPerThread = 3;  // each held 0.6 to 1.6 s: one to three extensions (every 0.5 s)
+  constexpr int kPerThread = 3;
+  std::atomic<int> forgotten_mid_extension{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
@@ -51,19 +59,24 @@ TEST(HeartbeatRace, NoExtensionRunsAfterForgetReturns) {
         const long id = t * 1000 + i;
         const std::string handle = "handle-" + std::to_string(id);
         heartbeat.watch(id, handle);
-        std::this_thread::sleep_for(std::chrono::milliseconds(600 + random() % 1000));
-        if (i % 2) {
+        if ((t + i) % 2) {
+          // Its first extension comes half a second in; forget it while that is under way.
+          std::unique_lock lock(mutex);
+          if (extending_changed.wait_for(lock, 5s, [&] { return extending.count(handle) > 0; }))
+            ++forgotten_mid_extension;
+          lock.unlock();
           heartbeat.forget(id);
-          std::lock_guard lock(mutex);
+          lock.lock();
           forgotten.insert(handle);
         } else {
+          std::this_thread::sleep_for(std::chrono::milliseconds(600 + random() % 1000));
           heartbeat.drop(id);
         }
       }
     });
   for (auto& t : threads) t.join();
-  EXPECT_EQ(after_forget.load(), 0);
-  EXPECT_GT(extensions.load(), 0) << "nothing was extended: the test raced nothing";
+  EXPECT_EQ(landed_after_forget.load(), 0) << "an extension landed after forget() returned";
+  EXPECT_EQ(forgotten_mid_extension.load(), kThreads * kPerThread / 2);
   EXPECT_GT(heartbeat.extended(), 0);
   // A failure counts only while its message is watched; one dropped meanwhile is not a failure.
   EXPECT_LE(heartbeat.extended() + heartbeat.failed(), extensions.load());
