@@ -7,9 +7,12 @@
 #include <rapidjson/document.h>
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 #include <ebworker/result.h>
+
+#include "core/text.h"
 
 namespace ebworker {
 
@@ -31,10 +34,17 @@ enum class JsonStringProblem { not_an_object, absent, null, not_a_string };
 // Each reader words its own error from the problem, as its callers and tests know it.
 Result<std::string_view, JsonStringProblem> json_string(const rapidjson::Value& object, const char* name);
 
-// Writes `text` as a JSON string with any rapidjson writer (String wants a pointer and a SizeType).
+// Writes `text` as a JSON string with any rapidjson writer (String wants a pointer and a SizeType),
+// always valid UTF-8: bytes that are not UTF-8 become U+FFFD (repair_utf8), since the writer
+// copies them raw and a reader then refuses the whole document.
 template <typename Writer>
 void write_json_string(Writer& writer, std::string_view text) {
-  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  if (is_valid_utf8(text)) {
+    writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    return;
+  }
+  const std::string repaired = repair_utf8(text);
+  writer.String(repaired.data(), static_cast<rapidjson::SizeType>(repaired.size()));
 }
 
 }  // namespace ebworker

@@ -91,4 +91,52 @@ std::string escape_control_characters(std::string_view text) {
   return out;
 }
 
+namespace {
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";      // U+2026
+
+// Appends to `out` the characters of `text` (repaired) while they fit in `max_bytes`; returns how
+// many bytes of `text` it read.
+std::size_t append_utf8(std::string& out, std::string_view text, std::size_t max_bytes) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t n = utf8_sequence_length(text.substr(i));
+    const std::string_view piece = n == 0 ? kReplacement : text.substr(i, n);
+    if (out.size() + piece.size() > max_bytes) break;
+    out.append(piece);
+    i += n == 0 ? 1 : n;
+  }
+  return i;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8_sequence_length(text.substr(i));
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+std::string repair_utf8(std::string_view text) {
+  if (is_valid_utf8(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size() + 16);
+  append_utf8(out, text, std::string::npos);
+  return out;
+}
+
+std::string bounded_utf8(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  if (append_utf8(out, text, max_bytes) < text.size()) out.append(kEllipsis);
+  return out;
+}
+
 }  // namespace ebworker

@@ -24,4 +24,14 @@ std::size_t utf8_sequence_length(std::string_view text);
 // included, is left as it is: text with nothing to escape comes back unchanged.
 std::string escape_control_characters(std::string_view text);
 
+// True when every byte of `text` is part of a UTF-8 sequence (utf8_sequence_length).
+bool is_valid_utf8(std::string_view text);
+// `text` as valid UTF-8, for what requires it (JSON, Prometheus label values, HTML): each byte
+// that is not part of a UTF-8 sequence becomes U+FFFD; valid text comes back unchanged.
+std::string repair_utf8(std::string_view text);
+// How much of a value from outside a label, a record or a log line quotes: repair_utf8 of its
+// first bytes, at most `max_bytes` of them, cut between characters, then "…" (3 bytes) when
+// anything was cut. Reads no further than it keeps, so a megabyte costs no more than a name.
+std::string bounded_utf8(std::string_view text, std::size_t max_bytes);
+
 }  // namespace ebworker
