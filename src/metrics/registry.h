@@ -6,6 +6,7 @@
 // writes the text format (text_format.h), families in the order registered, series sorted.
 // Registering a bad or duplicate name throws std::invalid_argument: a programming error.
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "metrics/counter.h"
 #include "metrics/gauge.h"
 #include "metrics/histogram.h"
+#include "metrics/text_format.h"
 
 namespace ebworker::metrics {
 
@@ -58,16 +60,15 @@ class Family : public FamilyBase {
       : FamilyBase(std::move(name), std::move(help), type, std::move(label_names)), make_(std::move(make)) {}
 
   // The series of these label values, in the order of the label names; created on first use.
+  // Each value is kept as label_value() makes it (valid UTF-8, bounded), so values that differ
+  // only past the bound, or in bytes that are not UTF-8, are one series.
   M& with(const std::vector<std::string>& values) {
     check_arity(values.size());
-    {
-      std::shared_lock lock(mutex_);
-      if (auto it = series_.find(values); it != series_.end()) return *it->second;
-    }
-    std::unique_lock lock(mutex_);
-    auto& slot = series_[values];
-    if (!slot) slot = make_();
-    return *slot;
+    if (std::ranges::all_of(values, is_label_value)) return find_or_make(values);
+    std::vector<std::string> kept;
+    kept.reserve(values.size());
+    for (const auto& v : values) kept.push_back(label_value(v));
+    return find_or_make(kept);
   }
   M& with(std::initializer_list<std::string_view> values) {
     return with(std::vector<std::string>(values.begin(), values.end()));
@@ -84,6 +85,17 @@ class Family : public FamilyBase {
   void write_series(std::string& out) const override;
 
  private:
+  M& find_or_make(const std::vector<std::string>& values) {
+    {
+      std::shared_lock lock(mutex_);
+      if (auto it = series_.find(values); it != series_.end()) return *it->second;
+    }
+    std::unique_lock lock(mutex_);
+    auto& slot = series_[values];
+    if (!slot) slot = make_();
+    return *slot;
+  }
+
   Make make_;
   mutable std::shared_mutex mutex_;
   std::map<std::vector<std::string>, std::unique_ptr<M>> series_;

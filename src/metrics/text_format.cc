@@ -3,7 +3,13 @@
 #include <charconv>
 #include <cmath>
 
+#include "core/text.h"
+
 namespace ebworker::metrics {
+
+std::string label_value(std::string_view raw) { return bounded_utf8(raw, kMaxLabelValueBytes); }
+
+bool is_label_value(std::string_view raw) { return raw.size() <= kMaxLabelValueBytes && is_valid_utf8(raw); }
 
 std::string escape_label_value(std::string_view value) {
   std::string out;

@@ -1,6 +1,7 @@
 #include "support/prometheus_text.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <set>
 
@@ -23,6 +24,32 @@ bool label_name(std::string_view s) {
   for (char c : s)
     if (!name_char(c)) return false;
   return true;
+}
+
+// The byte offset of the first byte that is not well-formed UTF-8 (RFC 3629: no overlong form,
+// no surrogate, nothing past U+10FFFF), or npos. Written apart from the code under test's own
+// check, decoding each code point, so that the two cannot share a mistake.
+std::size_t first_bad_utf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (lead < 0x80) n = 1, cp = lead;
+    else if (lead >= 0xC0 && lead < 0xE0) n = 2, cp = lead & 0x1F;
+    else if (lead >= 0xE0 && lead < 0xF0) n = 3, cp = lead & 0x0F;
+    else if (lead >= 0xF0 && lead < 0xF8) n = 4, cp = lead & 0x07;
+    else return i;
+    if (i + n > s.size()) return i;
+    for (std::size_t k = 1; k < n; ++k) {
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    static constexpr std::uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kLeast[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return i;
+    i += n;
+  }
+  return std::string_view::npos;
 }
 
 std::optional<double> parse_value(std::string_view s) {
@@ -173,6 +200,8 @@ Result<PromExposition> parse_prometheus_text(std::string_view text) {
     };
     if (line.empty()) continue;
     if (line.find('\r') != std::string_view::npos) return bad("carriage return");
+    if (const auto bad_byte = first_bad_utf8(line); bad_byte != std::string_view::npos)
+      return bad("not UTF-8 at byte " + std::to_string(bad_byte));
     if (line[0] == '#') {
       if (!line.starts_with("# HELP ") && !line.starts_with("# TYPE ")) {
         if (line.starts_with("# HELP") || line.starts_with("# TYPE")) return bad("malformed HELP or TYPE");

@@ -1,7 +1,8 @@
 #pragma once
 // A strict reader of Prometheus's text exposition format (0.0.4), for tests that scrape a
 // /metrics answer: anything a scraper could misread is an error naming the line. Checked:
-// every line ends in a line feed; comments are HELP or TYPE (at most one each per family,
+// every line ends in a line feed and is valid UTF-8 (a Prometheus server refuses the whole
+// scrape otherwise); comments are HELP or TYPE (at most one each per family,
 // before its samples); metric and label names are valid; label values use only the escapes
 // \\ \" \n; no label twice; values parse (+Inf, -Inf, NaN included); a family's samples are
 // contiguous and belong to the family its TYPE named (histograms: _bucket with le, _sum,

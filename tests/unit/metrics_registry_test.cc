@@ -43,6 +43,25 @@ TEST(MetricsRegistry, LabelValuesAndHelpAreEscaped) {
   EXPECT_EQ(parsed->family("x_total")->help, "a \\ and a\nline");
 }
 
+TEST(MetricsRegistry, LabelValuesAreValidUtf8AndBoundedAndSoAreTheirSeries) {
+  Registry registry;
+  auto& family = registry.counter("x_total", "X.", {"job"});
+  family.with({"x\xff\xfe"}).inc();
+  family.with({"x\xfe\xff"}).inc();  // the same once repaired: the same series
+  const std::string long_name(1 << 20, 'n');
+  family.with({long_name}).inc();
+  family.with({long_name + "different past the bound"}).inc();
+  registry.histogram("x_seconds", "X.", {1}, {"job"}).with({"caf\xc3"}).observe(0.5);
+  const std::string text = registry.expose();
+  EXPECT_LT(text.size(), 1000u);
+  const auto parsed = parse_prometheus_text(text);  // refuses text that is not UTF-8
+  ASSERT_TRUE(parsed) << parsed.error().message << "\n" << text;
+  EXPECT_EQ(parsed->value("x_total", {{"job", "x\uFFFD\uFFFD"}}), 2);
+  EXPECT_EQ(parsed->value("x_total", {{"job", std::string(kMaxLabelValueBytes, 'n') + "\u2026"}}), 2);
+  EXPECT_EQ(parsed->value("x_seconds_count", {{"job", "caf\uFFFD"}}), 1);
+  EXPECT_EQ(parsed->family("x_total")->samples.size(), 2u);
+}
+
 TEST(MetricsRegistry, HistogramsHaveCumulativeBucketsSumAndCount) {
   Registry registry;
   auto& h = registry.histogram("job_seconds", "Run time.", {0.1, 1, 10}, {"job"}).with({"EchoJob"});

@@ -30,6 +30,12 @@ TEST(PrometheusText, ReadsFamiliesSamplesAndLabels) {
   EXPECT_EQ(parsed->family("h")->type, "histogram");
 }
 
+TEST(PrometheusText, ReadsUtf8LabelValuesAndHelp) {
+  const auto parsed = parse_prometheus_text("# HELP a caf\xc3\xa9 \xe2\x82\xac\na{b=\"\xf0\x9f\x98\x80\xef\xbf\xbd\"} 1\n");
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->value("a", {{"b", "\xf0\x9f\x98\x80\xef\xbf\xbd"}}), 1);
+}
+
 TEST(PrometheusText, RefusesWhatAScraperCouldMisread) {
   const char* bad[] = {
       "a 1",                                                // no final line feed
@@ -53,6 +59,11 @@ TEST(PrometheusText, RefusesWhatAScraperCouldMisread) {
       "# TYPE h histogram\nh_bucket 1\nh_sum 1\nh_count 1\n",                                  // no le
       "# TYPE h histogram\nh_bucket{le=\"+Inf\"} 1\nh_count 1\n",                              // no _sum
       "a 1\r\n",                                            // carriage return
+      "a{b=\"x\xff\xfe\"} 1\n",                                // a label value that is not UTF-8
+      "a{b=\"\xc0\xaf\"} 1\n",                                 // an overlong form
+      "a{b=\"\xed\xa0\x80\"} 1\n",                             // a surrogate
+      "a{b=\"cut \xe2\x82\"} 1\n",                             // a cut sequence
+      "# HELP a caf\xe9\na 1\n",                                 // HELP in Latin-1
   };
   for (const char* text : bad) EXPECT_FALSE(parse_prometheus_text(text)) << "accepted: " << text;
 }
