@@ -87,6 +87,7 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
                                                        .io_threads = config.io_threads,
                                                        .job_threads = config.job_threads,
                                                        .max_body = config.max_body,
+                                                       .max_connections = config.max_connections,
                                                        .read_timeout = config.read_timeout,
                                                        .connection_timeout = config.connection_timeout,
                                                        .on_stop_accepting = [shutdown] { shutdown->request_stop(); },

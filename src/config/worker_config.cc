@@ -85,6 +85,10 @@ const std::vector<WorkerSetting>& worker_settings() {
        }},
       {"EBWORKER_MAX_BODY", "--max-body", "1048576", "largest request body in bytes; larger gets 413",
        number<std::size_t>(1, 64 * 1024 * 1024, [](WorkerConfig& c, std::size_t n) { c.max_body = n; })},
+      {"EBWORKER_MAX_CONNECTIONS", "--max-connections", "1000",
+       "connections open at once (lowered to leave a quarter of RLIMIT_NOFILE free); at the cap a new "
+       "one closes the longest idle one, or gets 503 and is closed when none is idle",
+       number<std::size_t>(2, 1000000, [](WorkerConfig& c, std::size_t n) { c.max_connections = n; })},
       {"EBWORKER_JOB_THREADS", "--job-threads", "50",
        "jobs run at once (match the daemon's HttpConnections); one more gets 503",
        number<std::size_t>(1, 1000, [](WorkerConfig& c, std::size_t n) { c.job_threads = n; })},

@@ -31,6 +31,7 @@ struct WorkerConfig {
   std::string cron_file = "cron.yaml";
   bool cron_file_required = false;  // true when named explicitly: then it must exist
   std::size_t max_body = 1024 * 1024;
+  std::size_t max_connections = 1000;
   std::size_t job_threads = 50;
   std::size_t io_threads = 2;
   std::chrono::seconds read_timeout{60};

@@ -16,6 +16,9 @@
 
 #include "core/text.h"
 #include "http/busy_warning.h"
+#include "http/connection.h"
+#include "http/connection_cap.h"
+#include "http/request_gate.h"
 #include "http/request_log_line.h"
 #include "http/server_metrics.h"
 #include "job/job_pool.h"
@@ -23,10 +26,11 @@
 namespace ebworker {
 
 namespace Http = Pistache::Http;
+namespace Tcp = Pistache::Tcp;
 
-// Headroom above the largest body for the request line and headers. A request beyond that is
-// refused by pistache itself (413, before any of our code sees it).
-constexpr std::size_t kHeaderAllowance = 64 * 1024;
+// pistache's own limit on a whole request, above what the gate lets through (the header block's
+// bound plus EBWORKER_MAX_BODY), so that every refusal is the gate's, with its log line.
+constexpr std::size_t kHeaderAllowance = RequestLimits{}.max_header_bytes + 1024;
 
 struct Server::Core {
   Core(Stack s, App a, std::size_t job_threads, std::size_t body_limit)
@@ -60,6 +64,15 @@ struct Server::Core {
   BusyWarning busy_warning;
   std::function<bool(const Request&)> answer_inline;
   std::shared_ptr<ServerMetrics> metrics;
+  RequestLimits limits;
+  std::size_t max_connections = 1000;
+  // The cap is shared evenly between the I/O threads: each holds its own connections to its share.
+  std::size_t max_connections_per_thread = 500;
+  std::chrono::seconds read_timeout{60};
+  // For the rate-limited warning about connections closed at the cap.
+  std::mutex cap_warning_mutex;
+  std::chrono::steady_clock::time_point cap_warned_at{};
+  std::size_t cap_closed_since_warning = 0;
   // Last, so it is destroyed first: its threads are joined while the rest is still alive.
   JobPool pool;
 };
@@ -147,12 +160,16 @@ Http::Mime::MediaType media_type_or_text(const std::string& value) {
   }
 }
 
+// The connection a request came on (nullptr if pistache has already dropped it).
+std::shared_ptr<Connection> connection_of(const std::shared_ptr<Tcp::Peer>& peer);
+
 void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core,
-          const std::shared_ptr<CloseAfterResponse>& closer) {
+          const std::shared_ptr<CloseAfterResponse>& closer, const std::shared_ptr<Connection>& connection) {
   core->handed_over();
   if (core->metrics) core->metrics->answered(response.status);
-  const auto done = [core, closer] {
+  const auto done = [core, closer, connection] {
     if (closer) closer->close_now();
+    if (connection) --connection->answers_owed;
     core->written();
   };
   try {
@@ -180,6 +197,7 @@ struct Answer {
   std::shared_ptr<Request> request;
   Http::ResponseWriter writer;
   std::shared_ptr<CloseAfterResponse> closer;
+  std::shared_ptr<Connection> connection;
   Response response;
 };
 
@@ -198,18 +216,20 @@ Response respond(Server::Core& core, Request& request) {
   }
 }
 
-class Handler : public Http::Handler {
+class RequestHandler : public Http::Handler {
  public:
-  HTTP_PROTOTYPE(Handler)
-  explicit Handler(std::shared_ptr<Server::Core> core) : core_(std::move(core)) {}
+  HTTP_PROTOTYPE(RequestHandler)
+  explicit RequestHandler(std::shared_ptr<Server::Core> core) : core_(std::move(core)) {}
 
   void onRequest(const Http::Request& in, Http::ResponseWriter writer) override {
     keep_alive_by_default(in, writer);
     const auto closer = close_after_response(in, writer);
+    const auto connection = connection_of(writer.getPeer());
+    if (connection) ++connection->answers_owed;
     auto request = std::make_shared<Request>(to_request(in));
     core_->started();
     if (request->body.size() > core_->max_body) {
-      reply_now(*request, writer, closer,
+      reply_now(*request, writer, closer, connection,
                 Response::refuse(413, "body of " + std::to_string(request->body.size()) +
                                           " bytes is over EBWORKER_MAX_BODY (" +
                                           std::to_string(core_->max_body) + ")"));
@@ -218,11 +238,11 @@ class Handler : public Http::Handler {
     // The request is whole: from now until its answer the connection counts as idle to pistache,
     // whose read timeouts would otherwise cut a job off after read_timeout (see ServerOptions).
     if (core_->answer_inline && core_->answer_inline(*request)) {
-      send(writer, respond(*core_, *request), core_.get(), closer);
+      send(writer, respond(*core_, *request), core_.get(), closer, connection);
       return;
     }
     if (const auto peer = writer.getPeer()) peer->setIdle(true);
-    auto answer = std::make_shared<Answer>(Answer{request, std::move(writer), closer, {}});
+    auto answer = std::make_shared<Answer>(Answer{request, std::move(writer), closer, connection, {}});
     // A raw pointer: the pool lives inside Core, so Core outlives every task it runs (and a
     // task must never hold the last reference, or the pool would be joined from its own thread).
     Server::Core* core = core_.get();
@@ -234,10 +254,10 @@ class Handler : public Http::Handler {
           answer->response = respond(*core, *answer->request);
           if (core->metrics) core->metrics->job_ended();
         },
-        [core, answer] { send(answer->writer, answer->response, core, answer->closer); });
+        [core, answer] { send(answer->writer, answer->response, core, answer->closer, answer->connection); });
     if (admission == JobPool::Admission::accepted) return;
     if (admission == JobPool::Admission::stopping) {
-      reply_now(*request, answer->writer, closer, Response::refuse(503, "shutting down"));
+      reply_now(*request, answer->writer, closer, connection, Response::refuse(503, "shutting down"));
       return;
     }
     if (auto warning = core_->busy_warning.first(core_->pool.size())) spdlog::warn("{}", *warning);
@@ -247,17 +267,180 @@ class Handler : public Http::Handler {
     // A slot frees soon: `ebworker sqsd` brings the message back after this many seconds rather
     // than after ErrorVisibilityTimeout (aws-sqsd ignores it).
     busy.headers.add("Retry-After", "1");
-    reply_now(*request, answer->writer, closer, busy);
+    reply_now(*request, answer->writer, closer, connection, busy);
   }
 
  private:
   void reply_now(const Request& request, Http::ResponseWriter& writer,
-                 const std::shared_ptr<CloseAfterResponse>& closer, const Response& response) {
+                 const std::shared_ptr<CloseAfterResponse>& closer,
+                 const std::shared_ptr<Connection>& connection, const Response& response) {
     log_request(request, response);
-    send(writer, response, core_.get(), closer);
+    send(writer, response, core_.get(), closer, connection);
   }
 
   std::shared_ptr<Server::Core> core_;
+};
+
+constexpr const char* kConnectionData = "ebworker.connection";
+
+std::shared_ptr<Connection> connection_of(const std::shared_ptr<Tcp::Peer>& peer) {
+  if (!peer) return nullptr;
+  return std::static_pointer_cast<Connection>(peer->tryGetData(kConnectionData));
+}
+
+// pistache 0.0.5 ties a handler to its I/O thread's transport through a private member function
+// only, and the parser behind the gate must be tied to the gate's transport. An explicit
+// instantiation may name a private member ([temp.explicit]); this one hands out its address.
+using AssociateTransport = void (Tcp::Handler::*)(Tcp::Transport*);
+AssociateTransport associate_transport();
+template <AssociateTransport Member>
+struct PrivateMember {
+  friend AssociateTransport associate_transport() { return Member; }
+};
+template struct PrivateMember<&Tcp::Handler::associateTransport>;
+
+std::string raw_answer(int status, std::string_view reason_phrase, std::string_view body) {
+  return "HTTP/1.1 " + std::to_string(status) + " " + std::string(reason_phrase) +
+         "\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nConnection: close\r\n\r\n" + std::string(body);
+}
+
+std::string_view reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 411: return "Length Required";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    default: return "Service Unavailable";
+  }
+}
+
+// What pistache calls with each connection's bytes: the request gate reads them first (cheaply,
+// each byte once; see http/request_gate.h) and refuses what breaks a limit, with its log line;
+// what passes goes on to pistache's parser, a RequestHandler tied to the same I/O thread. It also holds
+// the connection cap. pistache clones it once per I/O thread: each clone sees only that thread's
+// connections, so closing one of them never races pistache's own close of its descriptor.
+class Gate : public Http::Handler {
+ public:
+  HTTP_PROTOTYPE(Gate)
+  explicit Gate(std::shared_ptr<Server::Core> core) : core_(std::move(core)), count_(new_count(*core_)) {}
+  Gate(const Gate& other) : Http::Handler(other), core_(other.core_), count_(new_count(*core_)) {}
+  Gate& operator=(const Gate&) = delete;
+
+  // Never called: pistache's parser behind the gate calls RequestHandler's.
+  void onRequest(const Http::Request&, Http::ResponseWriter) override {}
+
+  void onConnection(const std::shared_ptr<Tcp::Peer>& peer) override {
+    auto connection = std::make_shared<Connection>(count_, core_->limits, peer->address().host());
+    peer->putData(kConnectionData, connection);
+    static_cast<Tcp::Handler&>(parser()).onConnection(peer);
+    std::erase_if(open_, [](const auto& entry) { return entry.second.expired(); });
+    if (count_->open.load() > core_->max_connections_per_thread && !close_longest_idle()) {
+      refuse_connection(*peer, *connection);
+      return;
+    }
+    open_.emplace_back(peer, connection);
+  }
+
+  void onInput(const char* buffer, size_t len, const std::shared_ptr<Tcp::Peer>& peer) override {
+    const auto connection = connection_of(peer);
+    if (connection) {
+      if (connection->closed || connection->gate.closing()) return;  // refused: the rest is ignored
+      connection->last_active = std::chrono::steady_clock::now();
+      if (auto refusal = connection->gate.scan({buffer, len})) {
+        refuse_request(*peer, *connection, std::move(*refusal));
+        return;
+      }
+    }
+    static_cast<Tcp::Handler&>(parser()).onInput(buffer, len, peer);
+  }
+
+ private:
+  RequestHandler& parser() {
+    if (!parser_) {
+      parser_ = std::make_shared<RequestHandler>(core_);
+      (static_cast<Tcp::Handler&>(*parser_).*associate_transport())(transport());
+      parser_->setMaxRequestSize(getMaxRequestSize());
+      parser_->setMaxResponseSize(getMaxResponseSize());
+      parser_->setHeaderTimeout(getHeaderTimeout());
+      parser_->setBodyTimeout(getBodyTimeout());
+    }
+    return *parser_;
+  }
+
+  // One answer and the connection closed, with the request's one log line.
+  void refuse_request(Tcp::Peer& peer, Connection& connection, GateRefusal refusal) {
+    connection.close_by_worker();
+    refusal.request.peer_address = connection.peer_address;
+    log_request(refusal.request, Response::refuse(refusal.status, refusal.reason));
+    if (core_->metrics) core_->metrics->answered(refusal.status);
+    const int fd = ::fcntl(peer.fd(), F_DUPFD_CLOEXEC, 0);
+    const auto closer = fd < 0 ? nullptr : std::make_shared<CloseAfterResponse>(fd);
+    const std::string answer =
+        raw_answer(refusal.status, reason_phrase(refusal.status), refusal.reason + "\n");
+    // Queued behind any answer pistache is still writing on this connection; closed once written.
+    transport()
+        ->asyncWrite(peer.fd(), Pistache::RawBuffer(answer, answer.size()))
+        .then([closer](ssize_t) { if (closer) closer->close_now(); },
+              [closer](std::exception_ptr) { if (closer) closer->close_now(); });
+  }
+
+  // At this thread's share of the cap with no idle connection to close: 503 and closed at once,
+  // nothing read. The socket is new, so nothing of pistache's is queued on it.
+  void refuse_connection(Tcp::Peer& peer, Connection& connection) {
+    connection.close_by_worker();
+    static const std::string answer = raw_answer(503, "Service Unavailable", "at EBWORKER_MAX_CONNECTIONS\n");
+    [[maybe_unused]] const auto sent = ::send(peer.fd(), answer.data(), answer.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+    ::shutdown(peer.fd(), SHUT_RDWR);
+    warn_at_cap("a new connection was answered 503 and closed: none of this I/O thread's is idle");
+  }
+
+  // Closes the connection of this I/O thread idle the longest; false when none is idle. Only this
+  // thread's: pistache closes a peer's descriptor on the peer's own thread, so here it is still
+  // open (another thread's might just have been closed, and its number taken by a new socket).
+  bool close_longest_idle() {
+    std::shared_ptr<Tcp::Peer> oldest_peer;
+    Connection* oldest = nullptr;
+    std::shared_ptr<Connection> oldest_connection;
+    for (const auto& [weak_peer, weak_connection] : open_) {
+      auto connection = weak_connection.lock();
+      if (!connection || !connection->idle() || (oldest && connection->last_active >= oldest->last_active)) continue;
+      if (auto peer = weak_peer.lock()) {
+        oldest_peer = std::move(peer);
+        oldest_connection = std::move(connection);
+        oldest = oldest_connection.get();
+      }
+    }
+    if (!oldest) return false;
+    oldest->close_by_worker();
+    ::shutdown(oldest_peer->fd(), SHUT_RDWR);
+    warn_at_cap("closed the connection idle longest to take a new one");
+    return true;
+  }
+
+  void warn_at_cap(std::string_view what) {
+    std::lock_guard lock(core_->cap_warning_mutex);
+    ++core_->cap_closed_since_warning;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - core_->cap_warned_at < std::chrono::seconds(10)) return;
+    spdlog::warn("an I/O thread at its share ({}) of EBWORKER_MAX_CONNECTIONS ({}): {} ({} such since the last warning)",
+                 core_->max_connections_per_thread, core_->max_connections, what, core_->cap_closed_since_warning);
+    core_->cap_warned_at = now;
+    core_->cap_closed_since_warning = 0;
+  }
+
+  static std::shared_ptr<ConnectionCount> new_count(const Server::Core& core) {
+    auto count = std::make_shared<ConnectionCount>();
+    count->read_timeout = core.read_timeout;
+    count->metrics = core.metrics;
+    return count;
+  }
+
+  std::shared_ptr<Server::Core> core_;
+  std::shared_ptr<ConnectionCount> count_;  // this I/O thread's connections
+  std::shared_ptr<RequestHandler> parser_;
+  // This I/O thread's connections; each Connection lives as long as its peer does.
+  std::vector<std::pair<std::weak_ptr<Tcp::Peer>, std::weak_ptr<Connection>>> open_;
 };
 
 }  // namespace
@@ -272,6 +455,8 @@ Server::Server(ServerOptions options, Stack stack, App app)
       core_(std::make_shared<Core>(std::move(stack), std::move(app), options_.job_threads, options_.max_body)) {
   core_->answer_inline = options_.answer_inline;
   core_->metrics = options_.metrics;
+  core_->limits.max_body = options_.max_body;
+  core_->read_timeout = options_.read_timeout;
 }
 
 Server::~Server() { stop(); }
@@ -279,6 +464,13 @@ Server::~Server() { stop(); }
 Status Server::start() {
   const bool v6 = options_.bind.find(':') != std::string::npos;
   const std::string host = v6 ? "[" + options_.bind + "]" : options_.bind;
+  const ConnectionCap cap = connection_cap(options_.max_connections);
+  core_->max_connections = cap.connections;
+  const std::size_t threads = std::max<std::size_t>(1, options_.io_threads);
+  core_->max_connections_per_thread = (cap.connections + threads - 1) / threads;
+  if (!cap.lowered_because.empty())
+    spdlog::warn("EBWORKER_MAX_CONNECTIONS: {} rather than {}: {}", cap.connections, options_.max_connections,
+                 cap.lowered_because);
   try {
     listener_ = std::make_unique<Listener>(Pistache::Address(host, Pistache::Port(options_.port)));
     auto opts = Http::Endpoint::options()
@@ -290,7 +482,7 @@ Status Server::start() {
                     .bodyTimeout(options_.read_timeout)
                     .keepaliveTimeout(options_.connection_timeout);
     listener_->endpoint.init(opts);
-    listener_->endpoint.setHandler(Http::make_handler<Handler>(core_));
+    listener_->endpoint.setHandler(Http::make_handler<Gate>(core_));
     listener_->endpoint.serveThreaded();
   } catch (const std::exception& e) {
     listener_.reset();
@@ -298,6 +490,8 @@ Status Server::start() {
   }
   return {};
 }
+
+std::size_t Server::max_connections() const { return core_->max_connections; }
 
 std::uint16_t Server::port() const {
   return listener_ ? static_cast<std::uint16_t>(listener_->endpoint.getPort()) : 0;

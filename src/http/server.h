@@ -25,6 +25,11 @@ struct ServerOptions {
   std::size_t io_threads = 2;
   std::size_t job_threads = 50;
   std::size_t max_body = 1024 * 1024;
+  // Connections open at once, at most (lowered below RLIMIT_NOFILE, see http/connection_cap.h),
+  // shared evenly between the I/O threads. An I/O thread at its share takes a new connection by
+  // closing its own longest idle one (no request partly received, none being answered); when none
+  // is idle the new one is answered 503 and closed at once.
+  std::size_t max_connections = 1000;
   // A request's line, headers and body must all arrive within read_timeout of its first byte,
   // or it gets 408 and its connection is closed: a client slow to send holds nothing for long.
   std::chrono::seconds read_timeout{60};
@@ -53,6 +58,8 @@ class Server {
   // Binds and serves on background threads.
   Status start();
   std::uint16_t port() const;
+  // The connection cap in force once started (ServerOptions::max_connections, maybe lowered).
+  std::size_t max_connections() const;
 
   // From now on every new request gets 503 ("shutting down").
   void stop_accepting();

@@ -99,13 +99,14 @@ TEST_F(StatusTable, BodyOverMaxBodyIs413) {
   EXPECT_TRUE(logged_once(worker, message.msgid, 413, "reason=body of 3000 bytes is over EBWORKER_MAX_BODY (2000)"));
 }
 
-// Far over the limit (beyond EBWORKER_MAX_BODY plus the header allowance) pistache answers 413
-// itself, before any of our code runs: there is no request log line to check.
-TEST_F(StatusTable, BodyFarOverMaxBodyIs413FromPistache) {
+// Far over the limit (beyond EBWORKER_MAX_BODY plus the header allowance) pistache once answered
+// 413 itself, with no log line; the request gate now answers from the Content-Length, and logs.
+TEST_F(StatusTable, BodyFarOverMaxBodyIs413WithItsLogLine) {
   auto& worker = start_worker({{"EBWORKER_MAX_BODY", "2000"}});
   const auto message = signed_message(std::string(200000, 'x'), signer_);
   const auto r = send(worker, message);
   EXPECT_EQ(r.status, 413) << r.describe();
+  EXPECT_TRUE(logged_once(worker, message.msgid, 413, "reason=body of 200000 bytes is over EBWORKER_MAX_BODY (2000)"));
 }
 
 TEST_F(StatusTable, FailingJobIs500) {
