@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/iso_time.h"
+
 namespace ebworker {
 
 LeaderElection::LeaderElection(std::shared_ptr<const LeaseTable> table, std::string queue_name, std::string holder,
@@ -21,22 +23,25 @@ bool LeaderElection::leading() const {
   return state_.leading(now);
 }
 
-void LeaderElection::note_change(bool was_leading, const std::string& why) {
+void LeaderElection::note_change(bool was_leading, const std::string& why, LeaseState::Time ended) {
   if (was_leading == logged_leading_) return;
   logged_leading_ = was_leading;
   if (was_leading)
     spdlog::info("leader acquired: {} holds {} in {} for {} s", holder_, key_, table_->name(),
                  state_.lease().count());
   else
-    spdlog::warn("leader lost: {} no longer holds {} ({}): periodic tasks are not sent from here", holder_, key_, why);
+    spdlog::warn("leader lost: {} no longer holds {} since {} ({}): periodic tasks are not sent from here", holder_,
+                 key_, iso8601_utc(ended), why);
 }
 
 LeaseState::Time LeaderElection::step() {
   const auto sent = clock_();
   bool leading_before;
+  std::optional<LeaseState::Time> held_before;
   {
     std::lock_guard lock(mutex_);
     leading_before = state_.leading(sent);
+    held_before = state_.held_until();
   }
   const auto until = state_.expires_at(sent);
   // A leader renews; the others (and a leader whose lease just ran out) try to take it.
@@ -62,7 +67,8 @@ LeaseState::Time LeaderElection::step() {
     const bool leading_now = state_.leading(now);
     acquired = leading_now && !logged_leading_;
     if (!leading_now && why.empty()) why = "its lease ran out";
-    note_change(leading_now, why);
+    // The call may have outlasted the lease: leading() said false from the lease's end on.
+    note_change(leading_now, why, held_before ? std::min(now, *held_before) : now);
     next = state_.next_attempt(now);
   }
   if (acquired && on_acquired_) on_acquired_();
@@ -88,7 +94,8 @@ void LeaderElection::start() {
       wake_.wait_until(lock, wake_at, [this] { return stopping_; });
       if (!stopping_) {
         const bool leading_now = state_.leading(clock_());
-        if (!leading_now && logged_leading_) note_change(false, "its lease ran out before a renewal succeeded");
+        if (!leading_now && logged_leading_)
+          note_change(false, "its lease ran out before a renewal succeeded", state_.held_until().value_or(clock_()));
       }
     }
   });
@@ -103,15 +110,16 @@ void LeaderElection::stop() {
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   bool held;
+  const auto now = clock_();
   {
     std::lock_guard lock(mutex_);
-    held = state_.leading(clock_());
+    held = state_.leading(now);
     state_.lost();
   }
   if (!held) return;
   // Logged before the release: from the release on another daemon may lead, and a log read
   // across daemons must never show two leaders at once.
-  spdlog::info("leader lost: {} hands back {} (stopping)", holder_, key_);
+  spdlog::info("leader lost: {} hands back {} since {} (stopping)", holder_, key_, iso8601_utc(now));
   // Handed back, so that another daemon leads at its next try instead of after the lease.
   auto released = table_->release(key_, holder_);
   if (!released)

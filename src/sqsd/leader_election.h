@@ -88,7 +88,9 @@ class LeaderElection {
   void stop();
 
  private:
-  void note_change(bool was_leading, const std::string& why);
+  // Logs a change of leadership once; a loss says when leading ended (`ended`), which may be
+  // before the line when a call to DynamoDB outlasted the lease.
+  void note_change(bool was_leading, const std::string& why, LeaseState::Time ended);
 
   std::shared_ptr<const LeaseTable> table_;
   std::string key_;

@@ -54,13 +54,14 @@ class ManyDaemons : public LocalStackTest {
   }
   static Time now() { return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
-  // One daemon's time as leader, by its own log: from its "leader acquired" line to its next
-  // "leader lost" line, or to `end` when it has none (killed, or still leading).
+  // One daemon's time as leader, by its own log: from its "leader acquired" line to the time its
+  // next "leader lost" line says it stopped ("since T": a renewal may have outlasted the lease),
+  // or to `end` when it has none (killed, or still leading).
   struct Term {
     size_t daemon;
     std::chrono::system_clock::time_point from, to;
   };
-  // A log line's time: "2031-03-04T05:06:07.123Z info …".
+  // A log line's time, or the time at the start of `text`: "2031-03-04T05:06:07.123Z …".
   static std::optional<std::chrono::system_clock::time_point> line_time(std::string_view line) {
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, ms = 0;
     if (std::sscanf(std::string(line.substr(0, 24)).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &y, &mo, &d, &h, &mi, &sec,
@@ -72,7 +73,7 @@ class ManyDaemons : public LocalStackTest {
   }
   std::vector<Term> terms(size_t daemon, std::chrono::system_clock::time_point end) const {
     std::vector<Term> out;
-    std::optional<std::chrono::system_clock::time_point> since;
+    std::optional<std::chrono::system_clock::time_point> began;
     for (const auto& line : lines_with(sqsd_log(daemon), {"leader "})) {
       const bool acquired = line.find(" leader acquired: ") != std::string::npos;
       const bool lost = line.find(" leader lost: ") != std::string::npos;
@@ -82,10 +83,13 @@ class ManyDaemons : public LocalStackTest {
         ADD_FAILURE() << "no time in: " << line;
         continue;
       }
-      if (acquired && !since) since = at;
-      if (lost && since) out.push_back({daemon, *std::exchange(since, std::nullopt), *at});
+      if (acquired && !began) began = at;
+      const auto said = line.find(" since ");
+      const auto ended = said == std::string::npos ? std::nullopt : line_time(std::string_view(line).substr(said + 7));
+      if (lost && !ended) ADD_FAILURE() << "no \"since\" time in: " << line;
+      if (lost && began) out.push_back({daemon, *std::exchange(began, std::nullopt), ended.value_or(*at)});
     }
-    if (since) out.push_back({daemon, *since, end});
+    if (began) out.push_back({daemon, *began, end});
     return out;
   }
 
