@@ -1,7 +1,8 @@
 #pragma once
 // Workers running the tests' own app (test_app/main.cc): GateJob, a job that runs until the
-// test releases it; ThreadJob, which reports the threads it sees; and the Marker middleware,
-// added to the stack through AppOptions::edit_stack.
+// test releases it; GatedTask, a periodic task that does the same on the file GATED_TASK_GATE
+// names; ThreadJob, which reports the threads it sees; and the Marker middleware, added to the
+// stack through AppOptions::edit_stack.
 
 #include <chrono>
 #include <filesystem>
