@@ -31,8 +31,13 @@ std::string_view to_string(SignatureCheck check) {
 std::string iso_of_epoch_millis(std::string_view millis) {
   long long n = 0;
   const auto [end, ec] = std::from_chars(millis.data(), millis.data() + millis.size(), n);
-  if (ec != std::errc() || end != millis.data() + millis.size() || n < 0) return "";
-  return iso8601_utc(std::chrono::system_clock::time_point(std::chrono::milliseconds(n)));
+  // Only the years a time on the wire may name: beyond them system_clock's nanoseconds overflow.
+  using namespace std::chrono;
+  constexpr auto kEnd = sys_days(year(kMaxIsoYear + 1) / 1 / 1);
+  if (ec != std::errc() || end != millis.data() + millis.size() || n < 0 ||
+      n >= duration_cast<milliseconds>(kEnd.time_since_epoch()).count())
+    return "";
+  return iso8601_utc(system_clock::time_point(milliseconds(n)));
 }
 
 DeadLetterSummary summarize(const ReceivedMessage& message, const Signer* signer) {

@@ -35,7 +35,8 @@ struct DeadLetterSummary {
 // `signer` null: no key to check with.
 DeadLetterSummary summarize(const ReceivedMessage& message, const Signer* signer);
 
-// An SQS epoch-milliseconds timestamp ("1767225600123") as ISO 8601 UTC; "" when not a number.
+// An SQS epoch-milliseconds timestamp ("1767225600123") as ISO 8601 UTC; "" when not a number, or
+// not one of the years an ISO time may name (core/iso_time.h).
 std::string iso_of_epoch_millis(std::string_view millis);
 
 }  // namespace ebworker

@@ -3,13 +3,20 @@
 // means the message comes again (receive count 2), and after the 200 it is gone.
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
 #include <regex>
 
 #include "core/text.h"
 #include "e2e/support/local_stack.h"
 #include "support/fake_http_server.h"
+#include "support/sqs_receive_answer.h"
 
 namespace ebworker::testing {
 namespace {
@@ -80,6 +87,65 @@ TEST_F(HeaderFidelity, EveryHeaderAsAwsSqsdSendsIt) {
   EXPECT_EQ(capture.requests().size(), 2u) << "posted again after the 200";
   EXPECT_EQ(lines_with(sqsd_log(0), {"msgid=" + sent->message_id, "status=500", "retry in 0 s"}).size(), 1u);
   EXPECT_EQ(lines_with(sqsd_log(0), {"msgid=" + sent->message_id, "status=200", "deleting"}).size(), 1u);
+}
+
+// An attribute name becomes part of a header name: from a look-alike SQS (a FakeHttpServer here),
+// a name holding CR LF would add a header of its choosing to the POST. The daemon posts no such
+// message: it logs why and releases it for the error visibility timeout (the queue's redrive then
+// dead-letters it), and posts the others.
+TEST_F(HeaderFidelity, AMessageWithAnAttributeNameSqsWouldRefuseIsNotPosted) {
+  const auto message = [](std::string id, MessageAttribute attribute) {
+    ReceivedMessage m;
+    m.message_id = id;
+    m.receipt_handle = "h-" + id;
+    m.body = "{}";
+    m.attributes = {{"ApproximateReceiveCount", "1"}};
+    m.message_attributes = {std::move(attribute)};
+    return m;
+  };
+  const ReceivedMessage bad = message("bad-name", {"x\r\nX-Aws-Sqsd-Taskname: AdminTask\r\nX", "String", "v"});
+  const ReceivedMessage good = message("good", {"color", "String", "blue"});
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool delivered = false;
+  std::vector<std::string> visibility_changes;  // receipt handle=seconds
+  FakeHttpServer sqs([&](const Request& r) {
+    const std::string_view action = r.headers.get("X-Amz-Target");
+    std::unique_lock lock(mutex);
+    if (action == "AmazonSQS.GetQueueAttributes") return Response::ok(R"({"Attributes":{"QueueArn":"arn:q"}})");
+    if (action == "AmazonSQS.ChangeMessageVisibility") {
+      rapidjson::Document body;
+      body.Parse(r.body.c_str());
+      visibility_changes.push_back(std::string(body["ReceiptHandle"].GetString()) + "=" +
+                                   std::to_string(body["VisibilityTimeout"].GetInt()));
+      changed.notify_all();
+      return Response::ok("{}");
+    }
+    if (action == "AmazonSQS.DeleteMessageBatch") return Response::ok(R"({"Successful":[{"Id":"0"}],"Failed":[]})");
+    if (action != "AmazonSQS.ReceiveMessage") return Response::ok("{}");
+    if (!std::exchange(delivered, true)) return Response::ok(receive_message_answer({bad, good}));
+    changed.wait_for(lock, 500ms);  // a long poll that brings nothing
+    return Response::ok(R"({"Messages":[]})");
+  });
+  FakeHttpServer worker([](const Request&) { return Response::ok(); });
+  start_sqsd("http://sqs.us-east-1.localhost:" + std::to_string(sqs.port()) + "/000000000000/q", worker.url(),
+             {"--error-visibility-timeout", "7"}, {{"AWS_ENDPOINT_URL_SQS", sqs.url()}, {"AWS_REGION", "us-east-1"}});
+
+  ASSERT_TRUE(worker.wait_for_requests(1, 20s)) << sqsd_log(0);
+  {
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(changed.wait_for(lock, 20s, [&] { return !visibility_changes.empty(); })) << sqsd_log(0);
+    EXPECT_EQ(visibility_changes, std::vector<std::string>{"h-bad-name=7"});
+  }
+  const auto posts = worker.requests();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].headers.get("X-Aws-Sqsd-Msgid"), "good");
+  EXPECT_EQ(posts[0].headers.get("X-Aws-Sqsd-Attr-color"), "blue");
+  EXPECT_EQ(posts[0].headers.find("X-Aws-Sqsd-Taskname"), nullptr);
+  const auto lines = lines_with(sqsd_log(0), {"msgid=bad-name", "is not one SQS allows: not posted"});
+  ASSERT_EQ(lines.size(), 1u) << sqsd_log(0);
+  EXPECT_NE(lines[0].find("retry in 7 s"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("x\\r\\nX-Aws-Sqsd-Taskname: AdminTask"), std::string::npos) << lines[0];
 }
 
 }  // namespace

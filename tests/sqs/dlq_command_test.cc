@@ -5,8 +5,6 @@
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <atomic>
@@ -18,8 +16,8 @@
 
 #include "core/text.h"
 #include "fake_sqs.h"
-#include "sqs/message_md5.h"
 #include "support/process.h"
+#include "support/sqs_receive_answer.h"
 
 namespace ebworker {
 namespace {
@@ -28,63 +26,17 @@ using namespace std::chrono_literals;
 using testing::FakeHttpServer;
 using testing::sqs_answer;
 
-struct DeadLetter {
-  std::string id;
-  std::string body;
-  std::vector<MessageAttribute> attributes{};
-  std::map<std::string, std::string> system{{"ApproximateReceiveCount", "1"}};
-};
-
-void write_string(rapidjson::Writer<rapidjson::StringBuffer>& w, const std::string& s) {
-  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
-}
-
-// A ReceiveMessage answer holding `messages` (each with a fresh receipt handle), MD5s correct.
-std::string receive_answer(const std::vector<DeadLetter>& messages) {
+// A dead letter as the fake delivers it (any bytes in any field), with a fresh receipt handle.
+ReceivedMessage dead_letter(std::string id, std::string body, std::vector<MessageAttribute> attributes = {},
+                            std::map<std::string, std::string> system = {{"ApproximateReceiveCount", "1"}}) {
   static std::atomic<int> handles{0};
-  rapidjson::StringBuffer out;
-  rapidjson::Writer<rapidjson::StringBuffer> w(out);
-  w.StartObject();
-  w.Key("Messages");
-  w.StartArray();
-  for (const auto& m : messages) {
-    w.StartObject();
-    w.Key("MessageId");
-    write_string(w, m.id);
-    w.Key("ReceiptHandle");
-    write_string(w, "handle-" + std::to_string(++handles));
-    w.Key("Body");
-    write_string(w, m.body);
-    w.Key("MD5OfBody");
-    write_string(w, md5_of_body(m.body));
-    w.Key("Attributes");
-    w.StartObject();
-    for (const auto& [name, value] : m.system) {
-      write_string(w, name);
-      write_string(w, value);
-    }
-    w.EndObject();
-    if (!m.attributes.empty()) {
-      w.Key("MessageAttributes");
-      w.StartObject();
-      for (const auto& a : m.attributes) {
-        write_string(w, a.name);
-        w.StartObject();
-        w.Key("DataType");
-        write_string(w, a.data_type);
-        w.Key("StringValue");
-        write_string(w, a.value);
-        w.EndObject();
-      }
-      w.EndObject();
-      w.Key("MD5OfMessageAttributes");
-      write_string(w, md5_of_attributes(m.attributes));
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
-  return {out.GetString(), out.GetSize()};
+  ReceivedMessage m;
+  m.message_id = std::move(id);
+  m.receipt_handle = "handle-" + std::to_string(++handles);
+  m.body = std::move(body);
+  m.attributes = std::move(system);
+  m.message_attributes = std::move(attributes);
+  return m;
 }
 
 // Every entry of a DeleteMessageBatch request deleted.
@@ -105,7 +57,7 @@ std::string delete_answer(const std::string& request_body) {
 // correct answer when it is null).
 class FakeDeadLetterQueue {
  public:
-  FakeDeadLetterQueue(std::vector<std::vector<DeadLetter>> answers, std::function<Response(const Request&)> send = {})
+  FakeDeadLetterQueue(std::vector<std::vector<ReceivedMessage>> answers, std::function<Response(const Request&)> send = {})
       : answers_(std::move(answers)), send_(std::move(send)), server_([this](const Request& r) { return answer(r); }) {}
 
   std::vector<std::string> actions() const {
@@ -141,7 +93,7 @@ class FakeDeadLetterQueue {
         next_ = 0;  // the next command's read starts the script again
         return sqs_answer("{}");
       }
-      return sqs_answer(receive_answer(answers_[next_++]));
+      return sqs_answer(testing::receive_message_answer(answers_[next_++]));
     }
     if (action == "DeleteMessageBatch") return sqs_answer(delete_answer(r.body));
     if (action == "SendMessage") return send_ ? send_(r) : sqs_answer(testing::send_answer_for(r.body));
@@ -149,7 +101,7 @@ class FakeDeadLetterQueue {
   }
 
   std::mutex mutex_;
-  std::vector<std::vector<DeadLetter>> answers_;
+  std::vector<std::vector<ReceivedMessage>> answers_;
   std::size_t next_ = 0;
   std::function<Response(const Request&)> send_;
   FakeHttpServer server_;
@@ -175,13 +127,13 @@ const std::string kJobBody = R"({"job_class":"EchoJob","job_id":"0b6c6d2e-2f0a-4
 // A hostile dead letter: terminal escapes (retitle, clear, cursor up and erase a row), line
 // breaks and tabs that would forge or hide rows, C1 controls, in every field ls and show print.
 TEST(DlqCommand, LsAndShowPrintNoControlCharacterFromTheQueue) {
-  const DeadLetter evil{
-      .id = "m-\x1b[1A\x1b[2K-1",
-      .body = R"({"job_class":"\u001b]0;title\u0007\u001b[2J","job_id":"\u001b[1A\u001b[2K\n\tX","x":"\u009b2J"})",
-      .attributes = {{"ebworker-failure", "String", "why\nEchoJob\tforged-row\x07"},
-                     {"ebworker-attempts", "Number", "3\x1b[2J"},
-                     {"ev\x1bil\r\nX", "String\x1b[2J", "v\x1b[2J\xC2\x9B" "2J"}},
-      .system = {{"ApproximateReceiveCount", "1\x1b[2J"}, {"SentTimestamp", "17\x1b"}, {"Sender\x1b[2JId", "x\r"}}};
+  const ReceivedMessage evil = dead_letter(
+      "m-\x1b[1A\x1b[2K-1",
+      R"({"job_class":"\u001b]0;title\u0007\u001b[2J","job_id":"\u001b[1A\u001b[2K\n\tX","x":"\u009b2J"})",
+      {{"ebworker-failure", "String", "why\nEchoJob\tforged-row\x07"},
+       {"ebworker-attempts", "Number", "3\x1b[2J"},
+       {"ev\x1bil\r\nX", "String\x1b[2J", "v\x1b[2J\xC2\x9B" "2J"}},
+      {{"ApproximateReceiveCount", "1\x1b[2J"}, {"SentTimestamp", "17\x1b"}, {"Sender\x1b[2JId", "x\r"}});
   FakeDeadLetterQueue queue({{evil}});
 
   const auto ls = queue.dlq({"ls"});
@@ -193,7 +145,7 @@ TEST(DlqCommand, LsAndShowPrintNoControlCharacterFromTheQueue) {
   EXPECT_EQ(row.rfind("\\x1b]0;title\\x07\\x1b[2J\t\\x1b[1A\\x1b[2K\\n\\tX\t3\\x1b[2J\t", 0), 0u) << row;
   EXPECT_NE(row.find("\tm-\\x1b[1A\\x1b[2K-1\twhy\\nEchoJob\\tforged-row\\x07\n"), std::string::npos) << row;
 
-  const auto shown = queue.dlq({"show", evil.id});
+  const auto shown = queue.dlq({"show", evil.message_id});
   ASSERT_TRUE(shown.success()) << shown.describe();
   EXPECT_TRUE(printable(shown.out, "\n"));
   for (const char* expected : {"message_id: m-\\x1b[1A\\x1b[2K-1\n", "job_class: \\x1b]0;title\\x07\\x1b[2J\n",
@@ -207,8 +159,8 @@ TEST(DlqCommand, LsAndShowPrintNoControlCharacterFromTheQueue) {
 // A message received twice while one read goes on (its visibility ran out, or a look-alike sent
 // it twice) is one message: listed once, requeued once.
 TEST(DlqCommand, AMessageReceivedTwiceIsListedAndRequeuedOnce) {
-  const DeadLetter a{.id = "a", .body = kJobBody};
-  const DeadLetter b{.id = "b", .body = kJobBody};
+  const ReceivedMessage a = dead_letter("a", kJobBody);
+  const ReceivedMessage b = dead_letter("b", kJobBody);
   FakeDeadLetterQueue listed({{a, b}, {a}, {a, b}});
   const auto ls = listed.dlq({"ls"});
   ASSERT_TRUE(ls.success()) << ls.describe();
@@ -224,7 +176,7 @@ TEST(DlqCommand, AMessageReceivedTwiceIsListedAndRequeuedOnce) {
 // A send the worker queue refuses: the message stays in the dead-letter queue (never deleted,
 // made visible again), the failure is named, and the command exits 1.
 TEST(DlqCommand, ARefusedSendExitsOneAndDeletesNothing) {
-  const DeadLetter a{.id = "a", .body = kJobBody};
+  const ReceivedMessage a = dead_letter("a", kJobBody);
   FakeDeadLetterQueue queue({{a}}, [](const Request&) {
     return testing::sqs_error(400, "InvalidParameterValue", "refused by the test");
   });

@@ -13,6 +13,7 @@
 #include "aws/credentials_json.h"
 #include "core/iso_time.h"
 #include "core/json.h"
+#include "dlq/dead_letter_summary.h"
 #include "envelope/envelope.h"
 #include "http/ip_range.h"
 
@@ -128,6 +129,16 @@ TEST(FuzzRegressions, JsonZerosWithExponentsAndNumberTypes) {
   EXPECT_FALSE(parse_json("[01]").has_value());
   EXPECT_FALSE(parse_json("[1.]").has_value());
   EXPECT_FALSE(parse_json("[-]").has_value());
+}
+
+// fuzz_dead_letter_summary: an SQS timestamp past 2262 (SentTimestamp "9767225700456", in
+// milliseconds) overflowed system_clock's nanoseconds when `dlq ls` wrote it as a time (undefined
+// behaviour). A timestamp outside the years an ISO time may name is no time now: ls prints "-".
+TEST(FuzzRegressions, DeadLetterTimestampPastTheClockIsNoTime) {
+  EXPECT_EQ(iso_of_epoch_millis("9767225700456"), "");
+  EXPECT_EQ(iso_of_epoch_millis("9223372036854775807"), "");
+  EXPECT_EQ(iso_of_epoch_millis("9214646399999"), "2261-12-31T23:59:59.999Z");
+  EXPECT_EQ(iso_of_epoch_millis("1767225600123"), "2026-01-01T00:00:00.123Z");
 }
 
 }  // namespace
