@@ -1,6 +1,6 @@
 // Exclusive runs under ThreadSanitizer, against dynalite: four threads take the same task's lease
-// again and again (2 s leases, renewed every 0.67 s on each Lock's own thread) and hold it for up
-// to 2.5 s, longer than a lease, so renewals run beside takes, and locks end (renewer stopped,
+// again and again (2 s leases, renewed every 0.67 s on each Lock's own thread), each first holding
+// it 2.5 s, longer than a lease, so renewals run beside takes, and locks end (renewer stopped,
 // lease handed back) while others try. Never two runs at once, and every run ends.
 
 #include <gtest/gtest.h>
@@ -28,6 +28,7 @@ TEST(ExclusiveRunsRace, OneRunAtATimeWhileLocksRenewAndEnd) {
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&, t] {
       std::mt19937 random(static_cast<unsigned>(t));
+      bool held_long = false;
       for (int i = 0; i < 1000 && std::chrono::steady_clock::now() < until; ++i) {
         auto lock = runs.take("Report");
         if (!lock) {
@@ -39,7 +40,9 @@ TEST(ExclusiveRunsRace, OneRunAtATimeWhileLocksRenewAndEnd) {
           continue;
         }
         if (++holding > 1) ++overlaps;
-        const auto hold = std::chrono::milliseconds(100 + random() % 2400);
+        // Each thread's first run outlives the lease (only its renewals keep it); later ones vary.
+        const auto hold = held_long ? std::chrono::milliseconds(100 + random() % 1400) : 2500ms;
+        held_long = true;
         std::this_thread::sleep_for(hold);
         if (hold > 2s) ++longer_than_a_lease;
         --holding;
