@@ -21,6 +21,7 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
   }
   if (!signer) throw std::invalid_argument("job processing needs a signer (SECRET_KEY_BASE)");
   if (!counters) counters = std::make_shared<JobCounters>();
+  counters->recognise(registry.names());  // any other name counts as (unknown)
   chain.server_metrics = std::make_shared<ServerMetrics>(counters->registry(), config.job_threads);
   chain.stack.add<SourceCheck>(config.trusted_sources);
   const WorkerEndpointPaths paths{

@@ -133,6 +133,17 @@ std::string repair_utf8(std::string_view text) {
   return out;
 }
 
+std::string bounded_text(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return std::string(text);
+  std::size_t cut = max_bytes;
+  // Back over continuation bytes to the start of the sequence the cut would split.
+  for (std::size_t back = 0; back < 3 && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80; ++back)
+    --cut;
+  // Only a sequence that runs past the bound moves the cut; stray bytes are cut where asked.
+  if (const std::size_t n = utf8_sequence_length(text.substr(cut)); n == 0 || cut + n <= max_bytes) cut = max_bytes;
+  return std::string(text.substr(0, cut)).append(kEllipsis);
+}
+
 std::string bounded_utf8(std::string_view text, std::size_t max_bytes) {
   std::string out;
   if (append_utf8(out, text, max_bytes) < text.size()) out.append(kEllipsis);

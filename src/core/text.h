@@ -33,5 +33,8 @@ std::string repair_utf8(std::string_view text);
 // first bytes, at most `max_bytes` of them, cut between characters, then "…" (3 bytes) when
 // anything was cut. Reads no further than it keeps, so a megabyte costs no more than a name.
 std::string bounded_utf8(std::string_view text, std::size_t max_bytes);
+// The same bound for text a log line quotes, bytes kept as they are (the log escapes them): at most
+// the first `max_bytes` of `text`, not splitting a UTF-8 sequence, then "…" when anything was cut.
+std::string bounded_text(std::string_view text, std::size_t max_bytes);
 
 }  // namespace ebworker

@@ -1,6 +1,7 @@
 #include "http/request_log_line.h"
 
 #include "core/log_event.h"
+#include "core/text.h"
 #include "http/own_endpoints.h"
 
 namespace ebworker {
@@ -15,15 +16,20 @@ void log_request(const Request& request, const Response& response) {
   const auto level = response.status >= 400 ? spdlog::level::warn
                      : own_endpoint         ? spdlog::level::debug
                                             : spdlog::level::info;
-  const std::string_view msgid = request.message_id();
+  if (!spdlog::should_log(level)) return;
+  // What came from outside is quoted, not copied whole: a megabyte name makes no megabyte line.
+  const auto quoted = [](std::string_view text) { return bounded_text(text, 200); };
+  const std::string path = quoted(request.path), msgid = quoted(request.message_id()), job = quoted(response.job),
+                    job_id = quoted(response.job_id), task = quoted(request.task_name()),
+                    reason = bounded_text(response.reason, 1000);
   log_event(level, "request",
-            {{"method", request.method}, {"path", request.path}, {"status", response.status},
-             {"message_id", msgid}, {"job", response.job}, {"job_id", response.job_id},
-             {"task", request.task_name()}, {"peer", request.peer_address}, {"duration_ms", ms},
-             {"reason", response.reason}},
-            "{} {} status={} msgid={} job={} peer={} duration_ms={:.3f}{}{}", request.method, request.path,
-            response.status, msgid.empty() ? "-" : msgid, response.job.empty() ? "-" : response.job,
-            request.peer_address, ms, response.reason.empty() ? "" : " reason=", response.reason);
+            {{"method", request.method}, {"path", path}, {"status", response.status},
+             {"message_id", msgid}, {"job", job}, {"job_id", job_id},
+             {"task", task}, {"peer", request.peer_address}, {"duration_ms", ms},
+             {"reason", reason}},
+            "{} {} status={} msgid={} job={} peer={} duration_ms={:.3f}{}{}", request.method, path,
+            response.status, msgid.empty() ? "-" : msgid, job.empty() ? "-" : job,
+            request.peer_address, ms, reason.empty() ? "" : " reason=", reason);
 }
 
 }  // namespace ebworker

@@ -18,9 +18,6 @@ namespace {
 constexpr std::array kReported = {JobOutcome::done, JobOutcome::failed, JobOutcome::retried, JobOutcome::discarded,
                                   JobOutcome::dead_lettered};
 
-// CloudWatch refuses an empty dimension value; the status page names these the same way.
-constexpr std::string_view kNoJobNamed = "(no job named)";
-
 void write_metric(rapidjson::Writer<rapidjson::StringBuffer>& out, std::string_view name, std::string_view unit) {
   out.StartObject();
   out.Key("Name");
@@ -81,7 +78,7 @@ std::vector<std::string> emf_records(const std::vector<JobCounters::JobSummary>&
     w.EndArray();
     w.EndObject();
     w.Key("job");
-    write_json_string(w, now.job.empty() ? kNoJobNamed : std::string_view(now.job));
+    write_json_string(w, now.job);  // a recognised job class or kUnknownJob, never empty
     for (std::size_t i = 0; i < kReported.size(); ++i) {
       const auto name = outcome_name(kReported[i]);
       w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));

@@ -19,8 +19,9 @@ namespace ebworker {
 
 // One record per job class whose done, failed, retried, discarded or dead_lettered count, or
 // run count, changed from `previous` to `current` (both JobCounters::by_job()), in `current`'s
-// order. Dimension `job`; counts as Count; `duration`, the mean run time in Milliseconds over
-// the interval, only when a run was timed in it. A job class absent from `previous` starts at 0.
+// order. Dimension `job` (a registered job class, or kUnknownJob); counts as Count; `duration`,
+// the mean run time in Milliseconds over the interval, only when a run was timed in it. A job
+// class absent from `previous` starts at 0. Every string is valid UTF-8 (write_json_string).
 std::vector<std::string> emf_records(const std::vector<JobCounters::JobSummary>& previous,
                                      const std::vector<JobCounters::JobSummary>& current, std::string_view name_space,
                                      std::chrono::system_clock::time_point timestamp);

@@ -27,16 +27,24 @@ JobCounters::JobCounters(std::shared_ptr<metrics::Registry> registry)
                                       "Run time of each job's perform(), by job class or periodic task.",
                                       metrics::job_duration_buckets(), {"job"})) {}
 
+void JobCounters::recognise(const std::vector<std::string>& names) {
+  std::unique_lock lock(mutex_);
+  recognised_.insert(names.begin(), names.end());
+}
+
 const JobCounters::Series& JobCounters::series(std::string_view job) {
   {
     std::shared_lock lock(mutex_);
+    if (!recognised_.contains(job)) job = kUnknownJob;
     if (auto it = series_.find(job); it != series_.end()) return it->second;
   }
   Series s;
   for (std::size_t i = 0; i < kJobOutcomes; ++i) s.outcomes[i] = &jobs_.with({job, kOutcomeNames[i]});
   s.duration = &durations_.with({job});
   std::unique_lock lock(mutex_);
-  return series_.try_emplace(std::string(job), s).first->second;
+  const auto [it, added] = series_.try_emplace(std::string(job), s);
+  if (added) it->second.job = it->first;
+  return it->second;
 }
 
 void JobCounters::count(const JobEvent& event, std::chrono::system_clock::time_point at) {
@@ -44,9 +52,9 @@ void JobCounters::count(const JobEvent& event, std::chrono::system_clock::time_p
   s.outcomes[static_cast<std::size_t>(event.outcome)]->inc();
   if (event.ran) s.duration->observe(event.ran->count());
   if (is_finish(event.outcome)) history_.finished(at, is_failure(event.outcome));
-  if (is_failure(event.outcome))
+  if (is_failure(event.outcome))  // JobHistory bounds what came from outside
     history_.failure({.at = at,
-                      .job = std::string(event.job),
+                      .job = std::string(s.job),
                       .job_id = std::string(event.job_id),
                       .message_id = std::string(event.message_id),
                       .reason = std::string(event.reason)});

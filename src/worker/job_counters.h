@@ -4,6 +4,10 @@
 // the same truth: the counts are the metrics registry's series
 //   ebworker_jobs_total{job,outcome}, ebworker_job_duration_seconds{job}
 // and totals are sums over them. Recent minutes and failures go to a JobHistory.
+// Only the names it recognises (the registered job classes) get series and history rows of their
+// own; any other name counts as kUnknownJob, so requests nobody vouched for (an undeclared task
+// name in an unsigned header, a signed message of an unknown class, a body that is no envelope)
+// cannot grow the scrape or the worker's memory.
 
 #include <array>
 #include <atomic>
@@ -12,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -32,6 +37,8 @@ enum class JobOutcome {
   not_due,        // received before its scheduled_at: sent on, not run
 };
 inline constexpr std::size_t kJobOutcomes = 7;
+// The job label of every request whose name is not a recognised one, or that named none.
+inline constexpr std::string_view kUnknownJob = "(unknown)";
 // The outcome label's value: done, failed, retried, discarded, dead_lettered, skipped, not_due.
 std::string_view outcome_name(JobOutcome outcome);
 
@@ -49,6 +56,10 @@ class JobCounters {
  public:
   // Registers its families in `registry`.
   explicit JobCounters(std::shared_ptr<metrics::Registry> registry = std::make_shared<metrics::Registry>());
+
+  // Adds to the names counted under their own: the registry's job classes (every periodic task
+  // cron.yaml declares is one; default_stack passes them). Until then every name is kUnknownJob.
+  void recognise(const std::vector<std::string>& names);
 
   void count(const JobEvent& event, std::chrono::system_clock::time_point at = std::chrono::system_clock::now());
 
@@ -70,16 +81,19 @@ class JobCounters {
  private:
   // A job's series, resolved on its first count.
   struct Series {
+    std::string_view job;  // the name counted under: a recognised one, or kUnknownJob
     std::array<metrics::Counter*, kJobOutcomes> outcomes{};
     metrics::Histogram* duration = nullptr;
   };
+  // The series of `job` if recognised, else kUnknownJob's.
   const Series& series(std::string_view job);
 
   std::shared_ptr<metrics::Registry> registry_;
   metrics::Family<metrics::Counter>& jobs_;
   metrics::Family<metrics::Histogram>& durations_;
   std::shared_mutex mutex_;
-  std::map<std::string, Series, std::less<>> series_;
+  std::set<std::string, std::less<>> recognised_;
+  std::map<std::string, Series, std::less<>> series_;  // recognised names and kUnknownJob only
   JobHistory history_;
 };
 

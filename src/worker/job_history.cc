@@ -1,5 +1,7 @@
 #include "worker/job_history.h"
 
+#include "core/text.h"
+
 namespace ebworker {
 
 namespace {
@@ -25,6 +27,8 @@ void JobHistory::finished(std::chrono::system_clock::time_point at, bool failed)
 }
 
 void JobHistory::failure(JobFailure f) {
+  for (std::string* id : {&f.job, &f.job_id, &f.message_id}) *id = bounded_utf8(*id, kMaxIdBytes);
+  f.reason = bounded_utf8(f.reason, kMaxReasonBytes);
   std::lock_guard lock(mutex_);
   failures_.push_front(std::move(f));
   if (failures_.size() > kFailures) failures_.pop_back();

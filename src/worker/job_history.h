@@ -31,8 +31,13 @@ class JobHistory {
  public:
   static constexpr std::size_t kMinutes = 15;
   static constexpr std::size_t kFailures = 20;
+  // What a failure keeps of its texts, which may come from outside (core/text.h bounded_utf8):
+  // the job, job id and message id, and the longer reason.
+  static constexpr std::size_t kMaxIdBytes = 200;
+  static constexpr std::size_t kMaxReasonBytes = 1000;
 
   void finished(std::chrono::system_clock::time_point at, bool failed);
+  // Kept with its texts valid UTF-8 and bounded.
   void failure(JobFailure failure);
 
   // The last kMinutes minutes up to `now`'s, oldest first; minutes with nothing are zeros.

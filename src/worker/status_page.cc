@@ -4,13 +4,14 @@
 #include <cstdio>
 
 #include "core/iso_time.h"
+#include "core/text.h"
 
 namespace ebworker {
 
 std::string html_escape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (const char c : text) {
+  for (const char c : repair_utf8(text)) {  // the page says charset=utf-8
     switch (c) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -90,7 +91,7 @@ void jobs(std::string& out, const StatusPage& page) {
          "<th>discarded</th><th>dead-lettered</th><th>skipped</th><th>not due</th><th>runs</th><th>mean</th>"
          "<th>p95</th></tr>\n";
   for (const auto& j : page.jobs) {
-    std::vector<std::string> cells = {j.job.empty() ? "(no job named)" : html_escape(j.job)};
+    std::vector<std::string> cells = {html_escape(j.job)};
     for (const auto count : j.counts) cells.push_back(std::to_string(count));
     const auto& d = j.duration;
     cells.push_back(std::to_string(d.count));

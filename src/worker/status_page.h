@@ -36,7 +36,8 @@ struct StatusPage {
 
 std::string render_status_page(const StatusPage& page);
 
-// &, <, >, " and ' as entities: safe in text and in quoted attributes.
+// &, <, >, " and ' as entities: safe in text and in quoted attributes; bytes that are not UTF-8
+// as U+FFFD.
 std::string html_escape(std::string_view text);
 
 }  // namespace ebworker

@@ -69,6 +69,7 @@ TEST(MetricsRace, JobCountersFromManyJobThreadsWithReadersBeside) {
   constexpr int kThreads = 6;
   constexpr int kPerThread = 2000;
   JobCounters counters;
+  counters.recognise({"Job0", "Job1"});
   std::atomic<bool> done{false};
   std::thread reader([&] {
     for (int i = 0; i < 10000 && !done; ++i) {

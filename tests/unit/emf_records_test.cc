@@ -33,6 +33,7 @@ rapidjson::Document parsed(const std::string& line) {
 
 TEST(EmfRecords, DeltasPerChangedJobClassWithTheExactDirective) {
   JobCounters counters;
+  counters.recognise({"EchoJob", "QuietJob", "NewJob", "NightlyJob"});
   counters.count({.outcome = JobOutcome::done, .job = "EchoJob", .ran = 0.010s});
   counters.count({.outcome = JobOutcome::done, .job = "QuietJob", .ran = 0.5s});
   const auto previous = counters.by_job();
@@ -73,6 +74,7 @@ TEST(EmfRecords, DeltasPerChangedJobClassWithTheExactDirective) {
 
 TEST(EmfRecords, NothingChangedIsNoRecordAndTheFirstIsTheTotals) {
   JobCounters counters;
+  counters.recognise({"SlowJob"});
   EXPECT_TRUE(emf_records({}, counters.by_job(), "ebworker", kAt).empty());
   counters.count({.outcome = JobOutcome::retried, .job = "SlowJob", .ran = 2s});
   const auto now = counters.by_job();
@@ -85,12 +87,30 @@ TEST(EmfRecords, NothingChangedIsNoRecordAndTheFirstIsTheTotals) {
   EXPECT_STREQ(doc["_aws"]["CloudWatchMetrics"][0]["Namespace"].GetString(), "ebworker");
 }
 
-TEST(EmfRecords, ARequestNamingNoJobGetsADimensionValueCloudWatchTakes) {
+TEST(EmfRecords, NoJobOrAnUnknownOneIsOneDimensionValueCloudWatchTakes) {
   JobCounters counters;
+  counters.recognise({"EchoJob"});
   counters.count({.outcome = JobOutcome::failed, .job = "", .reason = "bad body"});
+  counters.count({.outcome = JobOutcome::failed, .job = "x\xff\xfe", .reason = "unknown job"});
+  counters.count({.outcome = JobOutcome::failed, .job = std::string(1 << 20, 'x'), .reason = "unknown job"});
   const auto lines = emf_records({}, counters.by_job(), "ebworker", kAt);
   ASSERT_EQ(lines.size(), 1u);
-  EXPECT_STREQ(parsed(lines[0])["job"].GetString(), "(no job named)");
+  EXPECT_STREQ(parsed(lines[0])["job"].GetString(), "(unknown)");
+  EXPECT_EQ(parsed(lines[0])["failed"].GetUint64(), 3u);
+}
+
+TEST(EmfRecords, EveryStringIsValidUtf8) {
+  // A summary as by_job() could hold it, bypassing JobCounters: the namespace is configuration,
+  // the job a label value; the record repairs what is not UTF-8 rather than write it raw.
+  JobCounters::JobSummary summary;
+  summary.job = "x\xff\xfe";
+  summary.counts[0] = 1;
+  const auto lines = emf_records({}, {summary}, "ns\xc0", kAt);
+  ASSERT_EQ(lines.size(), 1u);
+  const auto doc = parsed(lines[0]);  // parse_json validates the encoding
+  ASSERT_TRUE(doc.IsObject()) << lines[0];
+  EXPECT_STREQ(doc["job"].GetString(), "x\uFFFD\uFFFD");
+  EXPECT_STREQ(doc["_aws"]["CloudWatchMetrics"][0]["Namespace"].GetString(), "ns\uFFFD");
 }
 
 TEST(EmfReporter, WritesEachIntervalAndOnceMoreWhenStopped) {

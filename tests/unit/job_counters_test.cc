@@ -1,5 +1,7 @@
 // JobCounters: each outcome counted once in the metrics registry, by job; totals are sums of
-// those series; the history keeps 15 minute buckets and the 20 latest failures.
+// those series; the history keeps 15 minute buckets and the 20 latest failures. Only recognised
+// names get series of their own; any other counts as (unknown), and the history keeps bounded,
+// valid UTF-8 texts.
 
 #include "worker/job_counters.h"
 
@@ -17,6 +19,7 @@ const auto kT0 = std::chrono::sys_days{std::chrono::year{2026} / 3 / 14} + 10h; 
 
 TEST(JobCounters, EachOutcomeIsOneSeriesOfTheRegistryByJob) {
   JobCounters counters;
+  counters.recognise({"EchoJob", "FailJob", "NightlyCleanupJob", "NeverCountedJob"});
   counters.count({.outcome = JobOutcome::done, .job = "EchoJob", .ran = 0.02s});
   counters.count({.outcome = JobOutcome::done, .job = "EchoJob", .ran = 0.2s});
   counters.count({.outcome = JobOutcome::failed, .job = "FailJob", .reason = "boom", .ran = 1.5s});
@@ -43,6 +46,7 @@ TEST(JobCounters, EachOutcomeIsOneSeriesOfTheRegistryByJob) {
 
 TEST(JobCounters, TheHistoryHasFifteenMinutesOfFinishedAndFailedJobs) {
   JobCounters counters;
+  counters.recognise({"A"});
   counters.count({.outcome = JobOutcome::done, .job = "A"}, kT0 - 20min);  // too old: overwritten
   counters.count({.outcome = JobOutcome::done, .job = "A"}, kT0 - 5min);   // 15 ago from +10
   counters.count({.outcome = JobOutcome::done, .job = "A"}, kT0 + 1s);
@@ -70,6 +74,7 @@ TEST(JobCounters, TheHistoryHasFifteenMinutesOfFinishedAndFailedJobs) {
 
 TEST(JobCounters, TheLatestTwentyFailuresAreKeptNewestFirst) {
   JobCounters counters;
+  counters.recognise({"FailJob", "EchoJob"});
   for (int i = 0; i < 25; ++i)
     counters.count({.outcome = JobOutcome::failed, .job = "FailJob", .job_id = "id-" + std::to_string(i),
                     .message_id = "m-" + std::to_string(i), .reason = "reason " + std::to_string(i)},
@@ -82,6 +87,48 @@ TEST(JobCounters, TheLatestTwentyFailuresAreKeptNewestFirst) {
   EXPECT_EQ(failures.front().reason, "reason 24");
   EXPECT_EQ(failures.front().at, kT0 + 24s);
   EXPECT_EQ(failures.back().job_id, "id-5");
+}
+
+TEST(JobCounters, AnyNameNotRecognisedCountsAsUnknownWithoutASeriesOfItsOwn) {
+  JobCounters counters;
+  counters.recognise({"EchoJob"});
+  counters.count({.outcome = JobOutcome::done, .job = "EchoJob"});
+  for (int i = 0; i < 2000; ++i)
+    counters.count({.outcome = JobOutcome::failed, .job = "Undeclared" + std::to_string(i), .reason = "no"});
+  counters.count({.outcome = JobOutcome::failed, .job = std::string(1 << 20, 'x')});
+  counters.count({.outcome = JobOutcome::failed, .job = "x\xff\xfe"});
+  counters.count({.outcome = JobOutcome::failed, .job = "", .reason = "not an envelope"});
+  counters.count({.outcome = JobOutcome::skipped, .job = "NotRecognisedTask"});
+
+  const std::string text = counters.registry().expose();
+  EXPECT_LT(text.size(), 4000u) << text.substr(0, 4000);
+  const auto parsed = parse_prometheus_text(text);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->value("ebworker_jobs_total", {{"job", "EchoJob"}, {"outcome", "done"}}), 1);
+  EXPECT_EQ(parsed->value("ebworker_jobs_total", {{"job", "(unknown)"}, {"outcome", "failed"}}), 2003);
+  EXPECT_EQ(parsed->value("ebworker_jobs_total", {{"job", "(unknown)"}, {"outcome", "skipped"}}), 1);
+  EXPECT_EQ(parsed->family("ebworker_jobs_total")->samples.size(), 2 * kJobOutcomes);
+  const auto jobs = counters.by_job();
+  ASSERT_EQ(jobs.size(), 2u);
+  EXPECT_EQ(jobs[0].job, "(unknown)");
+  EXPECT_EQ(jobs[1].job, "EchoJob");
+  EXPECT_EQ(counters.total(JobOutcome::failed), 2003u);
+  for (const auto& f : counters.history().failures()) EXPECT_EQ(f.job, "(unknown)");
+}
+
+TEST(JobCounters, TheHistoryKeepsBoundedValidUtf8Texts) {
+  JobCounters counters;
+  counters.recognise({"FailJob"});
+  const std::string huge(1 << 20, 'y');
+  counters.count({.outcome = JobOutcome::failed, .job = "FailJob", .job_id = huge, .message_id = "m\xff" + huge,
+                  .reason = "periodic task " + huge + " is not declared"});
+  const auto failures = counters.history().failures();
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0].job, "FailJob");
+  EXPECT_EQ(failures[0].job_id, std::string(JobHistory::kMaxIdBytes, 'y') + "\u2026");
+  EXPECT_EQ(failures[0].message_id,
+            "m\uFFFD" + std::string(JobHistory::kMaxIdBytes - 4, 'y') + "\u2026");
+  EXPECT_EQ(failures[0].reason, "periodic task " + std::string(JobHistory::kMaxReasonBytes - 14, 'y') + "\u2026");
 }
 
 }  // namespace

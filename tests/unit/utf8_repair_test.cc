@@ -56,6 +56,13 @@ TEST(BoundedUtf8, CutsBetweenCharactersAndRepairsWhatItKeeps) {
   EXPECT_TRUE(is_valid_utf8(bounded_utf8(std::string(1000, '\xff'), 200)));
 }
 
+TEST(BoundedText, CutsLongTextBetweenCharactersKeepingItsBytes) {
+  EXPECT_EQ(bounded_text("x\xff\xfe"s, 200), "x\xff\xfe"s);  // kept for the log to escape
+  EXPECT_EQ(bounded_text(std::string(1 << 20, 'a'), 200), std::string(200, 'a') + kEllipsis);
+  EXPECT_EQ(bounded_text("\xC3\xA9\xC3\xA9"s, 3), "\xC3\xA9" + kEllipsis);  // not inside the second
+  EXPECT_EQ(bounded_text("ab\x80\x80\x80\x80"s, 4), "ab\x80\x80" + kEllipsis);  // stray bytes cut where asked
+}
+
 std::string json_string(std::string_view text) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);

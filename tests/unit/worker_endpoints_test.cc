@@ -43,6 +43,7 @@ TEST(WorkerEndpointPaths, APathOutsideUnderscoreEbworkerOrNamedTwiceIsRefused) {
 class WorkerEndpointsTest : public ::testing::Test {
  protected:
   WorkerEndpointsTest() {
+    jobs->recognise({"EchoJob"});
     jobs->count({.outcome = JobOutcome::done, .job = "EchoJob", .ran = std::chrono::milliseconds(3)});
     server->answered(200);
     stack.add<WorkerEndpoints>(WorkerEndpointSources{
