@@ -52,5 +52,10 @@ ENV EBWORKER_TRUSTED_SOURCES=gateway
 # (.ebextensions/02-environment.config, and SECRET_KEY_BASE from the console).
 EXPOSE 5000
 
+# Open files: a Dockerfile cannot set nofile; Docker gives a container a hard limit far above what
+# the worker needs even where the soft one is 1024. The worker raises its soft limit to the hard
+# one (at most 65536) and keeps EBWORKER_MAX_CONNECTIONS a quarter below it, logging a lowered
+# cap at start-up (docs/configuration.md).
+
 # serve answers SIGTERM by finishing running jobs (EBWORKER_SHUTDOWN_TIMEOUT) and exiting 0.
 CMD ["/app/ebworker", "serve"]

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <regex>
 
 #include "recipes.h"
@@ -212,6 +213,26 @@ TEST(DeployRecipes, EcsContainersStartAndStopInOrder) {
     }
   }
   EXPECT_EQ(std::string(doc["networkMode"].GetString()), "awsvpc") << "one network namespace: loopback between the two";
+}
+
+// The worker keeps EBWORKER_MAX_CONNECTIONS (1000 by default) a quarter below its open-files
+// limit (src/http/connection_cap.h): the task's nofile leaves the default cap whole.
+TEST(DeployRecipes, EcsContainersHaveAnOpenFilesLimitAboveTheConnectionCap) {
+  constexpr long kDefaultMaxConnections = 1000;
+  const auto doc = load_json(kRoot / "deploy/ecs/task-definition.json");
+  for (const auto& c : doc["containerDefinitions"].GetArray()) {
+    const std::string name = c["name"].GetString();
+    ASSERT_TRUE(c.HasMember("ulimits")) << name << " sets no nofile limit";
+    bool nofile = false;
+    for (const auto& u : c["ulimits"].GetArray()) {
+      if (std::string(u["name"].GetString()) != "nofile") continue;
+      nofile = true;
+      const long soft = u["softLimit"].GetInt64();
+      EXPECT_LE(soft, u["hardLimit"].GetInt64()) << name;
+      EXPECT_GE(soft - std::max(64L, soft / 4), kDefaultMaxConnections) << name;
+    }
+    EXPECT_TRUE(nofile) << name << " sets no nofile limit";
+  }
 }
 
 TEST(DeployRecipes, EcsScalesOnBacklogPerTask) {

@@ -126,5 +126,24 @@ TEST_F(ConnectionCap, AtTheDescriptorLimitTheWorkerNeitherSpinsNorLocksOutHealth
   expect_health_and_a_job_answer(worker);
 }
 
+// A container often starts with a soft limit of 1024 under a far higher hard one: the worker
+// raises its soft limit to the hard one, so the default cap stays whole.
+TEST_F(ConnectionCap, TheWorkerRaisesItsSoftDescriptorLimitToTheHardOne) {
+  WorkerProcess::Options options{.env = worker_env(), .dir = dir_.path()};
+  options.args = {"--nofile=256:4096", options.binary, "serve"};
+  options.binary = "/usr/bin/prlimit";
+  auto& worker = start_next_worker(workers_, options);
+  std::ifstream limits("/proc/" + std::to_string(worker.pid()) + "/limits");
+  std::string line;
+  bool seen = false;
+  while (std::getline(limits, line))
+    if (line.starts_with("Max open files")) {
+      seen = true;
+      EXPECT_NE(line.find(" 4096 "), line.rfind(" 4096 ")) << "soft and hard both 4096: " << line;
+    }
+  EXPECT_TRUE(seen);
+  EXPECT_EQ(worker.log().find("EBWORKER_MAX_CONNECTIONS:"), std::string::npos) << worker.log();
+}
+
 }  // namespace
 }  // namespace ebworker::testing
