@@ -386,7 +386,8 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
 // Chaos with the worker's own retries and an elected cron leader. Every job is one of:
 //   - FlakyJob [2]: fails its first attempt; its retry policy sends attempt 2 (a hop), which
 //     succeeds ("attempt 2 of job ID" in a worker's log);
-//   - EchoJob delayed 4 s, enqueued with hops of at most 2 s: sent on, unrun, until due;
+//   - EchoJob delayed 4 s plus a second per 40 jobs, enqueued with hops of at most 2 s: sent on,
+//     unrun, until due;
 //   - FlakyJob [4], one in 50: its attempts are spent, the worker dead-letters it (signed);
 //   - EchoJob, at once.
 // Two daemons elect a cron leader through DynamoDB (dynalite behind a proxy of its own that fails,
@@ -459,7 +460,9 @@ TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynam
   for (int i = 0; i < job_count; ++i) {
     const Kind kind = kind_of(i);
     EnqueueOptions options;
-    if (kind == Kind::delayed) options.delay_seconds = 4;
+    // Due later than the backlog takes to reach it (about 50 jobs a second), so it arrives early
+    // and is sent on in hops however many jobs are ahead of it.
+    if (kind == Kind::delayed) options.delay_seconds = 4 + job_count / 40;
     jobs.push_back({kind == Kind::flaky || kind == Kind::spent ? "FlakyJob" : "EchoJob",
                     kind == Kind::flaky   ? "[2]"
                     : kind == Kind::spent ? "[4]"
