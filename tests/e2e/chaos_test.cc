@@ -383,12 +383,15 @@ TEST_F(Chaos, EveryJobIsPerformedOrDeadLetteredIntactThroughKillsAndFaults) {
 }
 
 
-// Chaos with the worker's own retries and an elected cron leader. Every job is one of:
+// Chaos with the worker's own retries (policies and retry_in) and an elected cron leader. Every
+// job is one of:
 //   - FlakyJob [2]: fails its first attempt; its retry policy sends attempt 2 (a hop), which
 //     succeeds ("attempt 2 of job ID" in a worker's log);
 //   - EchoJob delayed 4 s plus a second per 40 jobs, enqueued with hops of at most 2 s: sent on,
 //     unrun, until due;
 //   - FlakyJob [4], one in 50: its attempts are spent, the worker dead-letters it (signed);
+//   - OutcomeJob ["retry_once", 3], one in 10: retry_in(3 s) longer than a hop, so its next
+//     attempt travels in hops until due, then succeeds ("retry_once: attempt 2 of job ID");
 //   - EchoJob, at once.
 // Two daemons elect a cron leader through DynamoDB (dynalite behind a proxy of its own that fails,
 // throttles, drops and slows about one request in four), which sends an every-second EchoJob
@@ -449,9 +452,10 @@ TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynam
     return std::nullopt;
   };
 
-  enum class Kind { flaky, delayed, spent, echo };
+  enum class Kind { flaky, delayed, spent, retry_in, echo };
   const auto kind_of = [](int i) {
     if (i % 50 == 49) return Kind::spent;
+    if (i % 10 == 3) return Kind::retry_in;
     if (i % 4 == 0) return Kind::flaky;
     if (i % 4 == 1) return Kind::delayed;
     return Kind::echo;
@@ -463,10 +467,13 @@ TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynam
     // Due later than the backlog takes to reach it (about 50 jobs a second), so it arrives early
     // and is sent on in hops however many jobs are ahead of it.
     if (kind == Kind::delayed) options.delay_seconds = 4 + job_count / 40;
-    jobs.push_back({kind == Kind::flaky || kind == Kind::spent ? "FlakyJob" : "EchoJob",
-                    kind == Kind::flaky   ? "[2]"
-                    : kind == Kind::spent ? "[4]"
-                                          : "[\"" + id_of(i) + "\"]",
+    jobs.push_back({kind == Kind::flaky || kind == Kind::spent ? "FlakyJob"
+                    : kind == Kind::retry_in                  ? "OutcomeJob"
+                                                              : "EchoJob",
+                    kind == Kind::flaky      ? "[2]"
+                    : kind == Kind::spent    ? "[4]"
+                    : kind == Kind::retry_in ? R"(["retry_once",3])"
+                                             : "[\"" + id_of(i) + "\"]",
                     options});
   }
   const auto started = Clock::now();
@@ -489,6 +496,7 @@ TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynam
     for (const auto& w : workers_) all += w->log();
     return all;
   };
+  // "attempt N of job ID" (FlakyJob), or "retry_once: attempt N of job ID" (OutcomeJob).
   const auto ran = [&](const std::string& logs, int i, int attempt) {
     return logs.find("attempt " + std::to_string(attempt) + " of job " + results[i]->job_id) != std::string::npos;
   };
@@ -496,9 +504,9 @@ TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynam
     int n = 0;
     for (int i = 0; i < job_count; ++i) {
       const Kind kind = kind_of(i);
-      n += kind == Kind::flaky ? ran(logs, i, 2)
-           : kind == Kind::spent ? ran(logs, i, 3)
-                                 : tally.counts().count(id_of(i)) > 0;
+      n += kind == Kind::flaky || kind == Kind::retry_in ? ran(logs, i, 2)
+           : kind == Kind::spent                         ? ran(logs, i, 3)
+                                                         : tally.counts().count(id_of(i)) > 0;
     }
     return n;
   };
@@ -572,24 +580,25 @@ TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynam
   int hops_sent = 0;
   for (int i = 0; i < job_count; ++i) {
     const Kind kind = kind_of(i);
-    const bool done = kind == Kind::flaky   ? ran(logs, i, 2)
-                      : kind == Kind::spent ? ran(logs, i, 3)
-                                            : tally.counts().count(id_of(i)) > 0;
+    const bool done = kind == Kind::flaky || kind == Kind::retry_in ? ran(logs, i, 2)
+                      : kind == Kind::spent                         ? ran(logs, i, 3)
+                                                                    : tally.counts().count(id_of(i)) > 0;
     if (!done && !dead_intact.count(i)) lost.push_back(i);
   }
   hops_sent = static_cast<int>(count_lines(logs, {"sent on with a delay of"}));
   const int retried = static_cast<int>(count_lines(logs, {"job=FlakyJob", "; retrying in"}));
   const int dead_lettered = static_cast<int>(count_lines(logs, {"job=FlakyJob", "; dead-lettered"}));
+  const int retried_in = static_cast<int>(count_lines(logs, {"job=OutcomeJob", "reason=retry in 3 s"}));
   int leaders = 0;
   for (size_t i = 0; i < sqsds_.size(); ++i) leaders += sqsd_log(i).find("leader acquired") != std::string::npos;
   const size_t periodic_runs = tally.unexpected();  // the leader's EchoJob task writes "[]"
   const ChaosCounts dynamo = dynamo_proxy.counts();
   std::printf("[ chaos    ] kills: worker %d, leader %d, other daemon %d | wall %.1f s | left %d\n", worker_kills,
               leader_kills, other_kills, seconds, left);
-  std::printf("[ chaos    ] retried by policy %d, hops of jobs not due %d, dead-lettered by the worker %d | dead "
-              "letters intact %zu, damaged %zu | lost %zu | daemons that led %d, periodic runs %zu\n",
-              retried, hops_sent, dead_lettered, dead_intact.size(), dead_damaged.size(), lost.size(), leaders,
-              periodic_runs);
+  std::printf("[ chaos    ] retried by policy %d, by retry_in %d, hops of jobs not due %d, dead-lettered by the "
+              "worker %d | dead letters intact %zu, damaged %zu | lost %zu | daemons that led %d, periodic runs %zu\n",
+              retried, retried_in, hops_sent, dead_lettered, dead_intact.size(), dead_damaged.size(), lost.size(),
+              leaders, periodic_runs);
   std::printf("[ chaos    ] DynamoDB faults injected %llu of %llu requests: %s\n",
               static_cast<unsigned long long>(dynamo.injected()), static_cast<unsigned long long>(dynamo.requests),
               dynamo.describe().c_str());
@@ -605,6 +614,9 @@ TEST_F(Chaos, RetryPoliciesHopsAndAnElectedLeaderLoseNothingThroughKillsAndDynam
                                     << (dead_damaged.empty() ? "" : dead_damaged.front());
   // The paths the test is for were taken.
   EXPECT_GT(retried, 0);
+  if (job_count >= 10) {
+    EXPECT_GT(retried_in, 0);
+  }
   EXPECT_GT(hops_sent, 0);
   if (job_count >= 50) {
     EXPECT_GT(dead_lettered, 0);
