@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include <atomic>
+#include <csignal>
 #include <condition_variable>
 #include <mutex>
 #include <string>
@@ -128,8 +129,9 @@ TEST_F(HeaderFidelity, AMessageWithAnAttributeNameSqsWouldRefuseIsNotPosted) {
     return Response::ok(R"({"Messages":[]})");
   });
   FakeHttpServer worker([](const Request&) { return Response::ok(); });
-  start_sqsd("http://sqs.us-east-1.localhost:" + std::to_string(sqs.port()) + "/000000000000/q", worker.url(),
-             {"--error-visibility-timeout", "7"}, {{"AWS_ENDPOINT_URL_SQS", sqs.url()}, {"AWS_REGION", "us-east-1"}});
+  Process& sqsd = start_sqsd("http://sqs.us-east-1.localhost:" + std::to_string(sqs.port()) + "/000000000000/q",
+                             worker.url(), {"--error-visibility-timeout", "7"},
+                             {{"AWS_ENDPOINT_URL_SQS", sqs.url()}, {"AWS_REGION", "us-east-1"}});
 
   ASSERT_TRUE(worker.wait_for_requests(1, 20s)) << sqsd_log(0);
   {
@@ -146,6 +148,12 @@ TEST_F(HeaderFidelity, AMessageWithAnAttributeNameSqsWouldRefuseIsNotPosted) {
   ASSERT_EQ(lines.size(), 1u) << sqsd_log(0);
   EXPECT_NE(lines[0].find("retry in 7 s"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find("x\\r\\nX-Aws-Sqsd-Taskname: AdminTask"), std::string::npos) << lines[0];
+
+  // Stopped while its SQS is still there: without it, the stop's last calls would wait out retries.
+  sqsd.send_signal(SIGTERM);
+  const auto stopped = sqsd.wait_for_exit(15s);
+  ASSERT_TRUE(stopped.has_value()) << sqsd_log(0);
+  EXPECT_TRUE(stopped->success()) << stopped->describe() << "\n" << sqsd_log(0);
 }
 
 }  // namespace
