@@ -23,27 +23,6 @@ std::atomic<LogFormat> current_format{LogFormat::text};
 // logging thread: the loggers are synchronous).
 thread_local const LogFields* event_fields = nullptr;
 
-// Text as a JSON string. A log line may quote bytes from the network: those that are not UTF-8
-// become U+FFFD, so that every line stays valid JSON.
-void write_text(rapidjson::Writer<rapidjson::StringBuffer>& out, std::string_view text) {
-  std::string repaired;
-  bool valid = true;
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = utf8_sequence_length(text.substr(i));
-    if (n == 0) {
-      if (valid) repaired.assign(text.substr(0, i));
-      valid = false;
-      repaired += "\xEF\xBF\xBD";
-      ++i;
-      continue;
-    }
-    if (!valid) repaired.append(text.substr(i, n));
-    i += n;
-  }
-  const std::string_view written = valid ? text : std::string_view(repaired);
-  write_json_string(out, written);
-}
-
 class JsonLogFormatter final : public spdlog::formatter {
  public:
   void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override {
@@ -58,13 +37,14 @@ class JsonLogFormatter final : public spdlog::formatter {
     const auto level = spdlog::level::to_string_view(msg.level);
     write_json_string(out, std::string_view(level.data(), level.size()));
     out.Key("message");
-    write_text(out, std::string_view(msg.payload.data(), msg.payload.size()));
+    // A log line may quote bytes from the network: write_json_string makes them valid UTF-8.
+    write_json_string(out, std::string_view(msg.payload.data(), msg.payload.size()));
     if (event_fields) {
       for (const LogField& field : *event_fields) {
         if (field.kind() == LogField::Kind::text && field.text().empty()) continue;
         out.Key(field.key().data(), static_cast<rapidjson::SizeType>(field.key().size()));
         switch (field.kind()) {
-          case LogField::Kind::text: write_text(out, field.text()); break;
+          case LogField::Kind::text: write_json_string(out, field.text()); break;
           case LogField::Kind::integer: out.Int64(field.integer()); break;
           case LogField::Kind::real:
             // Rounded as the text lines' {:.3f} (the writer's decimal places only cut).
