@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 #include "core/text.h"
@@ -37,9 +38,28 @@ std::string Url::authority() const {
   return out;
 }
 
+namespace {
+
+// Where a URL's authority begins: after "scheme:" and every slash that follows (libcurl reads
+// "http:/host" and "http:///host" as "http://host", with a user name if one is there), or at 0
+// when `text` starts with no "scheme:/" ("user:pw@host" is all authority).
+std::size_t authority_start(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(text[0]))) return 0;
+  for (std::size_t i = 1; i < colon; ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (!std::isalnum(c) && c != '+' && c != '-' && c != '.') return 0;
+  }
+  std::size_t start = colon + 1;
+  if (start == text.size() || text[start] != '/') return 0;
+  while (start < text.size() && text[start] == '/') ++start;
+  return start;
+}
+
+}  // namespace
+
 std::string redacted_url(std::string_view text) {
-  const std::size_t scheme = text.find("://");
-  const std::size_t start = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const std::size_t start = authority_start(text);
   const std::size_t query = std::min(text.find_first_of("?#", start), text.size());
   const std::size_t at = text.substr(0, query).rfind('@');
   if (at == std::string_view::npos || at < start) return std::string(text);

@@ -1,11 +1,13 @@
 // Input modelled: the environment and command line of `ebworker serve` and `ebworker sqsd`:
 // values of the documented variables (PORT, EBWORKER_*, EBWORKER_SQSD_*) and flags, as the
 // settings tables read them (load_settings through load_worker_config and load_sqsd_config),
-// plus the value parsers on their own (parse_bool, parse_number, check_log_level).
+// plus the value parsers on their own (parse_bool, parse_number, check_log_level, parse_url and
+// redacted_url: every queue, endpoint and credentials URL goes through them).
 // The input is split at newlines: the first line is the value for the single parsers; each
 // following line "NAME=value" sets a variable, and a line starting with "--" is an argument.
 // Checked: numbers are in range, booleans read as documented, an accepted configuration holds
-// only values its table allows, and every refusal names what it refused.
+// only values its table allows, every refusal names what it refused, a parsed URL's authority
+// holds no user name, and a URL with credentials is never printed with them.
 
 #include <cstddef>
 #include <cstdint>
@@ -16,6 +18,7 @@
 #include "config/settings.h"
 #include "config/worker_config.h"
 #include "core/text.h"
+#include "net/url.h"
 #include "fuzz_support.h"
 #include "sqsd/sqsd_config.h"
 
@@ -55,6 +58,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   number<std::size_t>(value, 1, 64 * 1024 * 1024);
   number<long>(value, 0, 86400);
   number<int>(value, -5, 5);
+  if (auto url = parse_url(value)) {
+    FUZZ_CHECK(!url->scheme.empty());
+    FUZZ_CHECK(url->authority().find('@') == std::string::npos);
+    if (url->credentials) FUZZ_CHECK(redacted_url(value).find("***") != std::string::npos);
+  }
 
   Environment env;
   std::vector<std::string> args;
