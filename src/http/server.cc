@@ -163,7 +163,24 @@ Http::Mime::MediaType media_type_or_text(const std::string& value) {
 // The connection a request came on (nullptr if pistache has already dropped it).
 std::shared_ptr<Connection> connection_of(const std::shared_ptr<Tcp::Peer>& peer);
 
-void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core,
+// Calls `done` once everything queued on the peer's socket before it is written. pistache 0.0.5
+// resolves the promise ResponseWriter::send returns on the I/O thread without that promise's lock,
+// so a continuation attached to it from a job thread could be pushed while the I/O thread walked
+// the list (seen as a SEGV in Transport::asyncWriteImpl). The promise of an asyncWrite of its own
+// is resolved under its lock, the lock then() takes: a continuation on it is safe from any thread.
+void when_written(Tcp::Transport* transport, const Http::ResponseWriter& writer, std::function<void()> done) {
+  const auto peer = writer.getPeer();
+  if (!transport || !peer) {
+    done();
+    return;
+  }
+  // Nothing to write: the transport's queue for this descriptor keeps order, so this resolves
+  // after the answer queued before it (neither does if pistache drops the peer first).
+  transport->asyncWrite(peer->fd(), Pistache::RawBuffer(std::string(), 0))
+      .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
+}
+
+void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core, Tcp::Transport* transport,
           const std::shared_ptr<CloseAfterResponse>& closer, const std::shared_ptr<Connection>& connection) {
   core->handed_over();
   if (core->metrics) core->metrics->answered(response.status);
@@ -184,12 +201,14 @@ void send(Http::ResponseWriter& writer, const Response& response, Server::Core* 
       }
       writer.headers().add(std::make_shared<NamedHeader>(name, value));
     }
-    writer.send(static_cast<Http::Code>(response.status), response.body, type)
-        .then([done](ssize_t) { done(); }, [done](std::exception_ptr) { done(); });
+    // No continuation on what send returns (see when_written).
+    [[maybe_unused]] const auto sent = writer.send(static_cast<Http::Code>(response.status), response.body, type);
   } catch (const std::exception& e) {
     spdlog::warn("could not write a {} response: {}", response.status, e.what());
     done();
+    return;
   }
+  when_written(transport, writer, done);
 }
 
 // A request taken by the job pool, and what it will be answered.
@@ -198,6 +217,7 @@ struct Answer {
   Http::ResponseWriter writer;
   std::shared_ptr<CloseAfterResponse> closer;
   std::shared_ptr<Connection> connection;
+  Tcp::Transport* transport;  // the connection's I/O thread's
   Response response;
 };
 
@@ -238,11 +258,11 @@ class RequestHandler : public Http::Handler {
     // The request is whole: from now until its answer the connection counts as idle to pistache,
     // whose read timeouts would otherwise cut a job off after read_timeout (see ServerOptions).
     if (core_->answer_inline && core_->answer_inline(*request)) {
-      send(writer, respond(*core_, *request), core_.get(), closer, connection);
+      send(writer, respond(*core_, *request), core_.get(), transport(), closer, connection);
       return;
     }
     if (const auto peer = writer.getPeer()) peer->setIdle(true);
-    auto answer = std::make_shared<Answer>(Answer{request, std::move(writer), closer, connection, {}});
+    auto answer = std::make_shared<Answer>(Answer{request, std::move(writer), closer, connection, transport(), {}});
     // A raw pointer: the pool lives inside Core, so Core outlives every task it runs (and a
     // task must never hold the last reference, or the pool would be joined from its own thread).
     Server::Core* core = core_.get();
@@ -254,7 +274,9 @@ class RequestHandler : public Http::Handler {
           answer->response = respond(*core, *answer->request);
           if (core->metrics) core->metrics->job_ended();
         },
-        [core, answer] { send(answer->writer, answer->response, core, answer->closer, answer->connection); });
+        [core, answer] {
+          send(answer->writer, answer->response, core, answer->transport, answer->closer, answer->connection);
+        });
     if (admission == JobPool::Admission::accepted) return;
     if (admission == JobPool::Admission::stopping) {
       reply_now(*request, answer->writer, closer, connection, Response::refuse(503, "shutting down"));
@@ -275,7 +297,7 @@ class RequestHandler : public Http::Handler {
                  const std::shared_ptr<CloseAfterResponse>& closer,
                  const std::shared_ptr<Connection>& connection, const Response& response) {
     log_request(request, response);
-    send(writer, response, core_.get(), closer, connection);
+    send(writer, response, core_.get(), transport(), closer, connection);
   }
 
   std::shared_ptr<Server::Core> core_;
