@@ -11,6 +11,7 @@
 #include <string_view>
 
 #include "core/iso_time.h"
+#include "e2e/support/retrying_worker.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "support/fake_http_server.h"
@@ -24,14 +25,7 @@ class RetryPolicy : public LocalStackTest {
   // The worker with its own queue (and a dead-letter queue) for its retries, on fauxqs.
   WorkerProcess& start_retrying_worker(const std::string& queue, const std::string& dead_letters,
                                        const std::string& sqs_endpoint) {
-    return start_worker({{"EBWORKER_QUEUE_URL", queue},
-                         {"EBWORKER_DEAD_LETTER_QUEUE_URL", dead_letters},
-                         {"AWS_ENDPOINT_URL_SQS", sqs_endpoint},
-                         {"AWS_ACCESS_KEY_ID", "local"},
-                         {"AWS_SECRET_ACCESS_KEY", "local"},
-                         {"AWS_REGION", "us-east-1"},
-                         {"EBWORKER_SQS_MAX_ATTEMPTS", "1"},
-                         {"EBWORKER_MAX_HOP_DELAY", "2"}});
+    return start_worker(retrying_worker_env(queue, dead_letters, sqs_endpoint));
   }
   std::vector<std::string> flaky_posts(WorkerProcess& worker) const {
     return lines_with(worker.log(), {"POST / status=", "job=FlakyJob"});
