@@ -88,7 +88,9 @@ dev >"$tmp/dev-missing.log" 2>&1 || status=$?
   { cat "$tmp/dev-missing.log" >&2; echo "dev without fauxqs: exit $status, expected the npm ci line" >&2; exit 1; }
 # What `npm ci --prefix $local_sqs` installs, without the network: this tree's packages.
 ln -s "$src/node_modules" "$local_sqs/node_modules"
-dev >"$tmp/dev.log" 2>&1 &
+# The log exists before the loop reads it: the background job opens it only once it has forked.
+: >"$tmp/dev.log"
+dev >>"$tmp/dev.log" 2>&1 &
 dev_pid=$!
 env_file=""
 for ((i = 0; i < 600; i++)); do  # 60 s: fauxqs and a sanitizer build start slowly
