@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ebworker/job.h>
+#include <ebworker/worker/job.h>
 
 // Appends its arguments, as one JSON line, to the file named by ECHO_JOB_OUT (or logs them when
 // that is not set). The demo and the tests use it to see exactly what ran.

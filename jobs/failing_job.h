@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ebworker/job.h>
+#include <ebworker/worker/job.h>
 
 // Always fails, so its message is retried and finally dead-lettered: for tests and for trying
 // out a dead-letter queue.

@@ -3,8 +3,8 @@
 #include <chrono>
 #include <string>
 
-#include <ebworker/job.h>
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job.h>
+#include <ebworker/worker/job_registry.h>
 
 // Fails until its attempt number reaches arguments[0], under a retry policy of 3 attempts with
 // delays from 1 s: [2] succeeds on its second run, [4] is dead-lettered after its third. For

@@ -3,8 +3,8 @@
 #include <filesystem>
 #include <string>
 
-#include <ebworker/job.h>
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job.h>
+#include <ebworker/worker/job_registry.h>
 
 // Fails until the file named by arguments[0] exists, then succeeds. Its retry policy of one
 // attempt sends a failure straight to the dead-letter queue (with EBWORKER_DEAD_LETTER_QUEUE_URL):

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <memory>
 
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 
 #include "echo_job.h"
 #include "failing_job.h"

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ebworker/job.h>
+#include <ebworker/worker/job.h>
 
 // A realistic periodic task (see cron.yaml): deletes regular files older than
 // CLEANUP_MAX_AGE_DAYS (default 7) from CLEANUP_DIR, e.g. a directory of temporary uploads.

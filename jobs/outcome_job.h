@@ -3,7 +3,7 @@
 #include <chrono>
 #include <string>
 
-#include <ebworker/job.h>
+#include <ebworker/worker/job.h>
 
 // Ends the way its arguments say, to try what each result kind does to a message (the tests
 // use it too): ["done"], ["fail", REASON], ["discard", REASON], ["retry", SECONDS], and

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ebworker/job.h>
+#include <ebworker/worker/job.h>
 
 // Sleeps arguments[0] milliseconds: a stand-in for a slow job in tests and benchmarks. It watches
 // its stop token, so a shutdown (or a time limit) ends it early and its message comes back.

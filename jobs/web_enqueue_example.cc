@@ -28,7 +28,7 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 #include <ebworker/environment.h>
 
 namespace {

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include <ebworker/middlewares.h>
+#include <ebworker/worker/middlewares.h>
 
 #include "middleware/worker_endpoints.h"
 #include "worker/dispatch.h"

@@ -5,10 +5,10 @@
 #include <optional>
 #include <stop_token>
 
-#include <ebworker/job_registry.h>
-#include <ebworker/stack.h>
+#include <ebworker/worker/job_registry.h>
+#include <ebworker/worker/stack.h>
 
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
 #include "http/server_metrics.h"

@@ -1,4 +1,4 @@
-#include <ebworker/middleware/request_log.h>
+#include <ebworker/worker/middleware/request_log.h>
 
 #include "http/request_log_line.h"
 

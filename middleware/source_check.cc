@@ -1,4 +1,4 @@
-#include <ebworker/middleware/source_check.h>
+#include <ebworker/worker/middleware/source_check.h>
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include <ebworker/middleware/sqsd_only.h>
+#include <ebworker/worker/middleware/sqsd_only.h>
 
 #include "core/text.h"
 

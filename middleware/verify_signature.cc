@@ -1,4 +1,4 @@
-#include <ebworker/middleware/verify_signature.h>
+#include <ebworker/worker/middleware/verify_signature.h>
 
 #include <string>
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/middleware.h>
+#include <ebworker/worker/middleware.h>
 
 #include "cron/cron_file.h"
 #include "http/server_metrics.h"

@@ -2,7 +2,7 @@
 // The job every benchmark runs: does nothing and succeeds, so what is measured is ebworker
 // (server, middleware stack, dispatch) and not the job.
 
-#include <ebworker/job.h>
+#include <ebworker/worker/job.h>
 
 class NoopJob : public ebworker::Job {
  public:

@@ -6,7 +6,7 @@
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/spdlog.h>
 
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 
 #include "common/noop_job.h"
 #include "common/sample_job.h"

@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 
 #include "common/sample_job.h"
 #include "sqs/sqs_client.h"

@@ -5,7 +5,7 @@
 // Requests the worker chain does not take go to an app that answers 200, so `serve` with
 // EBWORKER_PROCESS_JOBS=false measures ebworker's server and its hand-off to the job pool with
 // no middleware but RequestLog (the worker benchmark's diagnostic target (a0)).
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 
 #include "common/noop_job.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <utility>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 #include "aws/credentials_json.h"
 #include "core/environment_lookup.h"

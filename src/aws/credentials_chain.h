@@ -21,7 +21,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/credentials.h>
+#include <ebworker/client/credentials.h>
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 

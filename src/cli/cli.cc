@@ -1,4 +1,4 @@
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 
 #include <cstdio>
 #include <string>

@@ -4,9 +4,9 @@
 #include <vector>
 
 #include <ebworker/environment.h>
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job_registry.h>
 
-#include "config/settings.h"
+#include "core/settings.h"
 
 namespace ebworker {
 

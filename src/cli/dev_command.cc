@@ -11,14 +11,14 @@
 #include <fstream>
 #include <thread>
 
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 
 #include "cli/child_process.h"
 #include "cli/dev_session.h"
 #include "cli/fauxqs_launcher.h"
 #include "cli/logging.h"
 #include "cli/signals.h"
-#include "cli/worker.h"
+#include "cli/start_worker.h"
 #include "core/environment_lookup.h"
 #include "core/hex.h"
 #include "envelope/uuid.h"

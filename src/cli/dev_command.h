@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 #include <ebworker/environment.h>
 
-#include "config/settings.h"
+#include "core/settings.h"
 #include "core/log_event.h"
 
 namespace ebworker {

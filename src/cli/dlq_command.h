@@ -6,7 +6,7 @@
 
 #include <ebworker/environment.h>
 
-#include "config/settings.h"
+#include "core/settings.h"
 
 namespace ebworker {
 

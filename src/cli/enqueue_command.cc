@@ -4,11 +4,11 @@
 #include <limits>
 #include <string_view>
 
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 
 #include "cli/stderr_logging.h"
 #include "client/client_settings.h"
-#include "config/settings.h"
+#include "core/settings.h"
 #include "core/iso_time.h"
 
 namespace ebworker {

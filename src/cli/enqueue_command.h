@@ -3,10 +3,10 @@
 #include <string>
 #include <vector>
 
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 #include <ebworker/environment.h>
 
-#include "config/settings.h"
+#include "core/settings.h"
 
 namespace ebworker {
 

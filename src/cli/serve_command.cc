@@ -8,8 +8,8 @@
 
 #include "cli/logging.h"
 #include "cli/signals.h"
-#include "cli/worker.h"
-#include "config/worker_config.h"
+#include "cli/start_worker.h"
+#include "worker/worker_config.h"
 #include "worker/emf_reporter.h"
 
 namespace ebworker {

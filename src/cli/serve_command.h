@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 #include <ebworker/environment.h>
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job_registry.h>
 
 namespace ebworker {
 

@@ -4,7 +4,7 @@
 #include <vector>
 
 #include <ebworker/environment.h>
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job_registry.h>
 
 namespace ebworker {
 

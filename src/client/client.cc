@@ -1,4 +1,4 @@
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 
 #include <algorithm>
 #include <limits>

@@ -17,12 +17,12 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/client_config.h>
+#include <ebworker/client/client_config.h>
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 
 #include "aws/credentials_chain.h"
-#include "config/settings.h"
+#include "core/settings.h"
 #include "sqs/message_checks.h"
 #include "sqs/retry_policy.h"
 #include "sqs/sqs_client.h"
@@ -30,7 +30,7 @@
 
 namespace ebworker {
 
-// One documented variable each, as for the worker (config/settings.h); none has a flag.
+// One documented variable each, as for the worker (core/settings.h); none has a flag.
 using ClientSetting = Setting<ClientConfig>;
 
 const std::vector<ClientSetting>& client_settings();

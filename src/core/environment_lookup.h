@@ -1,7 +1,7 @@
 #pragma once
 // The one way ebworker reads a variable from an Environment. An empty value counts as unset, as
 // the AWS SDKs and CLI treat AWS_* variables (AWS_PROFILE= means the default profile), so that
-// every reader agrees on what "set" means. (load_settings, config/settings.h, reads its tables'
+// every reader agrees on what "set" means. (load_settings, core/settings.h, reads its tables'
 // variables itself: there an empty value is a value to check.)
 
 #include <optional>

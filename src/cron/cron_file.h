@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job_registry.h>
 #include <ebworker/result.h>
 
 #include "cron/cron_schedule.h"

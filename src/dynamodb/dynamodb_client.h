@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/client_config.h>
+#include <ebworker/client/client_config.h>
 
 #include "aws/credentials_chain.h"
 #include "dynamodb/dynamodb_endpoint.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 #include <ebworker/result.h>
 
 namespace ebworker {

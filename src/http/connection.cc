@@ -1,6 +1,6 @@
 #include "http/connection.h"
 
-#include <ebworker/response.h>
+#include <ebworker/worker/response.h>
 
 #include "http/request_log_line.h"
 #include "http/server_metrics.h"

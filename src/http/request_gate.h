@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/request.h>
+#include <ebworker/worker/request.h>
 
 namespace ebworker {
 

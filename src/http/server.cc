@@ -12,7 +12,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 #include "core/text.h"
 #include "http/busy_warning.h"
@@ -21,7 +21,7 @@
 #include "http/request_gate.h"
 #include "http/request_log_line.h"
 #include "http/server_metrics.h"
-#include "job/job_pool.h"
+#include "core/bounded_pool.h"
 
 namespace ebworker {
 
@@ -74,7 +74,7 @@ struct Server::Core {
   std::chrono::steady_clock::time_point cap_warned_at{};
   std::size_t cap_closed_since_warning = 0;
   // Last, so it is destroyed first: its threads are joined while the rest is still alive.
-  JobPool pool;
+  BoundedPool pool;
 };
 
 namespace {
@@ -277,8 +277,8 @@ class RequestHandler : public Http::Handler {
         [core, answer] {
           send(answer->writer, answer->response, core, answer->transport, answer->closer, answer->connection);
         });
-    if (admission == JobPool::Admission::accepted) return;
-    if (admission == JobPool::Admission::stopping) {
+    if (admission == BoundedPool::Admission::accepted) return;
+    if (admission == BoundedPool::Admission::stopping) {
       reply_now(*request, answer->writer, closer, connection, Response::refuse(503, "shutting down"));
       return;
     }

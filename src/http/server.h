@@ -11,9 +11,9 @@
 #include <memory>
 #include <string>
 
-#include <ebworker/middleware.h>
+#include <ebworker/worker/middleware.h>
 #include <ebworker/result.h>
-#include <ebworker/stack.h>
+#include <ebworker/worker/stack.h>
 
 namespace ebworker {
 

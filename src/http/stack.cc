@@ -1,4 +1,4 @@
-#include <ebworker/stack.h>
+#include <ebworker/worker/stack.h>
 
 namespace ebworker {
 

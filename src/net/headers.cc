@@ -1,4 +1,4 @@
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 #include "core/text.h"
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 #include <ebworker/result.h>
 
 namespace ebworker {

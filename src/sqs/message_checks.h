@@ -5,7 +5,7 @@
 #include <cstddef>
 #include <string_view>
 
-#include <ebworker/client_config.h>
+#include <ebworker/client/client_config.h>
 
 #include "sqs/sqs_messages.h"
 

@@ -7,7 +7,7 @@
 
 #include <chrono>
 
-#include <ebworker/client_config.h>
+#include <ebworker/client/client_config.h>
 
 namespace ebworker {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/client_config.h>
+#include <ebworker/client/client_config.h>
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 

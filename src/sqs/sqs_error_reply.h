@@ -4,8 +4,8 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/headers.h>
-#include <ebworker/sqs_error.h>
+#include <ebworker/worker/headers.h>
+#include <ebworker/client/sqs_error.h>
 
 namespace ebworker {
 

@@ -404,7 +404,7 @@ void SqsdDaemon::post(long id, std::shared_ptr<const ReceivedMessage> message) {
           handle_answer(*message, reply, started, task);
         },
         [this] { post_ended(); });
-    if (admission != JobPool::Admission::accepted) {
+    if (admission != BoundedPool::Admission::accepted) {
       spdlog::error("msgid={} found no free answer handler: released", message->message_id);
       heartbeat_.forget(id);
       release(*message, 0, "no answer handler was free");

@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "cron/cron_file.h"
-#include "job/job_pool.h"
+#include "core/bounded_pool.h"
 #include "net/async_http_client.h"
 #include "net/http_client.h"
 #include "sqs/sqs_client.h"
@@ -120,7 +120,7 @@ class SqsdDaemon {
   VisibilityHeartbeat heartbeat_;
   // Last, so they stop first, while everything above is alive (and stop() has waited for every
   // post to end): the posting loop, whose completions hand failures to the pool, then the pool.
-  JobPool answer_handlers_;
+  BoundedPool answer_handlers_;
   AsyncHttpClient posts_;
 };
 

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include <ebworker/response.h>
+#include <ebworker/worker/response.h>
 #include <ebworker/result.h>
 
 namespace ebworker {

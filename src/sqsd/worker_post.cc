@@ -2,7 +2,7 @@
 
 #include <charconv>
 
-#include <ebworker/request.h>
+#include <ebworker/worker/request.h>
 
 #include "core/iso_time.h"
 #include "core/text.h"

@@ -5,9 +5,9 @@
 #include <stop_token>
 #include <string_view>
 
-#include <ebworker/job_registry.h>
-#include <ebworker/request.h>
-#include <ebworker/response.h>
+#include <ebworker/worker/job_registry.h>
+#include <ebworker/worker/request.h>
+#include <ebworker/worker/response.h>
 
 #include "cron/cron_file.h"
 #include "envelope/envelope.h"

@@ -2,8 +2,8 @@
 
 #include <string_view>
 
-#include <ebworker/job.h>
-#include <ebworker/request.h>
+#include <ebworker/worker/job.h>
+#include <ebworker/worker/request.h>
 
 namespace ebworker {
 

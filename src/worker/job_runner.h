@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/job.h>
-#include <ebworker/job_registry.h>
-#include <ebworker/response.h>
+#include <ebworker/worker/job.h>
+#include <ebworker/worker/job_registry.h>
+#include <ebworker/worker/response.h>
 
 namespace ebworker {
 

@@ -11,9 +11,9 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/client.h>
-#include <ebworker/job_registry.h>
-#include <ebworker/request.h>
+#include <ebworker/client/client.h>
+#include <ebworker/worker/job_registry.h>
+#include <ebworker/worker/request.h>
 
 #include "envelope/envelope.h"
 #include "envelope/signer.h"

@@ -1,8 +1,8 @@
 // Must not compile: a job without a `name` handed to JobRegistry::add<J>(). The installed-package
 // test checks that the compiler's error names the RegistrableJob concept.
 
-#include <ebworker/job.h>
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job.h>
+#include <ebworker/worker/job_registry.h>
 
 class NamelessJob : public ebworker::Job {
  public:

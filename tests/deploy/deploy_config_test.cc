@@ -22,7 +22,7 @@
 
 #include <ebworker/environment.h>
 
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 
 namespace {
 

@@ -25,8 +25,8 @@ trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
 
 "$cmake" --install "$build" --prefix "$prefix" >/dev/null
-for f in include/ebworker/job.h include/ebworker/job_registry.h include/ebworker/cli.h \
-         include/ebworker/client.h include/ebworker/middlewares.h include/ebworker/result.h \
+for f in include/ebworker/worker/job.h include/ebworker/worker/job_registry.h include/ebworker/worker/cli.h \
+         include/ebworker/client/client.h include/ebworker/worker/middlewares.h include/ebworker/result.h \
          bin/ebworker; do
   [ -e "$prefix/$f" ] || { echo "not installed: $f" >&2; exit 1; }
 done

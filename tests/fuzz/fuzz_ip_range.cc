@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/middleware/source_check.h>
+#include <ebworker/worker/middleware/source_check.h>
 
 #include "fuzz_support.h"
 #include "http/ip_range.h"

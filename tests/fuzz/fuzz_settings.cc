@@ -15,8 +15,8 @@
 #include <string_view>
 #include <vector>
 
-#include "config/settings.h"
-#include "config/worker_config.h"
+#include "core/settings.h"
+#include "worker/worker_config.h"
 #include "core/text.h"
 #include "net/url.h"
 #include "fuzz_support.h"

@@ -6,7 +6,7 @@
 #include <chrono>
 #include <string>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 #include "core/text.h"
 #include "support/raw_connection.h"

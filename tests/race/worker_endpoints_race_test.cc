@@ -11,10 +11,10 @@
 #include <thread>
 #include <vector>
 
-#include <ebworker/job.h>
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job.h>
+#include <ebworker/worker/job_registry.h>
 
-#include "cli/worker.h"
+#include "cli/start_worker.h"
 #include "support/http_post.h"
 #include "support/prometheus_text.h"
 #include "support/sqsd_message.h"

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include <ebworker/client.h>
-#include <ebworker/response.h>
+#include <ebworker/client/client.h>
+#include <ebworker/worker/response.h>
 
 #include "aws/credentials_chain.h"
 #include "support/fake_http_server.h"

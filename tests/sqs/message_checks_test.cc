@@ -6,7 +6,7 @@
 #include <chrono>
 
 #include "fake_sqs.h"
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 #include "envelope/envelope.h"
 #include "sqs/message_checks.h"
 

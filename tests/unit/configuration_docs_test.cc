@@ -17,7 +17,7 @@
 #include "cli/enqueue_command.h"
 #include "cli/post_command.h"
 #include "client/client_settings.h"
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 
 namespace ebworker {
 namespace {

@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <string>
 
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 #include "http/default_gateway.h"
 
 namespace ebworker {

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 #include "core/text.h"
 

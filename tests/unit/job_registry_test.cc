@@ -4,7 +4,7 @@
 
 #include <stdexcept>
 
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job_registry.h>
 
 namespace ebworker {
 namespace {

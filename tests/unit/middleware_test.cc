@@ -16,10 +16,10 @@
 #include <typeindex>
 #include <vector>
 
-#include <ebworker/middleware/request_log.h>
-#include <ebworker/middleware/source_check.h>
-#include <ebworker/middleware/sqsd_only.h>
-#include <ebworker/middleware/verify_signature.h>
+#include <ebworker/worker/middleware/request_log.h>
+#include <ebworker/worker/middleware/source_check.h>
+#include <ebworker/worker/middleware/sqsd_only.h>
+#include <ebworker/worker/middleware/verify_signature.h>
 
 #include "envelope/envelope.h"
 #include "middleware/default_stack.h"

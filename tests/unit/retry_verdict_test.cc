@@ -9,7 +9,7 @@
 #include <string_view>
 #include <utility>
 
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job_registry.h>
 
 #include "worker/retry_hops.h"
 

@@ -3,8 +3,8 @@
 
 #include <gtest/gtest.h>
 
-#include <ebworker/middleware/source_check.h>
-#include <ebworker/stack.h>
+#include <ebworker/worker/middleware/source_check.h>
+#include <ebworker/worker/stack.h>
 
 #include "http/ip_range.h"
 

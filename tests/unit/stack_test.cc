@@ -7,7 +7,7 @@
 #include <typeindex>
 #include <vector>
 
-#include <ebworker/stack.h>
+#include <ebworker/worker/stack.h>
 
 namespace ebworker {
 namespace {

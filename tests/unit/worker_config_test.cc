@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 
 namespace ebworker {
 namespace {

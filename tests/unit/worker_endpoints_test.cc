@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include <ebworker/stack.h>
+#include <ebworker/worker/stack.h>
 
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 #include "support/prometheus_text.h"
 
 namespace ebworker {

@@ -6,8 +6,8 @@
 #include <memory>
 #include <string>
 
-#include <ebworker/cli.h>
-#include <ebworker/job.h>
+#include <ebworker/worker/cli.h>
+#include <ebworker/worker/job.h>
 
 // Appends "hello, NAME" to the file named by GREETING_OUT.
 class GreetingJob : public ebworker::Job {

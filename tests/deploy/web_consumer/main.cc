@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 #include <ebworker/environment.h>
 
 int main(int argc, char** argv) {

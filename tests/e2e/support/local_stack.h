@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/client.h>
+#include <ebworker/client/client.h>
 
 #include "support/fauxqs_process.h"
 #include "support/process.h"

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 #include "net/http_client.h"
 

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 #include "core/text.h"
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <stdexcept>
 
-#include <ebworker/request.h>
+#include <ebworker/worker/request.h>
 
 #include "core/iso_time.h"
 #include "envelope/envelope.h"

@@ -26,7 +26,7 @@
 #include <string>
 #include <thread>
 
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 
 #include "echo_job.h"
 #include "worker/dispatch.h"

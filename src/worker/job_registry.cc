@@ -1,4 +1,4 @@
-#include <ebworker/job_registry.h>
+#include <ebworker/worker/job_registry.h>
 
 #include <stdexcept>
 

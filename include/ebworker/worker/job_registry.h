@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/job.h>
+#include <ebworker/worker/job.h>
 
 namespace ebworker {
 

@@ -7,12 +7,12 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "job/job_pool.h"
+#include "core/bounded_pool.h"
 
 namespace {
 
-void BM_JobPoolRoundTrip(benchmark::State& state) {
-  ebworker::JobPool pool(static_cast<std::size_t>(state.range(0)));
+void BM_BoundedPoolRoundTrip(benchmark::State& state) {
+  ebworker::BoundedPool pool(static_cast<std::size_t>(state.range(0)));
   std::mutex mutex;
   std::condition_variable done;
   bool finished = false;
@@ -28,7 +28,7 @@ void BM_JobPoolRoundTrip(benchmark::State& state) {
       }
       done.notify_one();
     });
-    if (admission != ebworker::JobPool::Admission::accepted) {
+    if (admission != ebworker::BoundedPool::Admission::accepted) {
       state.SkipWithError("the pool refused the task");
       break;
     }
@@ -38,6 +38,6 @@ void BM_JobPoolRoundTrip(benchmark::State& state) {
 }
 // 64 threads: what the worker benchmark runs with (EBWORKER_JOB_THREADS=64). Not 1: the task
 // signals before its thread is counted free again, so the next submit could find the pool busy.
-BENCHMARK(BM_JobPoolRoundTrip)->Arg(64)->UseRealTime();
+BENCHMARK(BM_BoundedPoolRoundTrip)->Arg(64)->UseRealTime();
 
 }  // namespace

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 namespace ebworker {
 

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include <ebworker/middleware.h>
+#include <ebworker/worker/middleware.h>
 
 namespace ebworker {
 

@@ -12,7 +12,7 @@
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 
-#include "config/settings.h"
+#include "core/settings.h"
 #include "core/log_event.h"
 #include "http/default_gateway.h"
 #include "http/ip_range.h"

@@ -1,4 +1,4 @@
-// JobPool: N threads, no queue. A task is taken only when a thread is free; otherwise `busy` at
+// BoundedPool: N threads, no queue. A task is taken only when a thread is free; otherwise `busy` at
 // once. Synchronisation is by latches and futures only.
 
 #include <gtest/gtest.h>
@@ -13,17 +13,17 @@
 #include <stdexcept>
 #include <thread>
 
-#include "job/job_pool.h"
+#include "core/bounded_pool.h"
 
 namespace ebworker {
 namespace {
 
-using Admission = JobPool::Admission;
+using Admission = BoundedPool::Admission;
 using namespace std::chrono_literals;
 
 // Retries until the pool takes the task, for the short moment between a task returning and its
 // thread counting itself free. Fails the test if that never happens.
-Admission submit_when_free(JobPool& pool, const std::function<void()>& task) {
+Admission submit_when_free(BoundedPool& pool, const std::function<void()>& task) {
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   Admission a = Admission::busy;
   while ((a = pool.try_submit(task)) == Admission::busy && std::chrono::steady_clock::now() < deadline)
@@ -31,17 +31,17 @@ Admission submit_when_free(JobPool& pool, const std::function<void()>& task) {
   return a;
 }
 
-TEST(JobPool, RunsATask) {
+TEST(BoundedPool, RunsATask) {
   std::promise<std::thread::id> ran;
   auto future = ran.get_future();
-  JobPool pool(1);  // declared last: its threads are joined before the objects they use go
+  BoundedPool pool(1);  // declared last: its threads are joined before the objects they use go
   EXPECT_EQ(pool.size(), 1u);
   ASSERT_EQ(pool.try_submit([&] { ran.set_value(std::this_thread::get_id()); }), Admission::accepted);
   ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
   EXPECT_NE(future.get(), std::this_thread::get_id());  // never on the caller's thread
 }
 
-TEST(JobPool, TakesAsManyTasksAsThreadsThenIsBusy) {
+TEST(BoundedPool, TakesAsManyTasksAsThreadsThenIsBusy) {
   constexpr size_t kThreads = 4;
   std::promise<void> release;
   const std::shared_future<void> gate = release.get_future().share();
@@ -51,7 +51,7 @@ TEST(JobPool, TakesAsManyTasksAsThreadsThenIsBusy) {
   std::set<std::thread::id> ids;
   std::atomic<int> extra_runs{0};
   std::latch again(kThreads);
-  JobPool pool(kThreads);
+  BoundedPool pool(kThreads);
 
   for (size_t i = 0; i < kThreads; ++i)
     ASSERT_EQ(pool.try_submit([&] {
@@ -83,11 +83,11 @@ TEST(JobPool, TakesAsManyTasksAsThreadsThenIsBusy) {
   EXPECT_EQ(extra_runs.load(), 0);  // the refused tasks never ran
 }
 
-TEST(JobPool, BusyIsImmediateEvenBeforeTasksStart) {
+TEST(BoundedPool, BusyIsImmediateEvenBeforeTasksStart) {
   std::promise<void> release;
   const std::shared_future<void> gate = release.get_future().share();
   std::latch done(2);
-  JobPool pool(2);
+  BoundedPool pool(2);
   EXPECT_EQ(pool.try_submit([&] { gate.wait(); done.count_down(); }), Admission::accepted);
   EXPECT_EQ(pool.try_submit([&] { gate.wait(); done.count_down(); }), Admission::accepted);
   EXPECT_EQ(pool.try_submit([] {}), Admission::busy);
@@ -95,13 +95,13 @@ TEST(JobPool, BusyIsImmediateEvenBeforeTasksStart) {
   done.wait();
 }
 
-TEST(JobPool, StopAcceptingRefusesButFinishesWhatWasTaken) {
+TEST(BoundedPool, StopAcceptingRefusesButFinishesWhatWasTaken) {
   std::atomic<int> runs{0};
   {
     std::promise<void> release;
     const std::shared_future<void> gate = release.get_future().share();
     std::latch started(1);
-    JobPool pool(2);
+    BoundedPool pool(2);
     ASSERT_EQ(pool.try_submit([&] {
       started.count_down();
       gate.wait();
@@ -117,20 +117,20 @@ TEST(JobPool, StopAcceptingRefusesButFinishesWhatWasTaken) {
   EXPECT_EQ(runs.load(), 1);
 }
 
-TEST(JobPool, DestructorRunsEveryAcceptedTask) {
+TEST(BoundedPool, DestructorRunsEveryAcceptedTask) {
   std::atomic<int> runs{0};
   {
-    JobPool pool(3);
+    BoundedPool pool(3);
     for (int i = 0; i < 3; ++i) EXPECT_EQ(pool.try_submit([&] { ++runs; }), Admission::accepted);
   }
   EXPECT_EQ(runs.load(), 3);
 }
 
-TEST(JobPool, ManyTasksOverTime) {
+TEST(BoundedPool, ManyTasksOverTime) {
   constexpr int kTasks = 200;
   std::latch done(kTasks);
   std::atomic<int> runs{0};
-  JobPool pool(3);
+  BoundedPool pool(3);
   for (int i = 0; i < kTasks; ++i)
     ASSERT_EQ(submit_when_free(pool, [&] {
       ++runs;
@@ -144,12 +144,12 @@ TEST(JobPool, ManyTasksOverTime) {
 // Whoever hears from `then` that a task is done finds its slot free: a pool of one thread takes
 // the next task submitted from `then`. (When the caller was told from inside the task, that
 // submit was refused: the daemon then dropped the message and its in-flight count leaked.)
-TEST(JobPool, ThenRunsOnceTheSlotIsFree) {
+TEST(BoundedPool, ThenRunsOnceTheSlotIsFree) {
   constexpr int kChain = 50;
   std::promise<int> finished;
   auto result = finished.get_future();
   std::atomic<int> refused{0};
-  JobPool pool(1);
+  BoundedPool pool(1);
   std::function<void(int)> submit = [&](int n) {
     const auto a = pool.try_submit([] {},
                                    [&, n] {
@@ -167,12 +167,12 @@ TEST(JobPool, ThenRunsOnceTheSlotIsFree) {
   EXPECT_EQ(refused.load(), 0);
 }
 
-TEST(JobPool, ThenRunsOnTheTasksThreadAfterItsWork) {
+TEST(BoundedPool, ThenRunsOnTheTasksThreadAfterItsWork) {
   std::promise<std::pair<std::thread::id, std::thread::id>> ids;
   auto future = ids.get_future();
   std::thread::id work_thread;
   std::atomic<bool> worked{false};
-  JobPool pool(2);
+  BoundedPool pool(2);
   ASSERT_EQ(pool.try_submit(
                 [&] {
                   work_thread = std::this_thread::get_id();
@@ -190,10 +190,10 @@ TEST(JobPool, ThenRunsOnTheTasksThreadAfterItsWork) {
 
 // A task that throws is logged, its `then` still runs and its slot is free again: the process
 // goes on and the pool keeps its size.
-TEST(JobPool, ATaskThatThrowsFreesItsSlotAndStillRunsThen) {
+TEST(BoundedPool, ATaskThatThrowsFreesItsSlotAndStillRunsThen) {
   std::promise<void> then_ran;
   auto future = then_ran.get_future();
-  JobPool pool(1);
+  BoundedPool pool(1);
   ASSERT_EQ(pool.try_submit([] { throw 42; }, [&] { then_ran.set_value(); }), Admission::accepted);
   ASSERT_EQ(future.wait_for(10s), std::future_status::ready);
   std::promise<void> next_ran;

@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-#include <ebworker/credentials.h>
+#include <ebworker/client/credentials.h>
 
 namespace ebworker {
 

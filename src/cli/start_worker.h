@@ -4,9 +4,9 @@
 
 #include <memory>
 
-#include <ebworker/cli.h>
+#include <ebworker/worker/cli.h>
 
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 #include "http/server.h"
 #include "worker/job_counters.h"
 

@@ -1,7 +1,8 @@
 #pragma once
-// The threads jobs run on: a fixed number, and no queue behind them. A task is taken only when a
-// thread is idle; otherwise the caller answers 503 at once and the daemon retries later (a hidden
-// backlog would only eat into the message's visibility timeout).
+// A fixed number of threads and no queue behind them: the worker's server runs its chain (and so
+// the jobs) on one, the daemon its answer handlers on another. A task is taken only when a
+// thread is idle; otherwise the caller refuses at once (the worker answers 503 and the daemon
+// retries later: a hidden backlog would only eat into the message's visibility timeout).
 //
 // A task has two parts: `work`, which holds a slot, and `then`, which runs on the same thread
 // once the slot is free again. Whatever tells the outside world that the task is done (the
@@ -18,14 +19,14 @@
 
 namespace ebworker {
 
-class JobPool {
+class BoundedPool {
  public:
   enum class Admission { accepted, busy, stopping };
 
-  explicit JobPool(size_t threads);
-  ~JobPool();  // refuses new tasks, finishes those taken, joins
-  JobPool(const JobPool&) = delete;
-  JobPool& operator=(const JobPool&) = delete;
+  explicit BoundedPool(size_t threads);
+  ~BoundedPool();  // refuses new tasks, finishes those taken, joins
+  BoundedPool(const BoundedPool&) = delete;
+  BoundedPool& operator=(const BoundedPool&) = delete;
 
   Admission try_submit(std::function<void()> work, std::function<void()> then = {});
   // From now on try_submit answers `stopping`.

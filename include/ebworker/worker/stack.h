@@ -9,7 +9,7 @@
 #include <typeindex>
 #include <vector>
 
-#include <ebworker/middleware.h>
+#include <ebworker/worker/middleware.h>
 
 namespace ebworker {
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <ebworker/middleware.h>
+#include <ebworker/worker/middleware.h>
 
 namespace ebworker {
 

@@ -10,8 +10,8 @@
 #include <typeindex>
 #include <vector>
 
-#include <ebworker/request.h>
-#include <ebworker/response.h>
+#include <ebworker/worker/request.h>
+#include <ebworker/worker/response.h>
 
 namespace ebworker {
 

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include <ebworker/headers.h>
+#include <ebworker/worker/headers.h>
 
 namespace ebworker {
 

@@ -1,4 +1,4 @@
-#include "job/job_pool.h"
+#include "core/bounded_pool.h"
 
 #include <pthread.h>
 #include <spdlog/spdlog.h>
@@ -21,12 +21,12 @@ void run_guarded(const std::function<void()>& f) {
 
 }  // namespace
 
-JobPool::JobPool(size_t threads) {
+BoundedPool::BoundedPool(size_t threads) {
   threads_.reserve(threads);
   for (size_t i = 0; i < threads; ++i) threads_.emplace_back([this] { work(); });
 }
 
-JobPool::~JobPool() {
+BoundedPool::~BoundedPool() {
   {
     std::lock_guard lock(mutex_);
     accepting_ = false;
@@ -36,7 +36,7 @@ JobPool::~JobPool() {
   for (auto& t : threads_) t.join();
 }
 
-JobPool::Admission JobPool::try_submit(std::function<void()> work, std::function<void()> then) {
+BoundedPool::Admission BoundedPool::try_submit(std::function<void()> work, std::function<void()> then) {
   {
     std::lock_guard lock(mutex_);
     if (!accepting_) return Admission::stopping;
@@ -48,12 +48,12 @@ JobPool::Admission JobPool::try_submit(std::function<void()> work, std::function
   return Admission::accepted;
 }
 
-void JobPool::stop_accepting() {
+void BoundedPool::stop_accepting() {
   std::lock_guard lock(mutex_);
   accepting_ = false;
 }
 
-void JobPool::work() {
+void BoundedPool::work() {
   // Named, so a stack dump, `top -H` or a test can tell a job thread from an I/O thread.
   pthread_setname_np(pthread_self(), "ebworker-job");
   std::unique_lock lock(mutex_);

@@ -1,4 +1,4 @@
-#include "config/worker_config.h"
+#include "worker/worker_config.h"
 
 #include "core/split.h"
 #include "http/own_endpoints.h"

@@ -4,9 +4,9 @@
 
 #include <functional>
 
-#include <ebworker/job_registry.h>
-#include <ebworker/middleware.h>
-#include <ebworker/stack.h>
+#include <ebworker/worker/job_registry.h>
+#include <ebworker/worker/middleware.h>
+#include <ebworker/worker/stack.h>
 
 namespace ebworker {
 
@@ -16,7 +16,7 @@ Response not_found_app(Request& request);
 struct AppOptions {
   // Answers every request that is not the daemon's (all of them with job processing off).
   App app = not_found_app;
-  // Edits the default middleware stack (<ebworker/middlewares.h>) before serving, e.g.
+  // Edits the default middleware stack (<ebworker/worker/middlewares.h>) before serving, e.g.
   //   [](Stack& s) { s.add<Metrics>(); }  // runs last: around each job, message or periodic task
   std::function<void(Stack&)> edit_stack;
 };

@@ -1,4 +1,4 @@
-#include "config/settings.h"
+#include "core/settings.h"
 
 #include <cctype>
 

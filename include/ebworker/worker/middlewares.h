@@ -4,7 +4,7 @@
 //   RequestLog → SourceCheck → SqsdOnly → VerifySignature → (yours, from Stack::add) → the jobs
 // With job processing off it is RequestLog alone, in front of the app.
 
-#include <ebworker/middleware/request_log.h>
-#include <ebworker/middleware/source_check.h>
-#include <ebworker/middleware/sqsd_only.h>
-#include <ebworker/middleware/verify_signature.h>
+#include <ebworker/worker/middleware/request_log.h>
+#include <ebworker/worker/middleware/source_check.h>
+#include <ebworker/worker/middleware/sqsd_only.h>
+#include <ebworker/worker/middleware/verify_signature.h>

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-#include <ebworker/middleware.h>
+#include <ebworker/worker/middleware.h>
 
 namespace ebworker {
 

@@ -1,4 +1,4 @@
-#include "cli/worker.h"
+#include "cli/start_worker.h"
 
 #include <spdlog/spdlog.h>
 

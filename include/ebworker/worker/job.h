@@ -24,8 +24,8 @@
 #include <stop_token>
 #include <string>
 
-#include <ebworker/job_log.h>
-#include <ebworker/job_result.h>
+#include <ebworker/worker/job_log.h>
+#include <ebworker/worker/job_result.h>
 #include <ebworker/result.h>
 
 namespace ebworker {

@@ -4,7 +4,7 @@
 #include <string_view>
 #include <vector>
 
-#include <ebworker/middleware.h>
+#include <ebworker/worker/middleware.h>
 
 namespace ebworker {
 
