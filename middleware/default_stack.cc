@@ -4,35 +4,52 @@
 
 #include <ebworker/worker/middlewares.h>
 
+#include "middleware/periodic_tasks.h"
 #include "middleware/worker_endpoints.h"
 #include "worker/dispatch.h"
 
 namespace ebworker {
 
-WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry,
-                          const std::optional<Signer>& signer, const CronFile& cron, App app,
-                          std::stop_token shutdown, std::shared_ptr<const RetryHops> hops,
-                          std::shared_ptr<JobCounters> counters) {
+namespace {
+
+template <typename M>
+M built(Result<M> middleware) {
+  if (!middleware) throw std::invalid_argument(middleware.error().message);
+  return std::move(middleware).value();
+}
+
+}  // namespace
+
+WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry, std::optional<WorkerParts> parts,
+                          App app) {
   WorkerChain chain;
   chain.stack.add<RequestLog>();
   if (!config.process_jobs) {
     chain.end = std::move(app);
     return chain;
   }
-  if (!signer) throw std::invalid_argument("job processing needs a signer (SECRET_KEY_BASE)");
-  if (!counters) counters = std::make_shared<JobCounters>();
+  if (!parts) throw std::invalid_argument("job processing needs a signing key (SECRET_KEY_BASE)");
+  auto counters = parts->counters ? parts->counters : std::make_shared<JobCounters>();
   counters->recognise(registry.names());  // any other name counts as (unknown)
   chain.server_metrics = std::make_shared<ServerMetrics>(counters->registry(), config.job_threads);
-  chain.stack.add<SourceCheck>(config.trusted_sources);
+  std::vector<std::string> trusted;
+  for (const auto& range : config.trusted_sources) trusted.push_back(range.text());
+  chain.stack.add<SourceCheck>(built(SourceCheck::trusting(trusted)));
   const WorkerEndpointPaths paths{
       .metrics = config.metrics_path, .health = config.health_path, .status = config.status_path};
   if (!paths.metrics.empty() || !paths.health.empty() || !paths.status.empty()) {
-    chain.stack.add<WorkerEndpoints>(WorkerEndpointSources{
-        .paths = paths, .jobs = counters, .server = chain.server_metrics, .tasks = cron.tasks(), .shutdown = shutdown});
+    chain.stack.add<WorkerEndpoints>(WorkerEndpointSources{.paths = paths,
+                                                           .jobs = counters,
+                                                           .server = chain.server_metrics,
+                                                           .tasks = parts->cron.tasks(),
+                                                           .shutdown = parts->shutdown});
     chain.answer_inline = [paths](const Request& request) { return paths.matches(request.path); };
   }
-  chain.stack.add<SqsdOnly>(std::move(app)).add<VerifySignature>(*signer);
-  chain.end = Dispatch(registry, cron, std::move(shutdown), std::move(hops), std::move(counters));
+  const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters));
+  chain.stack.add<SqsdOnly>(std::move(app))
+      .add<PeriodicTasks>(periodic_tasks(std::move(parts->cron), dispatch, std::move(parts->exclusive)))
+      .add<VerifySignature>(built(VerifySignature::with_keys(parts->keys.current, parts->keys.previous)));
+  chain.end = dispatch;
   return chain;
 }
 

@@ -8,12 +8,13 @@
 #include <ebworker/worker/job_registry.h>
 #include <ebworker/worker/stack.h>
 
-#include "worker/worker_config.h"
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
 #include "http/server_metrics.h"
+#include "worker/exclusive_runs.h"
 #include "worker/job_counters.h"
 #include "worker/retry_hops.h"
+#include "worker/worker_config.h"
 
 namespace ebworker {
 
@@ -29,17 +30,25 @@ struct WorkerChain {
   Response call(Request& request) const { return stack.call(request, end); }
 };
 
-// Job processing on:
-//   RequestLog → SourceCheck → WorkerEndpoints → SqsdOnly → VerifySignature, ending in Dispatch
-//   (the jobs); WorkerEndpoints answers the metrics, health and status paths (when any is set),
-//   SqsdOnly whatever else is not the daemon's with `app`.
+// What the chain is built from when job processing is on.
+struct WorkerParts {
+  SigningKeys keys;  // VerifySignature's
+  CronFile cron{};
+  std::stop_token shutdown{};  // reaches every job's stop token
+  std::shared_ptr<const RetryHops> hops{};  // when set, carries out retry policies
+  std::shared_ptr<JobCounters> counters{};  // counts every job's outcome; made when null
+  std::shared_ptr<const ExclusiveRuns> exclusive{};  // cron.yaml's exclusive tasks' leases
+};
+
+// Job processing on, in this order (tests/unit/middleware_order_test.cc checks the docs say the same):
+//   RequestLog → SourceCheck → WorkerEndpoints → SqsdOnly → PeriodicTasks → VerifySignature →
+//   Dispatch (the jobs, the one end). WorkerEndpoints answers the metrics, health and status paths
+//   (when any is set); SqsdOnly routes what is not the daemon's POST to `app`; PeriodicTasks
+//   answers the tasks cron.yaml declares.
 // Job processing off: RequestLog, ending in `app`, so one binary can serve the web tier too.
-// `signer` is required when processing is on.
-// `shutdown` reaches every job's stop token; `hops`, when set, carries out retry policies;
-// `counters` counts every job's outcome (Dispatch).
-WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry,
-                          const std::optional<Signer>& signer, const CronFile& cron, App app,
-                          std::stop_token shutdown = {}, std::shared_ptr<const RetryHops> hops = nullptr,
-                          std::shared_ptr<JobCounters> counters = nullptr);
+// `parts` is required when processing is on (std::invalid_argument otherwise), and its keys
+// must be valid (Signer::create's rules).
+WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registry, std::optional<WorkerParts> parts,
+                          App app);
 
 }  // namespace ebworker

@@ -1,5 +1,5 @@
 // The default middleware stack traversed by one signed aws-sqsd request running a NoopJob, called
-// directly (no HTTP): RequestLog → SourceCheck → SqsdOnly → VerifySignature →
+// directly (no HTTP): RequestLog → SourceCheck → SqsdOnly → PeriodicTasks → VerifySignature →
 // Dispatch → NoopJob. Each iteration builds the request first (the chain fills it in), as the
 // server does when it converts pistache's request; BM_RequestBuild is that alone.
 #include <benchmark/benchmark.h>
@@ -22,7 +22,8 @@ struct Fixture {
     auto s = ebworker::Signer::create(bench::kSecret);
     if (!s) throw std::runtime_error(s.error().message);
     signer = std::move(s).value();
-    chain = ebworker::default_stack(config, registry, signer, cron, ebworker::not_found_app);
+    chain = ebworker::default_stack(config, registry, ebworker::WorkerParts{.keys = {.current = bench::kSecret}, .cron = cron},
+                                    ebworker::not_found_app);
 
     body = bench::sample_body();
     headers = bench::sqsd_headers(body, *signer);

@@ -58,29 +58,26 @@ Result<std::shared_ptr<const RetryHops>> retry_hops(const WorkerConfig& config, 
 Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
                                              AppOptions options, const Environment& env,
                                              std::shared_ptr<JobCounters> jobs) {
-  std::optional<Signer> signer;
-  CronFile cron;
-  std::shared_ptr<const RetryHops> hops;
-  if (config.process_jobs) {
-    auto s = Signer::from_environment(env);
-    if (!s) return fail(s.error().message + " (it signs and verifies every job)");
-    signer = std::move(s).value();
-    auto c = load_cron(config, registry);
-    if (!c) return Unexpected{c.error()};
-    cron = std::move(c).value();
-    auto locks = exclusive_runs_for(cron, env);
-    if (!locks) return Unexpected{locks.error()};
-    cron.lock_runs_with(std::move(locks).value());
-    auto h = retry_hops(config, *signer, env);
-    if (!h) return Unexpected{h.error()};
-    hops = std::move(h).value();
-  }
-
   // Requested when the server stops accepting (SIGTERM): every running job's stop token is.
   auto shutdown = std::make_shared<std::stop_source>();
-  WorkerChain chain =
-      default_stack(config, registry, signer, cron, std::move(options.app), shutdown->get_token(), std::move(hops),
-                    std::move(jobs));
+  std::optional<WorkerParts> parts;
+  if (config.process_jobs) {
+    auto signer = Signer::from_environment(env);
+    if (!signer) return fail(signer.error().message + " (it signs and verifies every job)");
+    auto cron = load_cron(config, registry);
+    if (!cron) return Unexpected{cron.error()};
+    auto exclusive = exclusive_runs_for(*cron, env);
+    if (!exclusive) return Unexpected{exclusive.error()};
+    auto hops = retry_hops(config, *signer, env);
+    if (!hops) return Unexpected{hops.error()};
+    parts = WorkerParts{.keys = signing_keys_from(env),
+                        .cron = std::move(cron).value(),
+                        .shutdown = shutdown->get_token(),
+                        .hops = std::move(hops).value(),
+                        .counters = std::move(jobs),
+                        .exclusive = std::move(exclusive).value()};
+  }
+  WorkerChain chain = default_stack(config, registry, std::move(parts), std::move(options.app));
   if (options.edit_stack) options.edit_stack(chain.stack);
   auto server = std::make_unique<Server>(ServerOptions{.bind = config.bind,
                                                        .port = config.port,

@@ -12,7 +12,6 @@
 // aws-sqsd reads only name, url and schedule; `exclusive` is ours (the worker takes a lease in
 // EBWORKER_LOCK_TABLE before running the task), and aws-sqsd ignores it.
 
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,8 +22,6 @@
 #include "cron/cron_schedule.h"
 
 namespace ebworker {
-
-class ExclusiveRuns;
 
 struct CronTask {
   std::string name;
@@ -48,14 +45,9 @@ class CronFile {
   const std::vector<CronTask>& tasks() const { return tasks_; }
   // The task of that name, or null.
   const CronTask* find(std::string_view task_name) const;
-  // Where the exclusive tasks' runs take their leases (worker/exclusive_runs.h), set by the
-  // worker at start; null when no task is exclusive.
-  void lock_runs_with(std::shared_ptr<const ExclusiveRuns> runs) { exclusive_runs_ = std::move(runs); }
-  const ExclusiveRuns* exclusive_runs() const { return exclusive_runs_.get(); }
 
  private:
   std::vector<CronTask> tasks_;
-  std::shared_ptr<const ExclusiveRuns> exclusive_runs_;
 };
 
 }  // namespace ebworker

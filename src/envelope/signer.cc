@@ -121,11 +121,16 @@ Result<Signer> Signer::create(std::string current_key, std::vector<std::string> 
   return Signer(std::make_shared<const KeyedHmac>(current_key), std::move(previous));
 }
 
+SigningKeys signing_keys_from(const Environment& env) {
+  SigningKeys keys{.current = lookup_or(env, "SECRET_KEY_BASE")};
+  for (std::string_view key : split_list(lookup(env, "SECRET_KEY_BASE_PREVIOUS").value_or("")))
+    keys.previous.emplace_back(key);
+  return keys;
+}
+
 Result<Signer> Signer::from_environment(const Environment& env) {
-  std::vector<std::string> previous_keys;
-  const std::string_view previous_text = lookup(env, "SECRET_KEY_BASE_PREVIOUS").value_or("");
-  for (std::string_view key : split_list(previous_text)) previous_keys.emplace_back(key);
-  return create(lookup_or(env, "SECRET_KEY_BASE"), std::move(previous_keys));
+  SigningKeys keys = signing_keys_from(env);
+  return create(std::move(keys.current), std::move(keys.previous));
 }
 
 std::string Signer::sign(std::string_view body) const {

@@ -22,6 +22,14 @@ inline constexpr std::string_view kOriginValue = "ebworker";
 // Shorter keys are refused: HMAC-SHA256 wants at least 32 bytes of secret.
 inline constexpr std::size_t kMinimumKeyBytes = 32;
 
+// The secret jobs are signed with and the previous ones still accepted.
+struct SigningKeys {
+  std::string current;
+  std::vector<std::string> previous{};
+};
+// SECRET_KEY_BASE and SECRET_KEY_BASE_PREVIOUS (comma-separated), unchecked.
+SigningKeys signing_keys_from(const Environment& env);
+
 class Signer {
  public:
   // Checks key lengths; the error names the variable a key came from.

@@ -42,7 +42,7 @@ Result<IpRange> IpRange::parse(std::string_view text) {
     if (ec != std::errc() || end != bits_text.data() + bits_text.size() || bits < 0 || bits > max_bits)
       return fail("\"" + std::string(text) + "\" has a bad prefix length");
   }
-  return IpRange(*addr, v4 ? bits + 96 : bits);
+  return IpRange(*addr, v4 ? bits + 96 : bits, std::string(text));
 }
 
 Result<std::vector<IpRange>> IpRange::parse_list(std::string_view text) {

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,11 +24,15 @@ class IpRange {
   static Result<std::vector<IpRange>> parse_list(std::string_view text);
 
   bool contains(const IpBytes& address) const;
+  // As it was written.
+  const std::string& text() const { return text_; }
 
  private:
-  IpRange(IpBytes network, int prefix_bits) : network_(network), prefix_bits_(prefix_bits) {}
+  IpRange(IpBytes network, int prefix_bits, std::string text)
+      : network_(network), prefix_bits_(prefix_bits), text_(std::move(text)) {}
   IpBytes network_;
   int prefix_bits_;
+  std::string text_;
 };
 
 // 127.0.0.0/8, ::1 and IPv4-mapped loopback.

@@ -6,16 +6,11 @@ namespace ebworker {
 
 namespace {
 
-constexpr std::array<std::string_view, kJobOutcomes> kOutcomeNames = {
-    "done", "failed", "retried", "discarded", "dead_lettered", "skipped", "not_due"};
-
 bool is_failure(JobOutcome o) { return o == JobOutcome::failed || o == JobOutcome::dead_lettered; }
 // Skipped and not-due requests ran nothing: no throughput.
 bool is_finish(JobOutcome o) { return o != JobOutcome::skipped && o != JobOutcome::not_due; }
 
 }  // namespace
-
-std::string_view outcome_name(JobOutcome outcome) { return kOutcomeNames[static_cast<std::size_t>(outcome)]; }
 
 JobCounters::JobCounters(std::shared_ptr<metrics::Registry> registry)
     : registry_(std::move(registry)),
@@ -39,7 +34,7 @@ const JobCounters::Series& JobCounters::series(std::string_view job) {
     if (auto it = series_.find(job); it != series_.end()) return it->second;
   }
   Series s;
-  for (std::size_t i = 0; i < kJobOutcomes; ++i) s.outcomes[i] = &jobs_.with({job, kOutcomeNames[i]});
+  for (std::size_t i = 0; i < kJobOutcomes; ++i) s.outcomes[i] = &jobs_.with({job, outcome_name(static_cast<JobOutcome>(i))});
   s.duration = &durations_.with({job});
   std::unique_lock lock(mutex_);
   const auto [it, added] = series_.try_emplace(std::string(job), s);
@@ -73,7 +68,7 @@ std::string JobCounters::describe() const {
   std::string out;
   for (std::size_t i = 0; i < kJobOutcomes; ++i) {
     if (i > 0) out += " ";
-    out.append(kOutcomeNames[i]).append("=").append(std::to_string(total(static_cast<JobOutcome>(i))));
+    out.append(outcome_name(static_cast<JobOutcome>(i))).append("=").append(std::to_string(total(static_cast<JobOutcome>(i))));
   }
   return out;
 }
@@ -82,7 +77,7 @@ std::vector<JobCounters::JobSummary> JobCounters::by_job() const {
   std::map<std::string, JobSummary> jobs;
   jobs_.for_each([&](const std::vector<std::string>& labels, const metrics::Counter& c) {
     for (std::size_t i = 0; i < kJobOutcomes; ++i)
-      if (labels[1] == kOutcomeNames[i]) jobs[labels[0]].counts[i] = c.value();
+      if (labels[1] == outcome_name(static_cast<JobOutcome>(i))) jobs[labels[0]].counts[i] = c.value();
   });
   durations_.for_each([&](const std::vector<std::string>& labels, const metrics::Histogram& h) {
     jobs[labels[0]].duration = h.snapshot();

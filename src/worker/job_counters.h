@@ -24,25 +24,14 @@
 
 #include "metrics/registry.h"
 #include "worker/job_history.h"
+#include "worker/job_outcome.h"
 
 namespace ebworker {
 
-enum class JobOutcome {
-  done,           // 200, the job done
-  failed,         // answered with a failure the daemon retries (500, 400, 404)
-  retried,        // retry_in or a retry policy: the next attempt sent, or Retry-After
-  discarded,      // discard(): 200, never retried
-  dead_lettered,  // a retry policy's attempts spent: sent to the dead-letter queue
-  skipped,        // a periodic task whose previous run was still going
-  not_due,        // received before its scheduled_at: sent on, not run
-};
-inline constexpr std::size_t kJobOutcomes = 7;
 // The job label of every request whose name is not a recognised one, or that named none.
 inline constexpr std::string_view kUnknownJob = "(unknown)";
-// The outcome label's value: done, failed, retried, discarded, dead_lettered, skipped, not_due.
-std::string_view outcome_name(JobOutcome outcome);
 
-// One request's outcome, as Dispatch counts it.
+// One request's outcome, as answer() (job_outcome.h) counts it.
 struct JobEvent {
   JobOutcome outcome = JobOutcome::done;
   std::string_view job{};  // the class or task; empty when the request named none (a bad body)

@@ -31,45 +31,10 @@ class TimeLimit {
   std::jthread watchdog_;
 };
 
-// A result other than done() from a run that was asked to stop: the reason says why it stopped.
-Response stopped(Response response, bool time_limit_passed, std::chrono::seconds limit) {
-  response.reason = (time_limit_passed ? "stopped at its time limit of " + std::to_string(limit.count()) + " s: "
-                                       : std::string("stopped for shutdown: ")) +
-                    response.reason;
-  response.body = response.reason + "\n";
-  return response;
-}
-
-Response answer(const JobResult& result) {
-  switch (result.kind()) {
-    case JobResult::Kind::done:
-      return Response::ok();
-    case JobResult::Kind::discarded: {
-      Response r = Response::ok("discarded\n");
-      r.reason = "discarded: " + result.reason();
-      return r;
-    }
-    case JobResult::Kind::retry: {
-      const std::string seconds = std::to_string(result.delay().count());
-      Response r = Response::refuse(503, "retry in " + seconds + " s: " + result.reason());
-      r.headers.add("Retry-After", seconds);
-      return r;
-    }
-    case JobResult::Kind::failed:
-      break;
-  }
-  return Response::refuse(500, "job failed: " + result.reason());
-}
-
 }  // namespace
 
-Response run_job(const JobRegistry& registry, std::string_view job_name,
-                 const rapidjson::Value& arguments, JobContext& context, std::stop_token shutdown) {
-  return run_job_for(registry, job_name, arguments, context, std::move(shutdown)).response;
-}
-
-JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
-                   JobContext& context, std::stop_token shutdown) {
+JobRun run_job(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
+               JobContext& context, std::stop_token shutdown) {
   JobRun out;
   out.job = std::string(job_name);
   out.job_id = context.job_id;
@@ -77,7 +42,7 @@ JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const
   std::stop_source run;
   const std::stop_callback on_shutdown(shutdown, [&run] { run.request_stop(); });
   std::atomic<bool> limit_passed{false};
-  const std::chrono::seconds limit = registry.options(job_name).time_limit;
+  out.time_limit = registry.options(job_name).time_limit;
   context.stop = run.get_token();
   std::optional<std::chrono::steady_clock::time_point> started;  // set when perform() is called
   const auto ran_until_now = [&] {
@@ -88,34 +53,31 @@ JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const
     auto job = registry.create(job_name);
     if (!job) {
       out.known = false;
-      out.response = Response::refuse(404, "unknown job " + std::string(job_name));
       return out;
     }
     started = std::chrono::steady_clock::now();
     JobResult result = [&] {
-      const TimeLimit watchdog(limit, run, limit_passed);
+      const TimeLimit watchdog(out.time_limit, run, limit_passed);
       return job->perform(arguments, context);
     }();
     out.ran = std::chrono::steady_clock::now() - *started;
     out.kind = result.kind();
     out.delay = result.delay();
     out.reason = result.reason();
-    out.response = answer(result);
     out.stopped = result.kind() != JobResult::Kind::done && run.stop_requested();
-    if (out.stopped) out.response = stopped(std::move(out.response), limit_passed, limit);
+    out.time_limit_passed = limit_passed;
     return out;
   } catch (const std::exception& e) {
     ran_until_now();
     out.threw = true;
+    out.exception_text = true;
     out.exception = std::current_exception();
     out.reason = e.what();
-    out.response = Response::refuse(500, std::string("job threw: ") + e.what());
   } catch (...) {
     ran_until_now();
     out.threw = true;
     out.exception = std::current_exception();
     out.reason = "a non-standard exception";
-    out.response = Response::refuse(500, "job threw a non-standard exception");
   }
   return out;
 }

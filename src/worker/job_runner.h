@@ -1,6 +1,6 @@
 #pragma once
-// The dispatch boundary: runs one job and turns how it ended into the status the daemon acts on.
-// A job's exception stops here; it becomes a 500 and a reason, never a crash.
+// The dispatch boundary: runs one job and reports what happened, nothing more (the status is
+// decided in job_outcome.h). A job's exception stops here; it never crashes the worker.
 
 #include <rapidjson/document.h>
 
@@ -13,35 +13,30 @@
 
 #include <ebworker/worker/job.h>
 #include <ebworker/worker/job_registry.h>
-#include <ebworker/worker/response.h>
 
 namespace ebworker {
 
-// 200 done or discarded · 404 no such job registered · 500 the job failed or threw ·
-// 503 with Retry-After: the job asked to run again later (retry_in).
-// `shutdown` is the worker's: when it is requested, so is the run's context.stop; so is it once
-// the run passes the job's time limit. A job that then returns anything but done() is answered
-// with a reason saying it was stopped, and why.
-Response run_job(const JobRegistry& registry, std::string_view job_name,
-                 const rapidjson::Value& arguments, JobContext& context, std::stop_token shutdown = {});
-
-// The same, with how the job ended, for a caller that acts on it (a retry policy).
 struct JobRun {
-  Response response;
-  JobResult::Kind kind = JobResult::Kind::failed;  // failed too for a throw or an unknown job
-  bool known = true;                                // false: no such job registered
-  bool threw = false;
-  std::exception_ptr exception{};                   // what it threw, for a retry policy's retry_if
-  bool stopped = false;                             // asked to stop (shutdown, time limit), not done
-  std::chrono::seconds delay{0};                    // retry_in's
-  std::string reason;                               // the job's own reason (or the exception's)
-  // Which run this was, for the job counters: the job's name, its envelope's id and message's.
+  // Which run: the job's name, its envelope's id and its message's.
   std::string job{};
   std::string job_id{};
   std::string message_id{};
+  bool known = true;                 // false: no such job registered (nothing ran)
+  bool threw = false;                // the job (or its constructor) threw
+  bool exception_text = false;       // what it threw was a std::exception: `reason` is its what()
+  std::exception_ptr exception{};    // what it threw, for a retry policy's retry_if
+  JobResult::Kind kind = JobResult::Kind::failed;  // what perform() returned; failed for a throw
+  std::chrono::seconds delay{0};     // retry_in's
+  std::string reason;                // the job's own reason (or the exception's)
+  bool stopped = false;              // asked to stop (shutdown, time limit), and not done
+  bool time_limit_passed = false;    // it was the time limit that asked
+  std::chrono::seconds time_limit{0};
   std::optional<std::chrono::duration<double>> ran{};  // perform()'s run time, when it was called
 };
-JobRun run_job_for(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
-                   JobContext& context, std::stop_token shutdown = {});
+
+// `shutdown` is the worker's: when it is requested, so is the run's context.stop; so is it once
+// the run passes the job class's time limit.
+JobRun run_job(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
+               JobContext& context, std::stop_token shutdown = {});
 
 }  // namespace ebworker

@@ -11,9 +11,11 @@
 #include <functional>
 #include <thread>
 
+#include <ebworker/worker/stack.h>
+
 #include "cron/cron_file.h"
+#include "middleware/periodic_tasks.h"
 #include "support/dynalite_process.h"
-#include "worker/dispatch.h"
 
 namespace ebworker::testing {
 namespace {
@@ -81,10 +83,12 @@ TEST_F(ExclusiveRunsTest, ASecondRunAnywhereIsSkippedWhileTheFirstHoldsTheLease)
   ASSERT_TRUE(same_instance);
   EXPECT_FALSE(*same_instance) << "two runs in one instance are two holders";
 
-  // Dispatch, on the other instance, skips the run and says why.
-  CronFile cron = CronFile::parse(kCron, "cron.yaml", registry_).value();
-  cron.lock_runs_with(std::make_shared<ExclusiveRuns>(table_, "instance-b"));
-  const Dispatch dispatch(registry_, cron);
+  // PeriodicTasks, on the other instance, skips the run and says why.
+  Stack tasks;
+  tasks.add<PeriodicTasks>(periodic_tasks(CronFile::parse(kCron, "cron.yaml", registry_).value(), Dispatch(registry_),
+                                          std::make_shared<ExclusiveRuns>(table_, "instance-b")));
+  const App past_the_tasks = [](Request&) { return Response::refuse(599, "went past PeriodicTasks"); };
+  const auto dispatch = [&](Request& request) { return tasks.call(request, past_the_tasks); };
   Request r = task("Report");
   const Response skipped = dispatch(r);
   EXPECT_EQ(skipped.status, 200);

@@ -2,7 +2,7 @@
 // stack: method, path, peer address, header fields and body, all arbitrary, and sometimes the
 // pieces aws-sqsd would add (its User-Agent, a message-digest made with the worker's key, a
 // periodic task name). It goes synchronously through default_stack() (RequestLog, SourceCheck,
-// SqsdOnly, VerifySignature, then Dispatch) with a registry holding one trivial job and
+// WorkerEndpoints, SqsdOnly, PeriodicTasks, VerifySignature, then Dispatch) with a registry holding one trivial job and
 // a cron.yaml declaring it; no network, no thread pool.
 // Checked: the job runs only for a request from an allowed peer that is either signed with the
 // key or a periodic task cron.yaml declares at that path; every answer has a status we document.
@@ -75,9 +75,9 @@ struct World {
     config.process_jobs = true;
     config.trusted_sources = IpRange::parse_list("172.17.0.1, fd00::/8").value();
     const App app = [](Request&) { return Response{kAppStatus, "app\n", "", {}, ""}; };
-    chain.emplace(default_stack(config, registry, signer, cron, app));
+    chain.emplace(default_stack(config, registry, WorkerParts{.keys = {.current = kKey}, .cron = cron}, app));
     WorkerConfig off;
-    web_chain.emplace(default_stack(off, registry, signer, cron, app));
+    web_chain.emplace(default_stack(off, registry, std::nullopt, app));
   }
 };
 

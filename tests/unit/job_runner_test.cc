@@ -1,4 +1,5 @@
-// run_job: the dispatch boundary turns how a job ended into the status the daemon acts on.
+// run_job, the dispatch boundary, and the answer its outcome becomes (job_outcome.h): how a job
+// ended turns into the status the daemon acts on.
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "worker/job_counters.h"
+#include "worker/job_outcome.h"
 #include "worker/job_runner.h"
 
 namespace ebworker {
@@ -52,6 +55,13 @@ class OutcomeJob : public Job {
   JobResult result_;
 };
 
+// A run as the daemon hears it: through the one mapping of outcomes to answers.
+Response answered_run(const JobRegistry& registry, std::string_view name, const rapidjson::Value& arguments,
+                      JobContext& context, std::stop_token shutdown = {}) {
+  JobCounters counters;
+  return answer(outcome_of(run_job(registry, name, arguments, context, std::move(shutdown))), counters);
+}
+
 class JobRunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -62,7 +72,7 @@ class JobRunnerTest : public ::testing::Test {
     arguments.Parse("[1,2,3]");
   }
 
-  Response run(std::string_view name) { return run_job(registry, name, arguments, context); }
+  Response run(std::string_view name) { return answered_run(registry, name, arguments, context); }
 
   JobRegistry registry;
   rapidjson::Document arguments;
@@ -112,12 +122,12 @@ TEST_F(JobRunnerTest, NonStandardExceptionIs500) {
 
 // A retry policy's retry_if chooses by what the job threw: the run carries it, as thrown.
 TEST_F(JobRunnerTest, AThrowIsCarriedForTheRetryPolicy) {
-  const JobRun thrown = run_job_for(registry, "ThrowJob", arguments, context);
+  const JobRun thrown = run_job(registry, "ThrowJob", arguments, context);
   const FailedRun failure{.reason = thrown.reason, .exception = thrown.exception};
   EXPECT_TRUE(failure.threw<std::out_of_range>());
   EXPECT_EQ(failure.reason, "index 9 of 3");
-  EXPECT_TRUE(run_job_for(registry, "ThrowIntJob", arguments, context).exception);
-  EXPECT_FALSE(run_job_for(registry, "FailJob", arguments, context).exception);
+  EXPECT_TRUE(run_job(registry, "ThrowIntJob", arguments, context).exception);
+  EXPECT_FALSE(run_job(registry, "FailJob", arguments, context).exception);
 }
 
 // The factory runs the job's constructor: what it throws is the job's failure too (it once
@@ -185,7 +195,7 @@ TEST_F(JobRunnerTest, ShutdownAsksTheRunToStop) {
   registry.add("Patient", [] { return std::make_unique<PatientJob>(); });
   std::stop_source shutdown;
   auto answer = std::async(std::launch::async,
-                           [&] { return run_job(registry, "Patient", arguments, context, shutdown.get_token()); });
+                           [&] { return answered_run(registry, "Patient", arguments, context, shutdown.get_token()); });
   // Not before the shutdown: the job waits a minute unless told.
   EXPECT_EQ(answer.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
   shutdown.request_stop();
@@ -197,7 +207,7 @@ TEST_F(JobRunnerTest, ShutdownAsksTheRunToStop) {
 TEST_F(JobRunnerTest, AJobDoneDespiteAStopRequestIsDone) {
   std::stop_source shutdown;
   shutdown.request_stop();
-  EXPECT_EQ(run_job(registry, "SumJob", arguments, context, shutdown.get_token()).status, 200);
+  EXPECT_EQ(answered_run(registry, "SumJob", arguments, context, shutdown.get_token()).status, 200);
 }
 
 struct LimitedJob : Job {
@@ -222,8 +232,8 @@ TEST_F(JobRunnerTest, EachRunGetsAFreshInstance) {
     ++created;
     return std::make_unique<SumJob>();
   });
-  EXPECT_EQ(run_job(counting, "Counted", arguments, context).status, 200);
-  EXPECT_EQ(run_job(counting, "Counted", arguments, context).status, 200);
+  EXPECT_EQ(answered_run(counting, "Counted", arguments, context).status, 200);
+  EXPECT_EQ(answered_run(counting, "Counted", arguments, context).status, 200);
   EXPECT_EQ(created, 2);
 }
 

@@ -23,6 +23,7 @@
 
 #include "envelope/envelope.h"
 #include "middleware/default_stack.h"
+#include "middleware/periodic_tasks.h"
 #include "middleware/worker_endpoints.h"
 #include "worker/dispatch.h"
 
@@ -109,9 +110,8 @@ class DefaultStackTest : public ::testing::Test {
   WorkerChain build() {
     auto cron = CronFile::parse(kCronYaml, "cron.yaml", cron_registry);
     if (!cron) throw std::runtime_error(cron.error().message);
-    auto s = Signer::create(kWorkerKey);
-    if (!s) throw std::runtime_error(s.error().message);
-    return default_stack(config, registry, std::optional<Signer>(std::move(s).value()), *cron, app);
+    return default_stack(config, registry, WorkerParts{.keys = {.current = kWorkerKey}, .cron = std::move(cron).value()},
+                         app);
   }
 
   static std::string envelope(const std::string& job_class, const std::string& args = "[]") {
@@ -188,7 +188,7 @@ TEST_F(DefaultStackTest, OrderWhenProcessingJobs) {
   const WorkerChain chain = build();
   EXPECT_EQ(chain.stack.order(),
             (std::vector<std::type_index>{typeid(RequestLog), typeid(SourceCheck), typeid(WorkerEndpoints),
-                                          typeid(SqsdOnly), typeid(VerifySignature)}));
+                                          typeid(SqsdOnly), typeid(PeriodicTasks), typeid(VerifySignature)}));
   // The one end is the dispatcher.
   ASSERT_NE(chain.end.target<Dispatch>(), nullptr);
 }
@@ -206,12 +206,11 @@ TEST_F(DefaultStackTest, OnlyRequestLogWhenNotProcessingJobs) {
   EXPECT_EQ(echo.runs, 0);
 }
 
-TEST_F(DefaultStackTest, ProcessingJobsNeedsASigner) {
-  auto cron = CronFile::parse(kCronYaml, "cron.yaml", cron_registry);
-  ASSERT_TRUE(cron.has_value());
-  EXPECT_THROW(default_stack(config, registry, std::nullopt, *cron, app), std::invalid_argument);
+TEST_F(DefaultStackTest, ProcessingJobsNeedsASigningKeyOfFullLength) {
+  EXPECT_THROW(default_stack(config, registry, std::nullopt, app), std::invalid_argument);
+  EXPECT_THROW(default_stack(config, registry, WorkerParts{.keys = {.current = "short"}}, app), std::invalid_argument);
   config.process_jobs = false;
-  EXPECT_NO_THROW(default_stack(config, registry, std::nullopt, *cron, app));
+  EXPECT_NO_THROW(default_stack(config, registry, std::nullopt, app));
 }
 
 TEST_F(DefaultStackTest, SignedValidEnvelopeRunsTheJob) {
@@ -384,25 +383,53 @@ TEST_F(DefaultStackTest, PeriodicTaskRunsWhenDeclaredAndRegistered) {
   EXPECT_EQ(echo.runs, 0);
 }
 
-// A middleware the user adds sees messages and periodic tasks alike, since both end in the one
-// dispatcher after it.
-TEST_F(DefaultStackTest, AnAddedMiddlewareSeesMessagesAndPeriodicTasks) {
-  struct Count : Middleware {
-    explicit Count(std::vector<std::string>& seen) : seen_(seen) {}
-    Response call(Request& request, const Next& next) const override {
-      Response response = next(request);
-      seen_.push_back(response.job + " " + std::to_string(response.status));
-      return response;
-    }
-    std::vector<std::string>& seen_;
-  };
+// A middleware the user adds runs last, around each message's job; one inserted before
+// PeriodicTasks sees the periodic tasks too, those refused included.
+struct Count : Middleware {
+  explicit Count(std::vector<std::string>& seen) : seen_(seen) {}
+  Response call(Request& request, const Next& next) const override {
+    Response response = next(request);
+    seen_.push_back(response.job + " " + std::to_string(response.status));
+    return response;
+  }
+  std::vector<std::string>& seen_;
+};
+
+TEST_F(DefaultStackTest, AnAddedMiddlewareSeesTheMessages) {
   std::vector<std::string> seen;
   chain_.emplace(build());
   chain_->stack.add<Count>(seen);
   EXPECT_EQ(call(periodic_request("NightlyCleanupJob")).status, 200);
   EXPECT_EQ(call(signed_job(envelope("EchoJob"))).status, 200);
+  EXPECT_EQ(seen, (std::vector<std::string>{"EchoJob 200"}));
+}
+
+TEST_F(DefaultStackTest, AMiddlewareInsertedBeforePeriodicTasksSeesMessagesAndTasks) {
+  std::vector<std::string> seen;
+  chain_.emplace(build());
+  chain_->stack.insert_before<PeriodicTasks>(std::make_unique<Count>(seen));
+  EXPECT_EQ(call(periodic_request("NightlyCleanupJob")).status, 200);
+  EXPECT_EQ(call(signed_job(envelope("EchoJob"))).status, 200);
   EXPECT_EQ(call(periodic_request("FailingJob")).status, 404);  // not in cron.yaml: still seen
   EXPECT_EQ(seen, (std::vector<std::string>{"NightlyCleanupJob 200", "EchoJob 200", "FailingJob 404"}));
+}
+
+// VerifySignature checks whatever reaches it: a task name does not let an unsigned body by.
+TEST(VerifySignatureAlone, ATaskNameIsNoWayPastTheSignature) {
+  Stack stack;
+  stack.add<VerifySignature>(VerifySignature::with_keys(std::string(kWorkerKey)).value());
+  Request request;
+  request.method = "POST";
+  request.path = "/periodic_tasks";
+  request.headers.add("X-Aws-Sqsd-Taskname", "NightlyCleanupJob");
+  bool reached = false;
+  const Response r = stack.call(request, [&](Request&) {
+    reached = true;
+    return Response::ok();
+  });
+  EXPECT_EQ(r.status, 403);
+  EXPECT_FALSE(reached);
+  EXPECT_FALSE(VerifySignature::with_keys("too short")) << "keys under 32 bytes are refused";
 }
 
 TEST_F(DefaultStackTest, PeriodicTaskNotInCronFileIs404) {

@@ -6,15 +6,14 @@
 #include <ebworker/worker/middleware/source_check.h>
 #include <ebworker/worker/stack.h>
 
-#include "http/ip_range.h"
 
 namespace ebworker {
 namespace {
 
-SourceCheck with_trusted(std::string_view list) {
-  auto ranges = IpRange::parse_list(list);
-  if (!ranges) throw std::runtime_error(ranges.error().message);
-  return SourceCheck(std::move(ranges).value());
+SourceCheck with_trusted(const std::vector<std::string>& ranges) {
+  auto check = SourceCheck::trusting(ranges);
+  if (!check) throw std::runtime_error(check.error().message);
+  return std::move(check).value();
 }
 
 TEST(SourceCheck, LoopbackOnlyByDefault) {
@@ -30,7 +29,7 @@ TEST(SourceCheck, LoopbackOnlyByDefault) {
 }
 
 TEST(SourceCheck, UnparsablePeersAreRefused) {
-  const SourceCheck check = with_trusted("0.0.0.0/0, ::/0");
+  const SourceCheck check = with_trusted({"0.0.0.0/0", "::/0"});
   EXPECT_FALSE(check.allows(""));
   EXPECT_FALSE(check.allows("localhost"));
   EXPECT_FALSE(check.allows("127.0.0.1:5000"));
@@ -38,7 +37,7 @@ TEST(SourceCheck, UnparsablePeersAreRefused) {
 }
 
 TEST(SourceCheck, ConfiguredRanges) {
-  const SourceCheck check = with_trusted("172.17.0.1, 10.0.0.0/8, fd00::/8");
+  const SourceCheck check = with_trusted({"172.17.0.1", "10.0.0.0/8", "fd00::/8"});
   EXPECT_TRUE(check.allows("172.17.0.1"));
   EXPECT_TRUE(check.allows("::ffff:172.17.0.1"));  // a v4 range matches a mapped v4 peer
   EXPECT_FALSE(check.allows("172.17.0.2"));
@@ -80,6 +79,13 @@ TEST(SourceCheck, CallRefusesWith403AndIgnoresForwardingHeaders) {
   local.headers.add("X-Forwarded-For", "203.0.113.9");
   EXPECT_EQ(stack.call(local, app).status, 200);
   EXPECT_EQ(app_calls, 1);
+}
+
+TEST(SourceCheck, ARangeThatIsNoneIsRefusedByName) {
+  const auto check = SourceCheck::trusting({"10.0.0.0/8", "10.0.0.0/33"});
+  ASSERT_FALSE(check);
+  EXPECT_NE(check.error().message.find("10.0.0.0/33"), std::string::npos) << check.error().message;
+  EXPECT_FALSE(SourceCheck::trusting({"not-an-address"}));
 }
 
 }  // namespace

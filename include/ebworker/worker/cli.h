@@ -17,7 +17,8 @@ struct AppOptions {
   // Answers every request that is not the daemon's (all of them with job processing off).
   App app = not_found_app;
   // Edits the default middleware stack (<ebworker/worker/middlewares.h>) before serving, e.g.
-  //   [](Stack& s) { s.add<Metrics>(); }  // runs last: around each job, message or periodic task
+  //   [](Stack& s) { s.add<Metrics>(); }  // runs last: around each message's job
+  //   [](Stack& s) { s.insert_before<PeriodicTasks>(std::make_unique<Metrics>()); }  // tasks too
   std::function<void(Stack&)> edit_stack;
 };
 

@@ -2,8 +2,10 @@
 // The contract, as in Rack: an app turns a request into a response; a middleware does the same,
 // given the rest of the chain as `next`. It answers itself (a refusal) or calls next(request),
 // and may look at or change the request before and the response after. The chain has one end:
-// the app the stack was built with. Middlewares are shared by all job threads, so `call` must
-// be safe to run concurrently (keep per-request state on the stack).
+// the app the stack was built with. A middleware may also route, handing a request to another
+// app instead of `next` (SqsdOnly sends what is not the daemon's to the web tier's routes).
+// Middlewares are shared by all job threads, so `call` must be safe to run concurrently (keep
+// per-request state on the stack).
 
 #include <functional>
 #include <memory>

@@ -1,25 +1,29 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
+#include <ebworker/result.h>
 #include <ebworker/worker/middleware.h>
 
 namespace ebworker {
 
-class Signer;
-
 // A message must carry a message-digest attribute (header X-Aws-Sqsd-Attr-message-digest) that
-// is the HMAC of the exact body under SECRET_KEY_BASE or a previous key, else 403. Checked before
-// the body is parsed, so unauthenticated input never reaches the JSON parser. A periodic task
-// (X-Aws-Sqsd-Taskname) cannot be signed, since the daemon posts it empty: it passes, and the
-// dispatcher runs it only when cron.yaml declares that task at that path.
+// is the HMAC-SHA256 of the exact body under the secret (SECRET_KEY_BASE) or a previous one, else
+// 403. Checked before the body is parsed, so unauthenticated input never reaches the JSON parser.
+// Every request that reaches it is checked: periodic tasks, which nobody can sign, are answered
+// before it (PeriodicTasks).
 class VerifySignature : public Middleware {
  public:
-  explicit VerifySignature(Signer signer);
+  // Keys shorter than 32 bytes are refused.
+  static Result<VerifySignature> with_keys(std::string secret, std::vector<std::string> previous = {});
   Response call(Request& request, const Next& next) const override;
 
  private:
-  std::shared_ptr<const Signer> signer_;
+  struct Keys;  // their HMAC key schedules, shared by copies
+  explicit VerifySignature(std::shared_ptr<const Keys> keys);
+  std::shared_ptr<const Keys> keys_;
 };
 
 }  // namespace ebworker

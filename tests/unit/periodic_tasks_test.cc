@@ -1,7 +1,8 @@
-// Dispatch, the end of the worker chain, for periodic tasks: a run of a task while its previous
-// run is still going is skipped (200, with the reason), unless the task's class allows overlap.
+// PeriodicTasks and Dispatch: a run of a task while its previous run is still going is skipped
+// (200, with the reason), unless the task's class allows overlap; what is not a task goes on down
+// the chain. And Dispatch's own answer to a message that is not due yet.
 
-#include "worker/dispatch.h"
+#include "middleware/periodic_tasks.h"
 
 #include <gtest/gtest.h>
 
@@ -47,16 +48,27 @@ Request task(std::string name) {
   return r;
 }
 
-class DispatchOverlap : public ::testing::Test {
+// PeriodicTasks in front of an end that no task may reach.
+struct TaskChain {
+  Stack stack;
+  App end = [](Request&) { return Response::refuse(599, "went past PeriodicTasks"); };
+  Response operator()(Request& request) const { return stack.call(request, end); }
+};
+
+class PeriodicTasksOverlap : public ::testing::Test {
  protected:
   void SetUp() override {
     auto factory = [this] { return std::make_unique<HeldJob>(runs, released); };
     registry.add("Report", factory);
     registry.add("Sweep", factory, {.allow_overlap = true});
   }
-  Dispatch dispatch() { return Dispatch(registry, CronFile::parse(kCron, "cron.yaml", registry).value()); }
+  std::unique_ptr<TaskChain> tasks() {
+    auto chain = std::make_unique<TaskChain>();
+    chain->stack.add<PeriodicTasks>(periodic_tasks(CronFile::parse(kCron, "cron.yaml", registry).value(), Dispatch(registry)));
+    return chain;
+  }
   // Starts a run of `name` and returns once it is running.
-  std::future<Response> start(const Dispatch& d, const std::string& name, int running_before) {
+  std::future<Response> start(const TaskChain& d, const std::string& name, int running_before) {
     auto f = std::async(std::launch::async, [&d, name] {
       Request r = task(name);
       return d(r);
@@ -71,8 +83,9 @@ class DispatchOverlap : public ::testing::Test {
   std::shared_future<void> released = release.get_future().share();
 };
 
-TEST_F(DispatchOverlap, ASecondRunWhileTheFirstIsGoingIsSkipped) {
-  const Dispatch d = dispatch();
+TEST_F(PeriodicTasksOverlap, ASecondRunWhileTheFirstIsGoingIsSkipped) {
+  const auto chain = tasks();
+  const TaskChain& d = *chain;
   auto first = start(d, "Report", 0);
   Request again = task("Report");
   const Response skipped = d(again);
@@ -88,14 +101,31 @@ TEST_F(DispatchOverlap, ASecondRunWhileTheFirstIsGoingIsSkipped) {
   EXPECT_EQ(runs.load(), 2);
 }
 
-TEST_F(DispatchOverlap, AClassThatAllowsOverlapRunsTwiceAtOnce) {
-  const Dispatch d = dispatch();
+TEST_F(PeriodicTasksOverlap, AClassThatAllowsOverlapRunsTwiceAtOnce) {
+  const auto chain = tasks();
+  const TaskChain& d = *chain;
   auto first = start(d, "Sweep", 0);
   auto second = start(d, "Sweep", 1);
   EXPECT_EQ(runs.load(), 2);
   release.set_value();
   EXPECT_EQ(first.get().reason, "");
   EXPECT_EQ(second.get().reason, "");
+}
+
+TEST_F(PeriodicTasksOverlap, WhatIsNotATaskGoesOnDownTheChainAndAnUndeclaredTaskIs404) {
+  const auto chain = tasks();
+  Request message;
+  message.method = "POST";
+  message.path = "/periodic_tasks";
+  EXPECT_EQ((*chain)(message).status, 599);
+  Request undeclared = task("Unlisted");
+  const Response refused = (*chain)(undeclared);
+  EXPECT_EQ(refused.status, 404);
+  EXPECT_EQ(refused.reason, "periodic task Unlisted is not declared in cron.yaml at /periodic_tasks");
+  Request elsewhere = task("Report");
+  elsewhere.path = "/other";
+  EXPECT_EQ((*chain)(elsewhere).status, 404);
+  EXPECT_EQ(runs.load(), 0);
 }
 
 // Without the worker's own queue to send it on with, a message received before it is due goes
@@ -105,7 +135,7 @@ TEST(DispatchNotDue, WithoutHopsAMessageReceivedEarlyIsAnswered503WithRetryAfter
   std::atomic<int> runs{0};
   std::promise<void> never;
   registry.add("Report", [&] { return std::make_unique<HeldJob>(runs, never.get_future().share()); });
-  const Dispatch d(registry, CronFile{});
+  const Dispatch d(registry);
   auto e = Envelope::make("Report", "[]");
   ASSERT_TRUE(e);
   e->scheduled_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) + std::chrono::seconds(100);
