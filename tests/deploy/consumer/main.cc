@@ -1,13 +1,13 @@
-// A user's app: one job of its own, and the whole ebworker command line (serve, post, enqueue,
-// sqsd, cron, dev) from one call.
+// A user's app: one job of its own, a middleware of its own placed by a default middleware's
+// public name, and the whole ebworker command line from one call. It includes only
+// <ebworker/worker.h>, the header that lists the worker library.
 
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
 
-#include <ebworker/worker/cli.h>
-#include <ebworker/worker/job.h>
+#include <ebworker/worker.h>
 
 // Appends "hello, NAME" to the file named by GREETING_OUT.
 class GreetingJob : public ebworker::Job {
@@ -27,8 +27,23 @@ class GreetingJob : public ebworker::Job {
   }
 };
 
+// Around every job, periodic tasks included: it sits before PeriodicTasks.
+class Timing : public ebworker::Middleware {
+ public:
+  ebworker::Response call(ebworker::Request& request, const ebworker::Next& next) const override {
+    ebworker::Response response = next(request);
+    response.headers.add("X-Consumer-Timing", "seen");
+    return response;
+  }
+};
+
 int main(int argc, char** argv) {
   ebworker::JobRegistry jobs;
   jobs.add<GreetingJob>();
-  return ebworker::run_cli(argc, argv, jobs);
+  ebworker::AppOptions options;
+  options.edit_stack = [](ebworker::Stack& stack) {
+    if (stack.contains<ebworker::PeriodicTasks>())
+      stack.insert_before<ebworker::PeriodicTasks>(std::make_unique<Timing>());
+  };
+  return ebworker::run_cli(argc, argv, jobs, options);
 }

@@ -5,8 +5,7 @@
 #include <cstdio>
 #include <string>
 
-#include <ebworker/client/client.h>
-#include <ebworker/environment.h>
+#include <ebworker/client.h>  // the client library's one header
 
 int main(int argc, char** argv) {
   if (argc != 3) {
