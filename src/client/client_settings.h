@@ -22,9 +22,9 @@
 #include <ebworker/result.h>
 
 #include "aws/credentials_chain.h"
+#include "aws/retry_policy.h"
 #include "core/settings.h"
 #include "sqs/message_checks.h"
-#include "sqs/retry_policy.h"
 #include "sqs/sqs_client.h"
 #include "sqs/sqs_endpoint.h"
 

@@ -3,8 +3,6 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <algorithm>
-
 #include "core/json.h"
 #include "dynamodb/dynamodb_answers.h"
 
@@ -13,9 +11,6 @@ namespace ebworker {
 namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
-
-// Items here are a few short attributes; an answer this large is not one we asked for.
-constexpr std::size_t kMaxDynamoAnswer = 1024 * 1024;
 
 void write_value(Writer& w, const AttributeValue& v) {
   w.StartObject();
@@ -54,82 +49,28 @@ void write_placeholders(Writer& w, const Condition& c) {
   if (!c.values.empty()) write_item(w, "ExpressionAttributeValues", c.values);
 }
 
-DynamoError unreadable(std::string_view operation, std::string_view table, const std::string& why) {
-  DynamoError e;
-  e.kind = DynamoErrorKind::server;
-  e.http_status = 200;
-  e.message = "unreadable answer: " + why;
-  e.context = std::string(operation) + " " + std::string(table);
-  return e;
-}
-
 }  // namespace
 
 DynamoClient::DynamoClient(DynamoClientOptions options)
-    : options_(std::move(options)), retry_(options_.retry) {
-  if (!options_.http) options_.http = std::make_shared<HttpClient>();
+    : endpoint_(std::move(options.endpoint)),
+      aws_(kDynamoDb, {.credentials = std::move(options.credentials), .retry = options.retry,
+                       .connect_timeout = options.connect_timeout, .request_timeout = options.request_timeout,
+                       .http = std::move(options.http)}) {}
+
+AwsResult<std::string> DynamoClient::call(std::string_view operation, std::string_view table,
+                                          const std::string& body) const {
+  return aws_.call({operation, table, endpoint_, body});
 }
 
-DynamoResult<std::string> DynamoClient::attempt(std::string_view operation, const std::string& body,
-                                                std::chrono::milliseconds timeout) const {
-  const auto error = [](DynamoErrorKind kind, std::string message) {
-    DynamoError e;
-    e.kind = kind;
-    e.message = std::move(message);
-    return Unexpected{std::move(e)};
-  };
-  if (options_.endpoint.url.empty() || options_.endpoint.region.empty())
-    return error(DynamoErrorKind::config, "no DynamoDB endpoint or region configured");
-  if (!options_.credentials) return error(DynamoErrorKind::credentials, "no AWS credentials provider configured");
-  auto credentials = options_.credentials->get();
-  if (!credentials) return error(DynamoErrorKind::credentials, credentials.error().message);
-
-  HttpRequest request;
-  request.method = "POST";
-  request.url = options_.endpoint.url;
-  request.headers = {"Content-Type: application/x-amz-json-1.0",
-                     "X-Amz-Target: DynamoDB_20120810." + std::string(operation)};
-  request.body = body;
-  request.max_reply_body = kMaxDynamoAnswer;
-  request.connect_timeout = std::min(options_.connect_timeout, timeout);
-  request.timeout = timeout;
-  request.sigv4 = SigV4{options_.endpoint.region, "dynamodb", credentials->access_key_id,
-                        credentials->secret_access_key, credentials->session_token};
-  auto reply = options_.http->perform(request);
-  if (!reply)
-    return error(reply.error().timed_out ? DynamoErrorKind::timeout : DynamoErrorKind::transport,
-                 reply.error().message);
-  if (reply->status != 200) return Unexpected{dynamo_error_from_reply(reply->status, reply->body)};
-  return std::move(reply->body);
-}
-
-DynamoResult<std::string> DynamoClient::call(std::string_view operation, std::string_view table,
-                                             const std::string& body) const {
-  auto attempts = retry_.start();
-  for (;;) {
-    attempts.begin_attempt();
-    // Never past the budget; never 0 either, which libcurl reads as "no timeout".
-    const auto timeout = std::max(std::min(options_.request_timeout, attempts.remaining()), std::chrono::milliseconds(1));
-    auto answer = attempt(operation, body, timeout);
-    if (answer) return answer;
-    if (!answer.error().retryable() || !attempts.wait_before_retry()) {
-      DynamoError e = answer.error();
-      e.context = std::string(operation) + " " + std::string(table);
-      e.attempts = attempts.made();
-      return Unexpected{std::move(e)};
-    }
-  }
-}
-
-DynamoResult<WriteOutcome> DynamoClient::write(std::string_view operation, std::string_view table,
-                                               const std::string& body) const {
+AwsResult<WriteOutcome> DynamoClient::write(std::string_view operation, std::string_view table,
+                                            const std::string& body) const {
   auto answer = call(operation, table, body);
   if (answer) return WriteOutcome::written;
   if (answer.error().code == "ConditionalCheckFailedException") return WriteOutcome::condition_failed;
   return Unexpected{answer.error()};
 }
 
-DynamoResult<void> DynamoClient::create_table(std::string_view table, std::string_view partition_key) const {
+AwsResult<void> DynamoClient::create_table(std::string_view table, std::string_view partition_key) const {
   rapidjson::StringBuffer out;
   Writer w(out);
   w.StartObject();
@@ -161,7 +102,7 @@ DynamoResult<void> DynamoClient::create_table(std::string_view table, std::strin
   return {};
 }
 
-DynamoResult<std::string> DynamoClient::describe_table(std::string_view table) const {
+AwsResult<std::string> DynamoClient::describe_table(std::string_view table) const {
   rapidjson::StringBuffer out;
   Writer w(out);
   w.StartObject();
@@ -171,12 +112,12 @@ DynamoResult<std::string> DynamoClient::describe_table(std::string_view table) c
   auto answer = call("DescribeTable", table, out.GetString());
   if (!answer) return Unexpected{answer.error()};
   auto status = parse_table_status_answer(*answer);
-  if (!status) return Unexpected{unreadable("DescribeTable", table, status.error().message)};
+  if (!status) return Unexpected{aws_.unreadable("DescribeTable", table, status.error().message)};
   return std::move(status).value();
 }
 
-DynamoResult<WriteOutcome> DynamoClient::put_item(std::string_view table, const Item& item,
-                                                  const Condition& condition) const {
+AwsResult<WriteOutcome> DynamoClient::put_item(std::string_view table, const Item& item,
+                                               const Condition& condition) const {
   rapidjson::StringBuffer out;
   Writer w(out);
   w.StartObject();
@@ -189,8 +130,8 @@ DynamoResult<WriteOutcome> DynamoClient::put_item(std::string_view table, const 
   return write("PutItem", table, out.GetString());
 }
 
-DynamoResult<WriteOutcome> DynamoClient::update_item(std::string_view table, const Item& key, std::string_view update,
-                                                     const Condition& condition) const {
+AwsResult<WriteOutcome> DynamoClient::update_item(std::string_view table, const Item& key, std::string_view update,
+                                                  const Condition& condition) const {
   rapidjson::StringBuffer out;
   Writer w(out);
   w.StartObject();
@@ -205,8 +146,8 @@ DynamoResult<WriteOutcome> DynamoClient::update_item(std::string_view table, con
   return write("UpdateItem", table, out.GetString());
 }
 
-DynamoResult<WriteOutcome> DynamoClient::delete_item(std::string_view table, const Item& key,
-                                                     const Condition& condition) const {
+AwsResult<WriteOutcome> DynamoClient::delete_item(std::string_view table, const Item& key,
+                                                  const Condition& condition) const {
   rapidjson::StringBuffer out;
   Writer w(out);
   w.StartObject();
@@ -219,7 +160,7 @@ DynamoResult<WriteOutcome> DynamoClient::delete_item(std::string_view table, con
   return write("DeleteItem", table, out.GetString());
 }
 
-DynamoResult<std::optional<Item>> DynamoClient::get_item(std::string_view table, const Item& key) const {
+AwsResult<std::optional<Item>> DynamoClient::get_item(std::string_view table, const Item& key) const {
   rapidjson::StringBuffer out;
   Writer w(out);
   w.StartObject();
@@ -232,7 +173,7 @@ DynamoResult<std::optional<Item>> DynamoClient::get_item(std::string_view table,
   auto answer = call("GetItem", table, out.GetString());
   if (!answer) return Unexpected{answer.error()};
   auto item = parse_get_item_answer(*answer);
-  if (!item) return Unexpected{unreadable("GetItem", table, item.error().message)};
+  if (!item) return Unexpected{aws_.unreadable("GetItem", table, item.error().message)};
   return std::move(item).value();
 }
 

@@ -1,8 +1,7 @@
 #pragma once
-// Amazon DynamoDB over its JSON protocol (docs/wire-protocol.md, "DynamoDB"): POST / with
-// Content-Type application/x-amz-json-1.0 and X-Amz-Target DynamoDB_20120810.<Operation>,
-// signed with SigV4 (service "dynamodb") by libcurl, retried under the same RetryPolicy as SQS
-// requests (throttling, 5xx and transport failures; other 4xx are not).
+// Amazon DynamoDB over its JSON protocol (docs/wire-protocol.md, "DynamoDB"): X-Amz-Target
+// DynamoDB_20120810.<Operation>, signed for the service "dynamodb", sent and retried by
+// AwsJsonClient (aws/json_client.h) as SQS requests are.
 //
 // Only what the coordination table needs: string and number attributes, single items, and
 // conditional writes whose failed condition (ConditionalCheckFailedException) is an outcome the
@@ -22,11 +21,10 @@
 #include <ebworker/client/client_config.h>
 
 #include "aws/credentials_chain.h"
+#include "aws/json_client.h"
 #include "dynamodb/dynamodb_endpoint.h"
-#include "dynamodb/dynamodb_error.h"
 #include "dynamodb/dynamodb_item.h"
 #include "net/http_client.h"
-#include "sqs/retry_policy.h"
 
 namespace ebworker {
 
@@ -39,9 +37,17 @@ struct Condition {
 
 enum class WriteOutcome { written, condition_failed };
 
+inline constexpr AwsJsonService kDynamoDb{
+    .name = "DynamoDB",
+    .target_prefix = "DynamoDB_20120810",
+    .signing_name = "dynamodb",
+    // Items here are a few short attributes; an answer this large is not one we asked for.
+    .max_answer = 1024 * 1024,
+};
+
 struct DynamoClientOptions {
   std::shared_ptr<CredentialsProvider> credentials{};  // required
-  DynamoEndpoint endpoint{};                           // required
+  AwsEndpoint endpoint{};                              // required
   RetrySettings retry{};
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{5000};
@@ -54,28 +60,27 @@ class DynamoClient {
 
   // A table keyed by `partition_key` (a string), billed per request. An existing table is
   // ResourceInUseException (a client error).
-  DynamoResult<void> create_table(std::string_view table, std::string_view partition_key) const;
-  // The table's TableStatus (CREATING, ACTIVE, …); a missing table is DynamoErrorKind::not_found.
-  DynamoResult<std::string> describe_table(std::string_view table) const;
+  AwsResult<void> create_table(std::string_view table, std::string_view partition_key) const;
+  // The table's TableStatus (CREATING, ACTIVE, …); a missing table is ResourceNotFoundException
+  // (a client error).
+  AwsResult<std::string> describe_table(std::string_view table) const;
 
-  DynamoResult<WriteOutcome> put_item(std::string_view table, const Item& item, const Condition& condition = {}) const;
+  AwsResult<WriteOutcome> put_item(std::string_view table, const Item& item, const Condition& condition = {}) const;
   // `update` is an UpdateExpression; its placeholders go in `condition`'s names and values.
-  DynamoResult<WriteOutcome> update_item(std::string_view table, const Item& key, std::string_view update,
-                                         const Condition& condition = {}) const;
-  DynamoResult<WriteOutcome> delete_item(std::string_view table, const Item& key,
-                                         const Condition& condition = {}) const;
+  AwsResult<WriteOutcome> update_item(std::string_view table, const Item& key, std::string_view update,
+                                      const Condition& condition = {}) const;
+  AwsResult<WriteOutcome> delete_item(std::string_view table, const Item& key,
+                                      const Condition& condition = {}) const;
   // Strongly consistent; nullopt when there is no such item.
-  DynamoResult<std::optional<Item>> get_item(std::string_view table, const Item& key) const;
+  AwsResult<std::optional<Item>> get_item(std::string_view table, const Item& key) const;
 
  private:
   // One operation, retried as the policy allows: the body of the HTTP 200.
-  DynamoResult<std::string> call(std::string_view operation, std::string_view table, const std::string& body) const;
-  DynamoResult<std::string> attempt(std::string_view operation, const std::string& body,
-                                    std::chrono::milliseconds timeout) const;
-  DynamoResult<WriteOutcome> write(std::string_view operation, std::string_view table, const std::string& body) const;
+  AwsResult<std::string> call(std::string_view operation, std::string_view table, const std::string& body) const;
+  AwsResult<WriteOutcome> write(std::string_view operation, std::string_view table, const std::string& body) const;
 
-  DynamoClientOptions options_;
-  RetryPolicy retry_;
+  AwsEndpoint endpoint_;
+  AwsJsonClient aws_;
 };
 
 }  // namespace ebworker

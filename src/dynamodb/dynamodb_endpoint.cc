@@ -5,8 +5,8 @@
 
 namespace ebworker {
 
-Result<DynamoEndpoint> dynamodb_endpoint(const Environment& env) {
-  DynamoEndpoint out;
+Result<AwsEndpoint> dynamodb_endpoint(const Environment& env) {
+  AwsEndpoint out;
   out.region = lookup_or(env, "AWS_REGION", lookup_or(env, "AWS_DEFAULT_REGION"));
   if (out.region.empty()) return fail("no AWS region for DynamoDB: set AWS_REGION");
   const auto configured = lookup(env, "AWS_ENDPOINT_URL_DYNAMODB") ? lookup(env, "AWS_ENDPOINT_URL_DYNAMODB")

@@ -9,13 +9,10 @@
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 
+#include "aws/aws_endpoint.h"
+
 namespace ebworker {
 
-struct DynamoEndpoint {
-  std::string url{};     // where to POST, path "/"
-  std::string region{};
-};
-
-Result<DynamoEndpoint> dynamodb_endpoint(const Environment& env);
+Result<AwsEndpoint> dynamodb_endpoint(const Environment& env);
 
 }  // namespace ebworker

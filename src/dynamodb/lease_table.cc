@@ -60,7 +60,7 @@ LeaseTable::LeaseTable(std::shared_ptr<const DynamoClient> dynamo, std::string t
 Status LeaseTable::ensure_ready(bool create, std::chrono::milliseconds wait) const {
   const auto deadline = std::chrono::steady_clock::now() + wait;
   auto status = dynamo_->describe_table(table_);
-  if (!status && status.error().kind == DynamoErrorKind::not_found) {
+  if (!status && status.error().code == "ResourceNotFoundException") {
     if (!create)
       return fail("DynamoDB table " + table_ + " does not exist (create it with partition key pk, type S)");
     auto created = dynamo_->create_table(table_, kKey);
@@ -80,19 +80,19 @@ Status LeaseTable::ensure_ready(bool create, std::chrono::milliseconds wait) con
   return {};
 }
 
-DynamoResult<bool> LeaseTable::held_by(std::string_view key, std::string_view holder) const {
+AwsResult<bool> LeaseTable::held_by(std::string_view key, std::string_view holder) const {
   auto lease = read(key);
   if (!lease) return Unexpected{lease.error()};
   return *lease && (*lease)->holder == holder;
 }
 
-DynamoResult<bool> LeaseTable::take(std::string_view key, std::string_view holder, Time now, Time until) const {
+AwsResult<bool> LeaseTable::take(std::string_view key, std::string_view holder, Time now, Time until) const {
   return put_held(key, holder, until,
                   {"attribute_not_exists(#pk) OR #e < :now OR #h = :me", names(),
                    {{":now", AttributeValue::n(epoch(now))}, {":me", AttributeValue::s(std::string(holder))}}});
 }
 
-DynamoResult<bool> LeaseTable::renew(std::string_view key, std::string_view holder, Time until) const {
+AwsResult<bool> LeaseTable::renew(std::string_view key, std::string_view holder, Time until) const {
   Condition c{"#h = :me", {{"#h", kHolder}, {"#e", kExpiresAt}},
               {{":me", AttributeValue::s(std::string(holder))}, {":until", AttributeValue::n(epoch(until))}}};
   auto updated = dynamo_->update_item(table_, key_of(key), "SET #e = :until", c);
@@ -100,11 +100,11 @@ DynamoResult<bool> LeaseTable::renew(std::string_view key, std::string_view hold
   return *updated == WriteOutcome::written;  // a lost answer's retry succeeds again: same holder
 }
 
-DynamoResult<bool> LeaseTable::claim(std::string_view key, std::string_view holder, Time until) const {
+AwsResult<bool> LeaseTable::claim(std::string_view key, std::string_view holder, Time until) const {
   return put_held(key, holder, until, {"attribute_not_exists(#pk)", {{"#pk", kKey}}, {}});
 }
 
-DynamoResult<bool> LeaseTable::put_held(std::string_view key, std::string_view holder, Time until,
+AwsResult<bool> LeaseTable::put_held(std::string_view key, std::string_view holder, Time until,
                                         const Condition& condition) const {
   auto put = dynamo_->put_item(table_,
                                {{kKey, AttributeValue::s(std::string(key))},
@@ -116,7 +116,7 @@ DynamoResult<bool> LeaseTable::put_held(std::string_view key, std::string_view h
   return held_by(key, holder);  // a lost answer's retry finds our own item: won
 }
 
-DynamoResult<bool> LeaseTable::release(std::string_view key, std::string_view holder) const {
+AwsResult<bool> LeaseTable::release(std::string_view key, std::string_view holder) const {
   Condition c{"#h = :me", {{"#h", kHolder}}, {{":me", AttributeValue::s(std::string(holder))}}};
   auto deleted = dynamo_->delete_item(table_, key_of(key), c);
   if (!deleted) return Unexpected{deleted.error()};
@@ -136,14 +136,15 @@ Result<Lease> lease_from_item(const Item& item) {
   return Lease{h->second.value, LeaseTable::Time(std::chrono::seconds(seconds))};
 }
 
-DynamoResult<std::optional<Lease>> LeaseTable::read(std::string_view key) const {
+AwsResult<std::optional<Lease>> LeaseTable::read(std::string_view key) const {
   auto item = dynamo_->get_item(table_, key_of(key));
   if (!item) return Unexpected{item.error()};
   if (!*item) return std::optional<Lease>();
   auto lease = lease_from_item(**item);
   if (!lease) {
-    DynamoError e;
-    e.kind = DynamoErrorKind::server;
+    AwsError e;
+    e.kind = AwsErrorKind::server;
+    e.service = std::string(kDynamoDb.name);
     e.http_status = 200;
     e.message = "unreadable lease " + std::string(key) + ": " + lease.error().message;
     e.context = "GetItem " + table_;

@@ -53,22 +53,22 @@ class LeaseTable {
 
   // Takes `key` for `holder` until `until` when it is absent, expired at `now` (expires_at <
   // now), or already `holder`'s. True: ours; false: another's, unexpired.
-  DynamoResult<bool> take(std::string_view key, std::string_view holder, Time now, Time until) const;
+  AwsResult<bool> take(std::string_view key, std::string_view holder, Time now, Time until) const;
   // Moves the expiry of `key` to `until` if `holder` still holds it. False: it does not.
-  DynamoResult<bool> renew(std::string_view key, std::string_view holder, Time until) const;
+  AwsResult<bool> renew(std::string_view key, std::string_view holder, Time until) const;
   // Creates `key` for `holder` only if it does not exist. False: someone has it.
-  DynamoResult<bool> claim(std::string_view key, std::string_view holder, Time until) const;
+  AwsResult<bool> claim(std::string_view key, std::string_view holder, Time until) const;
   // Deletes `key` if `holder` holds it. False: it was not `holder`'s (or not there).
-  DynamoResult<bool> release(std::string_view key, std::string_view holder) const;
+  AwsResult<bool> release(std::string_view key, std::string_view holder) const;
   // Nullopt when there is no such item; an item lease_from_item refuses is an error (kind server).
-  DynamoResult<std::optional<Lease>> read(std::string_view key) const;
+  AwsResult<std::optional<Lease>> read(std::string_view key) const;
 
  private:
   // After a failed condition: is `holder` the item's holder anyway (a retried write's first
   // attempt took effect)?
-  DynamoResult<bool> held_by(std::string_view key, std::string_view holder) const;
+  AwsResult<bool> held_by(std::string_view key, std::string_view holder) const;
   // Puts `key` held by `holder` until `until` where `condition` allows: take() and claim().
-  DynamoResult<bool> put_held(std::string_view key, std::string_view holder, Time until,
+  AwsResult<bool> put_held(std::string_view key, std::string_view holder, Time until,
                               const Condition& condition) const;
 
   std::shared_ptr<const DynamoClient> dynamo_;

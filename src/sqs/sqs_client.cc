@@ -6,6 +6,7 @@
 #include <cctype>
 #include <optional>
 
+#include "aws/aws_error.h"
 #include "core/json.h"
 #include "core/text.h"
 #include "sqs/sqs_json.h"
@@ -14,23 +15,22 @@ namespace ebworker {
 
 namespace {
 
-// Ten 1 MiB messages with their attributes, JSON-escaped, fit with room to spare.
-constexpr std::size_t kMaxSqsAnswer = 32 * 1024 * 1024;
-
-SqsError error_of(SqsErrorKind kind, std::string message) {
-  SqsError e;
-  e.kind = kind;
-  e.message = std::move(message);
-  return e;
-}
+constexpr AwsJsonService kSqs{
+    .name = "SQS",
+    .target_prefix = "AmazonSQS",
+    .signing_name = "sqs",
+    // Ten 1 MiB messages with their attributes, JSON-escaped, fit with room to spare.
+    .max_answer = 32 * 1024 * 1024,
+};
 
 SqsError mismatch(std::string_view message_id, std::string_view field, std::string_view theirs,
                   std::string_view ours, std::string_view what) {
-  return error_of(SqsErrorKind::md5_mismatch,
-                  "message " + std::string(message_id) + ": SQS's " + std::string(field) + " is " +
-                      (theirs.empty() ? std::string("missing") : std::string(theirs)) + " but " +
-                      std::string(what) + " hashes to " + std::string(ours) +
-                      "; SQS holds something other than what was sent");
+  SqsError e;
+  e.kind = SqsErrorKind::md5_mismatch;
+  e.message = "message " + std::string(message_id) + ": SQS's " + std::string(field) + " is " +
+              (theirs.empty() ? std::string("missing") : std::string(theirs)) + " but " + std::string(what) +
+              " hashes to " + std::string(ours) + "; SQS holds something other than what was sent";
+  return e;
 }
 
 // SQS's MD5s against the message sent: the body always, the attributes when there were any.
@@ -62,83 +62,33 @@ SqsResult<void> verify_received(const ReceivedMessage& m) {
   return {};
 }
 
-// An answer we could not read: SQS may have acted on the request, so it is not sent again.
-SqsError unreadable(std::string_view action, std::string_view about, const std::string& why) {
-  SqsError e = error_of(SqsErrorKind::server, "unreadable answer: " + why);
-  e.http_status = 200;
-  e.context = std::string(action) + " " + std::string(about);
-  return e;
-}
-
 }  // namespace
 
 SqsClient::SqsClient(SqsClientOptions options)
-    : options_(std::move(options)), retry_(options_.retry, options_.retry_hooks) {
-  if (!options_.http) options_.http = std::make_shared<HttpClient>();
-}
-
-SqsResult<std::string> SqsClient::attempt(std::string_view action, std::string_view queue_url,
-                                                  const std::string& body,
-                                                  std::chrono::milliseconds timeout,
-                                                  const std::atomic<bool>* cancel) const {
-  auto target = resolve_sqs_target(options_.endpoint, queue_url);
-  if (!target) return Unexpected{invalid_request(target.error().message)};
-  if (!options_.credentials)
-    return Unexpected{error_of(SqsErrorKind::credentials, "no AWS credentials provider configured")};
-  auto credentials = options_.credentials->get();
-  if (!credentials) return Unexpected{error_of(SqsErrorKind::credentials, credentials.error().message)};
-
-  HttpRequest request;
-  request.method = "POST";
-  request.url = target->url;
-  request.headers = {"Content-Type: application/x-amz-json-1.0",
-                     "X-Amz-Target: AmazonSQS." + std::string(action)};
-  request.body = body;
-  request.max_reply_body = kMaxSqsAnswer;
-  request.cancel = cancel;
-  request.connect_timeout = std::min(options_.connect_timeout, timeout);
-  request.timeout = timeout;
-  request.sigv4 = SigV4{target->region, "sqs", credentials->access_key_id, credentials->secret_access_key,
-                        credentials->session_token};
-
-  auto reply = options_.http->perform(request);
-  if (!reply)
-    return Unexpected{error_of(reply.error().timed_out ? SqsErrorKind::timeout : SqsErrorKind::transport,
-                               reply.error().message)};
-  if (reply->status != 200) return Unexpected{sqs_error_from_reply(reply->status, reply->headers, reply->body)};
-  return std::move(reply->body);
-}
+    : endpoint_(std::move(options.endpoint)),
+      aws_(kSqs, {.credentials = std::move(options.credentials), .retry = options.retry,
+                  .retry_hooks = std::move(options.retry_hooks), .connect_timeout = options.connect_timeout,
+                  .request_timeout = options.request_timeout, .http = std::move(options.http)}) {}
 
 SqsResult<rapidjson::Document> SqsClient::call(std::string_view action, std::string_view queue_url,
                                                std::string_view about, const std::string& body,
                                                RetryPolicy::Attempts& attempts,
                                                std::chrono::milliseconds extra_timeout,
                                                const std::atomic<bool>* cancel) const {
-  for (;;) {
-    attempts.begin_attempt();
-    // Never past the budget; never 0 either, which libcurl reads as "no timeout".
-    const auto timeout = std::max(std::min(options_.request_timeout, attempts.remaining()),
-                                  std::chrono::milliseconds(1)) + extra_timeout;
-    auto answer = attempt(action, queue_url, body, timeout, cancel);
-    if (answer) {
-      // An HTTP 200 we cannot read is not sent again: SQS may have acted on the request.
-      auto doc = parse_json(*answer);
-      if (!doc || !doc->IsObject()) {
-        SqsError e = unreadable(action, queue_url.empty() ? about : queue_url,
-                                "HTTP 200 with a body that is not a JSON object: " + answer->substr(0, 200));
-        e.attempts = attempts.made();
-        return Unexpected{std::move(e)};
-      }
-      return std::move(doc).value();
-    }
-    const bool cancelled = cancel && cancel->load();
-    if (cancelled || !answer.error().retryable() || !attempts.wait_before_retry()) {
-      SqsError e = answer.error();
-      e.context = std::string(action) + " " + std::string(queue_url.empty() ? about : queue_url);
-      e.attempts = attempts.made();
-      return Unexpected{std::move(e)};
-    }
+  if (!queue_url.empty()) about = queue_url;
+  auto endpoint = resolve_sqs_target(endpoint_, queue_url);
+  if (!endpoint) return Unexpected{aws_.with_context(invalid_request(endpoint.error().message), action, about)};
+  auto answer = aws_.call({action, about, std::move(endpoint).value(), body, extra_timeout, cancel}, attempts);
+  if (!answer) return Unexpected{answer.error()};
+  // An HTTP 200 we cannot read is not sent again: SQS may have acted on the request.
+  auto doc = parse_json(*answer);
+  if (!doc || !doc->IsObject()) {
+    SqsError e = aws_.unreadable(action, about,
+                                 "HTTP 200 with a body that is not a JSON object: " + answer->substr(0, 200));
+    e.attempts = attempts.made();
+    return Unexpected{std::move(e)};
   }
+  return std::move(doc).value();
 }
 
 template <typename T, typename Body, typename OnSuccess>
@@ -162,7 +112,7 @@ std::vector<SqsResult<T>> SqsClient::batch(std::string_view action, std::string_
     return finish();
   }
 
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   while (!pending.empty()) {
     // Entry Ids are the indexes into the caller's list: distinct, and [0-9]{1,2}.
     auto doc = call(action, queue_url, queue_url, make_body(pending), attempts);
@@ -172,7 +122,7 @@ std::vector<SqsResult<T>> SqsClient::batch(std::string_view action, std::string_
     }
     auto answer = parse_batch_answer(*doc);
     if (!answer) {
-      fail_all(pending, unreadable(action, queue_url, answer.error().message));
+      fail_all(pending, aws_.unreadable(action, queue_url, answer.error().message));
       break;
     }
     const auto index_of = [&](const std::string& id) -> std::optional<std::size_t> {
@@ -187,8 +137,8 @@ std::vector<SqsResult<T>> SqsClient::batch(std::string_view action, std::string_
     for (const auto& f : answer->failed) {
       auto i = index_of(f.id);
       if (!i) continue;
-      SqsError e = sqs_error_from_batch_entry(f.sender_fault, f.code, f.message);
-      e.context = std::string(action) + " " + std::string(queue_url) + " entry " + f.id;
+      SqsError e = aws_.with_context(sqs_error_from_batch_entry(f.sender_fault, f.code, f.message), action,
+                                     std::string(queue_url) + " entry " + f.id);
       e.attempts = attempts.made();
       if (e.retryable())
         again.push_back(*i), last_errors[*i] = std::move(e);
@@ -197,7 +147,7 @@ std::vector<SqsResult<T>> SqsClient::batch(std::string_view action, std::string_
     }
     for (auto i : pending)
       if (!results[i] && std::find(again.begin(), again.end(), i) == again.end())
-        results[i] = Unexpected{unreadable(action, queue_url, "entry " + std::to_string(i) +
+        results[i] = Unexpected{aws_.unreadable(action, queue_url, "entry " + std::to_string(i) +
                                                                   " is neither Successful nor Failed")};
     if (again.empty()) break;
     if (!attempts.wait_before_retry()) {
@@ -210,15 +160,14 @@ std::vector<SqsResult<T>> SqsClient::batch(std::string_view action, std::string_
 }
 
 SqsResult<SentMessage> SqsClient::send_message(std::string_view queue_url, const OutgoingMessage& message) const {
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("SendMessage", queue_url, queue_url, send_message_json(queue_url, message), attempts);
   if (!doc) return Unexpected{doc.error()};
   auto answer = parse_send_answer(*doc);
-  if (!answer) return Unexpected{unreadable("SendMessage", queue_url, answer.error().message)};
+  if (!answer) return Unexpected{aws_.unreadable("SendMessage", queue_url, answer.error().message)};
   auto sent = verified(message, *answer);
   if (!sent) {
-    SqsError e = sent.error();
-    e.context = "SendMessage " + std::string(queue_url);
+    SqsError e = aws_.with_context(sent.error(), "SendMessage", queue_url);
     e.attempts = attempts.made();
     return Unexpected{std::move(e)};
   }
@@ -234,13 +183,11 @@ std::vector<SqsResult<SentMessage>> SqsClient::send_message_batch(
   };
   const auto on_success = [&](std::size_t i, const rapidjson::Value& entry) -> SqsResult<SentMessage> {
     auto answer = parse_send_answer(entry);
-    if (!answer) return Unexpected{unreadable("SendMessageBatch", queue_url, answer.error().message)};
+    if (!answer) return Unexpected{aws_.unreadable("SendMessageBatch", queue_url, answer.error().message)};
     auto sent = verified(messages[i], *answer);
-    if (!sent) {
-      SqsError e = sent.error();
-      e.context = "SendMessageBatch " + std::string(queue_url) + " entry " + std::to_string(i);
-      return Unexpected{std::move(e)};
-    }
+    if (!sent)
+      return Unexpected{aws_.with_context(sent.error(), "SendMessageBatch",
+                                          std::string(queue_url) + " entry " + std::to_string(i))};
     return sent;
   };
   return batch<SentMessage>("SendMessageBatch", queue_url, messages.size(), body, on_success);
@@ -256,12 +203,12 @@ SqsResult<std::vector<ReceivedMessage>> SqsClient::receive_messages(std::string_
       .strings("AttributeNames", {"All"})  // the older name, for SQS look-alikes that know only it
       .strings("MessageAttributeNames", {"All"});
   if (options.visibility_timeout) body.integer("VisibilityTimeout", *options.visibility_timeout);
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("ReceiveMessage", queue_url, queue_url, body.finish(), attempts,
                   std::chrono::seconds(std::clamp(options.wait_seconds, 0, 20)), options.cancel);
   if (!doc) return Unexpected{doc.error()};
   auto messages = parse_received_messages(*doc);
-  if (!messages) return Unexpected{unreadable("ReceiveMessage", queue_url, messages.error().message)};
+  if (!messages) return Unexpected{aws_.unreadable("ReceiveMessage", queue_url, messages.error().message)};
   std::vector<ReceivedMessage> intact;
   for (auto& m : *messages) {
     if (auto ok = verify_received(m); !ok) {
@@ -276,7 +223,7 @@ SqsResult<std::vector<ReceivedMessage>> SqsClient::receive_messages(std::string_
 }
 
 SqsResult<void> SqsClient::delete_message(std::string_view queue_url, std::string_view receipt_handle) const {
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("DeleteMessage", queue_url, queue_url,
                   JsonBody().string("QueueUrl", queue_url).string("ReceiptHandle", receipt_handle).finish(),
                   attempts);
@@ -297,7 +244,7 @@ std::vector<SqsResult<void>> SqsClient::delete_message_batch(
 
 SqsResult<void> SqsClient::change_message_visibility(std::string_view queue_url, std::string_view receipt_handle,
                                                      int visibility_timeout_seconds) const {
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("ChangeMessageVisibility", queue_url, queue_url,
                   JsonBody()
                       .string("QueueUrl", queue_url)
@@ -314,39 +261,39 @@ SqsResult<std::string> SqsClient::create_queue(std::string_view name,
   JsonBody body;
   body.string("QueueName", name);
   if (!attributes.empty()) body.object("Attributes", attributes);
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("CreateQueue", "", name, body.finish(), attempts);
   if (!doc) return Unexpected{doc.error()};
   auto url = string_member(*doc, "QueueUrl");
-  if (!url) return Unexpected{unreadable("CreateQueue", name, url.error().message)};
+  if (!url) return Unexpected{aws_.unreadable("CreateQueue", name, url.error().message)};
   return std::move(url).value();
 }
 
 SqsResult<std::string> SqsClient::get_queue_url(std::string_view name) const {
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("GetQueueUrl", "", name, JsonBody().string("QueueName", name).finish(), attempts);
   if (!doc) return Unexpected{doc.error()};
   auto url = string_member(*doc, "QueueUrl");
-  if (!url) return Unexpected{unreadable("GetQueueUrl", name, url.error().message)};
+  if (!url) return Unexpected{aws_.unreadable("GetQueueUrl", name, url.error().message)};
   return std::move(url).value();
 }
 
 SqsResult<std::map<std::string, std::string>> SqsClient::get_queue_attributes(
     std::string_view queue_url, const std::vector<std::string>& names) const {
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("GetQueueAttributes", queue_url, queue_url,
                   JsonBody().string("QueueUrl", queue_url).strings("AttributeNames", names).finish(), attempts);
   if (!doc) return Unexpected{doc.error()};
   const auto it = doc->FindMember("Attributes");
   if (it == doc->MemberEnd()) return std::map<std::string, std::string>{};
   auto attributes = string_map(it->value);
-  if (!attributes) return Unexpected{unreadable("GetQueueAttributes", queue_url, attributes.error().message)};
+  if (!attributes) return Unexpected{aws_.unreadable("GetQueueAttributes", queue_url, attributes.error().message)};
   return std::move(attributes).value();
 }
 
 SqsResult<void> SqsClient::set_queue_attributes(std::string_view queue_url,
                                                 const std::map<std::string, std::string>& attributes) const {
-  auto attempts = retry_.start();
+  auto attempts = aws_.retry_policy().start();
   auto doc = call("SetQueueAttributes", queue_url, queue_url,
                   JsonBody().string("QueueUrl", queue_url).object("Attributes", attributes).finish(), attempts);
   if (!doc) return Unexpected{doc.error()};

@@ -1,10 +1,9 @@
 #pragma once
-// Amazon SQS over its JSON protocol (docs/wire-protocol.md, "SQS"): POST / with
-// Content-Type application/x-amz-json-1.0 and X-Amz-Target AmazonSQS.<Action>, signed with
-// SigV4 (service "sqs") by libcurl. Throttling, 5xx and transport failures are retried under a
-// RetryPolicy; other 4xx are not. Every send's MD5s are checked against what was sent: a mismatch
-// is an error, never a success. A received message whose MD5s don't match what arrived is logged
-// and left out (it comes back after its visibility timeout, and ends in the dead-letter queue).
+// Amazon SQS over its JSON protocol (docs/wire-protocol.md, "SQS"): X-Amz-Target
+// AmazonSQS.<Action>, signed for the service "sqs", sent and retried by AwsJsonClient
+// (aws/json_client.h). Every send's MD5s are checked against what was sent: a mismatch is an
+// error, never a success. A received message whose MD5s don't match what arrived is logged and
+// left out (it comes back after its visibility timeout, and ends in the dead-letter queue).
 //
 // A retried send may store a message twice (SQS may have kept the first before the answer was
 // lost); delivery is at-least-once anyway, and a FIFO queue's deduplication id covers it.
@@ -22,8 +21,9 @@
 #include <vector>
 
 #include "aws/credentials_chain.h"
+#include "aws/json_client.h"
+#include "aws/retry_policy.h"
 #include "net/http_client.h"
-#include "sqs/retry_policy.h"
 #include "sqs/sqs_endpoint.h"
 #include "sqs/sqs_messages.h"
 
@@ -71,8 +71,6 @@ class SqsClient {
   SqsResult<void> set_queue_attributes(std::string_view queue_url,
                                        const std::map<std::string, std::string>& attributes) const;
 
-  const RetryPolicy& retry_policy() const { return retry_; }
-
  private:
   // One action about `queue_url` (or, when empty, the queue named `about`), retried as the
   // policy allows. The answer is a JSON object.
@@ -81,15 +79,12 @@ class SqsClient {
                                       RetryPolicy::Attempts& attempts,
                                       std::chrono::milliseconds extra_timeout = {},
                                       const std::atomic<bool>* cancel = nullptr) const;
-  // One request; the body of an HTTP 200.
-  SqsResult<std::string> attempt(std::string_view action, std::string_view queue_url, const std::string& body,
-                                 std::chrono::milliseconds timeout, const std::atomic<bool>* cancel) const;
   template <typename T, typename Body, typename OnSuccess>
   std::vector<SqsResult<T>> batch(std::string_view action, std::string_view queue_url, std::size_t count,
                                   Body make_body, OnSuccess on_success) const;
 
-  SqsClientOptions options_;
-  RetryPolicy retry_;
+  SqsEndpointSettings endpoint_;
+  AwsJsonClient aws_;
 };
 
 }  // namespace ebworker

@@ -105,8 +105,8 @@ SqsEndpointSettings sqs_endpoint_settings(const Environment& env) {
           lookup_or(env, "AWS_REGION", lookup_or(env, "AWS_DEFAULT_REGION"))};
 }
 
-Result<SqsTarget> resolve_sqs_target(const SqsEndpointSettings& settings, std::string_view queue_url) {
-  SqsTarget target;
+Result<AwsEndpoint> resolve_sqs_target(const SqsEndpointSettings& settings, std::string_view queue_url) {
+  AwsEndpoint target;
   target.region = settings.region;
   std::string endpoint = settings.endpoint;
   if (!queue_url.empty()) {

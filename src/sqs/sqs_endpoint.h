@@ -13,6 +13,8 @@
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 
+#include "aws/aws_endpoint.h"
+
 namespace ebworker {
 
 struct QueueUrl {
@@ -32,13 +34,8 @@ std::string region_from_host(std::string_view host);
 
 SqsEndpointSettings sqs_endpoint_settings(const Environment& env);
 
-struct SqsTarget {
-  std::string url;  // where to POST: the endpoint with path "/"
-  std::string region;
-};
-
 // For a request about `queue_url`; an empty queue URL (CreateQueue, GetQueueUrl) needs an
 // endpoint or a region from the settings (then https://sqs.REGION.amazonaws.com).
-Result<SqsTarget> resolve_sqs_target(const SqsEndpointSettings& settings, std::string_view queue_url);
+Result<AwsEndpoint> resolve_sqs_target(const SqsEndpointSettings& settings, std::string_view queue_url);
 
 }  // namespace ebworker

@@ -4,6 +4,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "aws/aws_error.h"
 #include "core/json.h"
 
 namespace ebworker {
@@ -234,6 +235,18 @@ Result<BatchAnswer> parse_batch_answer(const rapidjson::Value& answer) {
     }
   }
   return out;
+}
+
+SqsError sqs_error_from_batch_entry(bool sender_fault, std::string code, std::string message) {
+  SqsError e;
+  if (is_throttling_code(code))
+    e.kind = SqsErrorKind::throttled;
+  else
+    e.kind = sender_fault ? SqsErrorKind::client : SqsErrorKind::server;
+  e.code = std::move(code);
+  e.message = message.empty() ? (sender_fault ? "refused by SQS" : "failed inside SQS") : std::move(message);
+  e.http_status = 200;
+  return e;
 }
 
 Result<std::vector<ReceivedMessage>> parse_received_messages(const rapidjson::Value& answer) {

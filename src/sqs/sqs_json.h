@@ -66,6 +66,10 @@ struct BatchAnswer {
 
 Result<BatchAnswer> parse_batch_answer(const rapidjson::Value& answer);
 
+// A failed entry of a batch answer, classified: throttling and SQS's own faults are retried,
+// the sender's are not.
+SqsError sqs_error_from_batch_entry(bool sender_fault, std::string code, std::string message);
+
 // ReceiveMessage's "Messages", with Binary attribute values decoded.
 Result<std::vector<ReceivedMessage>> parse_received_messages(const rapidjson::Value& answer);
 

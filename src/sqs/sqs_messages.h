@@ -9,8 +9,8 @@
 
 #include <ebworker/result.h>
 
+#include "aws/aws_error.h"
 #include "sqs/message_md5.h"
-#include "sqs/sqs_error_reply.h"
 
 namespace ebworker {
 

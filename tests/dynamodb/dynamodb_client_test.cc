@@ -1,5 +1,5 @@
 // The DynamoDB client against dynalite: each operation's JSON, a failed condition as an outcome
-// (not an error), a missing table as not_found, and errors as DynamoDB words them.
+// (not an error), a missing table as ResourceNotFoundException, and errors as DynamoDB words them.
 
 #include <gtest/gtest.h>
 
@@ -19,7 +19,7 @@ class DynamoClientTest : public ::testing::Test {
 TEST_F(DynamoClientTest, CreatesATableThatBecomesActive) {
   auto missing = db().describe_table("table-one");
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().kind, DynamoErrorKind::not_found) << missing.error().describe();
+  EXPECT_EQ(missing.error().kind, AwsErrorKind::client) << missing.error().describe();
   EXPECT_EQ(missing.error().code, "ResourceNotFoundException");
 
   ASSERT_TRUE(db().create_table("table-one", "pk"));
@@ -86,7 +86,7 @@ TEST_F(DynamoClientTest, AValidationErrorIsAClientErrorWithDynamoDbsWords) {
   const Condition unused{"attribute_not_exists(#pk)", {{"#pk", "pk"}, {"#unused", "x"}}, {}};
   auto put = db().put_item("items", {{"pk", AttributeValue::s("a")}}, unused);
   ASSERT_FALSE(put);
-  EXPECT_EQ(put.error().kind, DynamoErrorKind::client);
+  EXPECT_EQ(put.error().kind, AwsErrorKind::client);
   EXPECT_EQ(put.error().code, "ValidationException");
   EXPECT_EQ(put.error().http_status, 400);
   EXPECT_NE(put.error().describe().find("PutItem items"), std::string::npos) << put.error().describe();
@@ -101,7 +101,7 @@ TEST_F(DynamoClientTest, NothingListeningIsATransportErrorAfterTheRetries) {
   DynamoClient nowhere(std::move(options));
   auto got = nowhere.get_item("items", {{"pk", AttributeValue::s("a")}});
   ASSERT_FALSE(got);
-  EXPECT_EQ(got.error().kind, DynamoErrorKind::transport) << got.error().describe();
+  EXPECT_EQ(got.error().kind, AwsErrorKind::transport) << got.error().describe();
   EXPECT_EQ(got.error().attempts, 2);
 }
 

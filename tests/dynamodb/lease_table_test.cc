@@ -83,7 +83,7 @@ TEST_F(LeaseTableTest, AnUnreadableLeaseIsAnErrorNotEpochZero) {
     auto lease = table_->read(key);
     ASSERT_FALSE(lease) << name << ": read as expiring at "
                         << (*lease ? (*lease)->expires_at.time_since_epoch().count() : -1);
-    EXPECT_EQ(lease.error().kind, DynamoErrorKind::server) << lease.error().describe();
+    EXPECT_EQ(lease.error().kind, AwsErrorKind::server) << lease.error().describe();
     EXPECT_NE(lease.error().describe().find("unreadable lease " + key), std::string::npos) << lease.error().describe();
     // a's claim finds the item there; the read-back that would count it as a's own earlier write
     // cannot read it: an error, not a win.

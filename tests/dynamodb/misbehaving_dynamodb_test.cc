@@ -111,12 +111,13 @@ TEST(MisbehavingDynamo, ErrorsAreNamedByKind) {
   FakeHttpServer not_found(in_turn({dynamo_error(400, "ResourceNotFoundException", "Requested resource not found")}));
   auto missing = client_for(not_found.url()).describe_table("t");
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().kind, DynamoErrorKind::not_found);
+  EXPECT_EQ(missing.error().kind, AwsErrorKind::client);
+  EXPECT_EQ(missing.error().code, "ResourceNotFoundException");
 
   FakeHttpServer html(in_turn({dynamo_answer("<html>Bad Request</html>", 400)}));
   auto refused = client_for(html.url()).get_item("t", kKey);
   ASSERT_FALSE(refused);
-  EXPECT_EQ(refused.error().kind, DynamoErrorKind::client);
+  EXPECT_EQ(refused.error().kind, AwsErrorKind::client);
   EXPECT_EQ(refused.error().code, "");
   EXPECT_NE(refused.error().describe().find("unexpected answer: <html>Bad Request</html>"), std::string::npos)
       << refused.error().describe();
@@ -126,7 +127,7 @@ TEST(MisbehavingDynamo, ServerErrorsStopAtTheAttemptLimit) {
   FakeHttpServer server([](const Request&) { return dynamo_error(500, "InternalServerError", "down"); });
   auto got = client_for(server.url()).get_item("t", kKey);
   ASSERT_FALSE(got);
-  EXPECT_EQ(got.error().kind, DynamoErrorKind::server);
+  EXPECT_EQ(got.error().kind, AwsErrorKind::server);
   EXPECT_EQ(got.error().attempts, kAttempts);
   EXPECT_EQ(server.requests().size(), static_cast<size_t>(kAttempts));
   EXPECT_NE(got.error().describe().find("GetItem t: InternalServerError (HTTP 500): down (after 4 attempts)"),
@@ -153,7 +154,7 @@ TEST(MisbehavingDynamo, UnreadableItemAnswersAreOneErrorEach) {
     FakeHttpServer server([body = body](const Request&) { return dynamo_answer(body); });
     auto got = client_for(server.url()).get_item("t", kKey);
     ASSERT_FALSE(got) << name;
-    EXPECT_EQ(got.error().kind, DynamoErrorKind::server) << name;
+    EXPECT_EQ(got.error().kind, AwsErrorKind::server) << name;
     EXPECT_NE(got.error().describe().find("GetItem t: HTTP 200: unreadable answer"), std::string::npos)
         << name << ": " << got.error().describe();
     EXPECT_EQ(server.requests().size(), 1u) << name << ": an answer read wrong is not a reason to write again";
@@ -178,7 +179,7 @@ TEST(MisbehavingDynamo, AnErrorAnswerNestedPastTheLimitIsStillAnError) {
   FakeHttpServer server([](const Request&) { return dynamo_answer(std::string(300000, '{'), 400); });
   auto put = client_for(server.url()).put_item("t", kKey);
   ASSERT_FALSE(put);
-  EXPECT_EQ(put.error().kind, DynamoErrorKind::client);
+  EXPECT_EQ(put.error().kind, AwsErrorKind::client);
   EXPECT_EQ(put.error().http_status, 400);
   EXPECT_LT(put.error().describe().size(), 400u) << "the answer is quoted, not copied whole";
 }
@@ -188,7 +189,7 @@ TEST(MisbehavingDynamo, AnAnswerPastAMegabyteIsRefusedUnread) {
   FakeHttpServer server([&](const Request&) { return dynamo_answer(two_megabytes); });
   auto got = client_for(server.url(), 2).get_item("t", kKey);
   ASSERT_FALSE(got);
-  EXPECT_EQ(got.error().kind, DynamoErrorKind::transport);
+  EXPECT_EQ(got.error().kind, AwsErrorKind::transport);
   EXPECT_NE(got.error().describe().find("over 1048576 bytes"), std::string::npos) << got.error().describe();
 }
 
@@ -258,7 +259,7 @@ TEST(MisbehavingDynamo, AnAnswerCutShortIsATransportErrorSentAgain) {
   CutShortServer server;
   auto got = client_for(server.url(), 3).get_item("t", kKey);
   ASSERT_FALSE(got);
-  EXPECT_EQ(got.error().kind, DynamoErrorKind::transport) << got.error().describe();
+  EXPECT_EQ(got.error().kind, AwsErrorKind::transport) << got.error().describe();
   EXPECT_EQ(got.error().attempts, 3);
   EXPECT_EQ(server.answered(), 3);
 }

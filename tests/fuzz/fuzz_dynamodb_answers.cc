@@ -2,11 +2,10 @@
 // read as the DynamoDB client reads it. The first byte picks the status: below 0x80 it is 200,
 // and the body goes to every 200 parser (GetItem's item, then the lease the coordination table
 // reads from it; DescribeTable's status); else it is 400 + (byte - 0x80), 400 to 527, and the
-// body goes to dynamo_error_from_reply.
+// body goes to fuzz::check_error_answer (fuzz_aws_error.h), as SQS's error answers do.
 // Checked: an item holds only S and N values; a lease read from it has its holder and an expiry
 // that prints back as the number it was read from; error classification follows the documented
-// retry rule (throttling and 5xx retried, other 4xx not, a missing table not_found); describe()
-// is one line.
+// retry rule (throttling and 5xx retried, other 4xx not); describe() is one line.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,8 +13,8 @@
 #include <string_view>
 
 #include "dynamodb/dynamodb_answers.h"
-#include "dynamodb/dynamodb_error.h"
 #include "dynamodb/lease_table.h"
+#include "fuzz_aws_error.h"
 #include "fuzz_support.h"
 
 namespace {
@@ -44,27 +43,6 @@ void parse_as_answers(std::string_view body) {
     FUZZ_CHECK(!status.error().message.empty());
 }
 
-void parse_as_error(long status, std::string_view body) {
-  const DynamoError e = dynamo_error_from_reply(status, body);
-  FUZZ_CHECK(e.http_status == status);
-  FUZZ_CHECK(!e.message.empty());
-  const bool throttling = status == 429 || e.code == "ProvisionedThroughputExceededException" ||
-                          e.code == "ThrottlingException" || e.code == "RequestLimitExceeded" ||
-                          e.code == "TransactionConflictException";
-  if (throttling)
-    FUZZ_CHECK(e.kind == DynamoErrorKind::throttled);
-  else if (status >= 500)
-    FUZZ_CHECK(e.kind == DynamoErrorKind::server);
-  else if (e.code == "ResourceNotFoundException")
-    FUZZ_CHECK(e.kind == DynamoErrorKind::not_found);
-  else
-    FUZZ_CHECK(e.kind == DynamoErrorKind::client);
-  FUZZ_CHECK(e.retryable() == (throttling || status >= 500));
-  FUZZ_CHECK(e.code.find('#') == std::string::npos);
-  const std::string line = e.describe();
-  FUZZ_CHECK(line.find('\n') == std::string::npos && line.find('\r') == std::string::npos);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -74,6 +52,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (status == 200)
     parse_as_answers(body);
   else
-    parse_as_error(status, body);
+    fuzz::check_error_answer(status, body);
   return 0;
 }

@@ -5,8 +5,8 @@
 // then parse_send_answer on each successful entry), ReceiveMessage (parse_received_messages,
 // with Binary attribute values base64-decoded, then the MD5s the client checks), queue
 // attributes (string_map). The first byte picks the status: below 0x80 it is 200; else it is
-// 400 + (byte - 0x80), 400 to 527, and the body goes to sqs_error_from_reply, a first line
-// starting "x-amzn-query-error:" becoming that header.
+// 400 + (byte - 0x80), 400 to 527, and the body goes to fuzz::check_error_answer
+// (fuzz_aws_error.h), a first line starting "x-amzn-query-error:" becoming that header.
 // Checked: nothing parsed nests deeper than the limit; classification follows the documented
 // retry rule; describe() is one line.
 
@@ -21,9 +21,9 @@
 #include <vector>
 
 #include "core/json.h"
+#include "fuzz_aws_error.h"
 #include "fuzz_support.h"
 #include "sqs/message_md5.h"
-#include "sqs/sqs_error_reply.h"
 #include "sqs/sqs_json.h"
 
 namespace {
@@ -89,28 +89,6 @@ void parse_as_answers(std::string_view body) {
   if (auto attributes = string_map(doc)) FUZZ_CHECK(attributes->size() <= doc.MemberCount());
 }
 
-void parse_as_error(long status, std::string_view rest) {
-  Headers headers;
-  constexpr std::string_view kHeader = "x-amzn-query-error:";
-  if (rest.substr(0, kHeader.size()) == kHeader) {
-    const auto eol = rest.find('\n');
-    headers.add("x-amzn-query-error", std::string(rest.substr(kHeader.size(), eol - kHeader.size())));
-    rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
-  }
-  const SqsError e = sqs_error_from_reply(status, headers, rest);
-  FUZZ_CHECK(e.http_status == status);
-  FUZZ_CHECK(!e.message.empty());
-  if (status == 429 || is_throttling_code(e.code) || is_throttling_code(e.query_code))
-    FUZZ_CHECK(e.kind == SqsErrorKind::throttled);
-  else if (status >= 500)
-    FUZZ_CHECK(e.kind == SqsErrorKind::server);
-  else
-    FUZZ_CHECK(e.kind == SqsErrorKind::client);
-  FUZZ_CHECK(e.retryable() == (e.kind != SqsErrorKind::client));
-  const std::string line = e.describe();
-  FUZZ_CHECK(line.find('\n') == std::string::npos && line.find('\r') == std::string::npos);
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -120,7 +98,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (status == 200)
     parse_as_answers(body);
   else
-    parse_as_error(status, body);
+    fuzz::check_error_answer(status, body);
 
   // Binary attribute values: whatever base64 text an answer holds, decoding never goes wrong,
   // and what it yields encodes back to text that decodes to the same bytes.

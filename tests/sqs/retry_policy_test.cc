@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "sqs/retry_policy.h"
+#include "aws/retry_policy.h"
 
 namespace ebworker {
 namespace {

@@ -1,7 +1,9 @@
 #pragma once
-// What can go wrong talking to SQS, as a value: which kind of failure, SQS's own error code and
-// message, the HTTP status. retryable() is the one rule the client's retry loop follows:
-// throttling, 5xx and transport failures are retried; every other 4xx is not.
+// What can go wrong talking to an AWS service (SQS; DynamoDB inside the worker), as a value: which
+// kind of failure, the service's own error code and message, the HTTP status, the request id.
+// retryable() is the one rule the clients' retry loop follows: throttling, 5xx and transport
+// failures are retried; every other 4xx is not. The enqueue client (client/client.h) answers
+// with it under the name SqsError.
 
 #include <string>
 #include <string_view>
@@ -10,26 +12,28 @@
 
 namespace ebworker {
 
-enum class SqsErrorKind {
+enum class AwsErrorKind {
   transport,        // no HTTP answer: refused, reset, DNS, TLS
   timeout,          // no complete answer within the request timeout
-  throttled,        // RequestThrottled, ThrottlingException or HTTP 429
+  throttled,        // RequestThrottled, ThrottlingException, ProvisionedThroughputExceeded… or HTTP 429
   server,           // 5xx, a failed batch entry SQS blames on itself, or an answer we can't read
   client,           // any other 4xx: the request is wrong and sending it again won't help
   md5_mismatch,     // SQS stored something other than what was sent
-  invalid_request,  // refused before sending (size, delay, characters, FIFO rules, config)
+  invalid_request,  // refused before sending (size, delay, characters, FIFO rules, endpoint)
   credentials,      // no AWS credentials to sign with
 };
 
-std::string_view to_string(SqsErrorKind kind);
+std::string_view to_string(AwsErrorKind kind);
 
-struct SqsError {
-  SqsErrorKind kind = SqsErrorKind::invalid_request;
-  std::string code;        // SQS's code: the part of __type after '#', or a batch entry's Code
+struct AwsError {
+  AwsErrorKind kind = AwsErrorKind::invalid_request;
+  std::string service;     // "SQS", "DynamoDB"; empty when refused before any service was chosen
+  std::string code;        // the service's code: the part of __type after '#', or a batch entry's Code
   std::string query_code;  // from x-amzn-query-error, e.g. AWS.SimpleQueueService.NonExistentQueue
-  std::string message;     // SQS's message, or ours
+  std::string message;     // the service's message, or ours
   long http_status = 0;    // 0 when there was no HTTP answer
-  std::string context;     // what was being done, e.g. "SendMessage to https://…/jobs"
+  std::string request_id;  // x-amzn-RequestId of an error answer, for AWS support; else empty
+  std::string context;     // what was being done, e.g. "SendMessage https://…/jobs"
   int attempts = 0;        // requests made before giving up (0: none was sent)
 
   bool retryable() const;
@@ -38,6 +42,12 @@ struct SqsError {
 };
 
 template <typename T>
-using SqsResult = Result<T, SqsError>;
+using AwsResult = Result<T, AwsError>;
+
+// The enqueue client's names for the same error.
+using SqsErrorKind = AwsErrorKind;
+using SqsError = AwsError;
+template <typename T>
+using SqsResult = AwsResult<T>;
 
 }  // namespace ebworker

@@ -1,43 +1,45 @@
+#include "aws/aws_error.h"
+
 #include <rapidjson/document.h>
 
 #include <array>
 
 #include "core/json.h"
-#include "sqs/sqs_error_reply.h"
 
 namespace ebworker {
 
-std::string_view to_string(SqsErrorKind kind) {
+std::string_view to_string(AwsErrorKind kind) {
   switch (kind) {
-    case SqsErrorKind::transport: return "transport";
-    case SqsErrorKind::timeout: return "timeout";
-    case SqsErrorKind::throttled: return "throttled";
-    case SqsErrorKind::server: return "server";
-    case SqsErrorKind::client: return "client";
-    case SqsErrorKind::md5_mismatch: return "md5_mismatch";
-    case SqsErrorKind::invalid_request: return "invalid_request";
-    case SqsErrorKind::credentials: return "credentials";
+    case AwsErrorKind::transport: return "transport";
+    case AwsErrorKind::timeout: return "timeout";
+    case AwsErrorKind::throttled: return "throttled";
+    case AwsErrorKind::server: return "server";
+    case AwsErrorKind::client: return "client";
+    case AwsErrorKind::md5_mismatch: return "md5_mismatch";
+    case AwsErrorKind::invalid_request: return "invalid_request";
+    case AwsErrorKind::credentials: return "credentials";
   }
   return "unknown";
 }
 
-bool SqsError::retryable() const {
+bool AwsError::retryable() const {
   switch (kind) {
-    case SqsErrorKind::transport:
-    case SqsErrorKind::timeout:
-    case SqsErrorKind::throttled:
-    case SqsErrorKind::server:
+    case AwsErrorKind::transport:
+    case AwsErrorKind::timeout:
+    case AwsErrorKind::throttled:
+    case AwsErrorKind::server:
       return true;
     default:
       return false;
   }
 }
 
-std::string SqsError::describe() const {
+std::string AwsError::describe() const {
   std::string out = context.empty() ? "" : context + ": ";
   const std::string& shown_code = code.empty() ? query_code : code;
-  // A failed batch entry came inside an HTTP 200: the status says nothing about it.
-  const bool show_status = http_status != 0 && http_status != 200;
+  // A failure named inside an HTTP 200 (a batch entry) is not about the 200; an answer we could
+  // not read is.
+  const bool show_status = http_status != 0 && !(http_status == 200 && !shown_code.empty());
   if (!shown_code.empty())
     out += shown_code + (show_status ? " (HTTP " + std::to_string(http_status) + ")" : "") + ": ";
   else if (show_status)
@@ -49,9 +51,9 @@ std::string SqsError::describe() const {
   return out;
 }
 
-SqsError invalid_request(std::string message) {
-  SqsError e;
-  e.kind = SqsErrorKind::invalid_request;
+AwsError invalid_request(std::string message) {
+  AwsError e;
+  e.kind = AwsErrorKind::invalid_request;
   e.message = std::move(message);
   return e;
 }
@@ -59,19 +61,23 @@ SqsError invalid_request(std::string message) {
 bool is_throttling_code(std::string_view code) {
   // A query code reads "AWS.SimpleQueueService.RequestThrottled": compare its last part.
   if (const auto dot = code.rfind('.'); dot != std::string_view::npos) code.remove_prefix(dot + 1);
-  static constexpr std::array<std::string_view, 6> kThrottling = {
-      "RequestThrottled", "ThrottlingException", "Throttling",
-      "RequestThrottledException", "TooManyRequestsException", "KmsThrottled"};
+  // SQS's, then DynamoDB's (a transaction conflict is retried as throttling is).
+  static constexpr std::array<std::string_view, 9> kThrottling = {
+      "RequestThrottled",       "ThrottlingException",
+      "Throttling",             "RequestThrottledException",
+      "TooManyRequestsException", "KmsThrottled",
+      "ProvisionedThroughputExceededException", "RequestLimitExceeded",
+      "TransactionConflictException"};
   for (auto t : kThrottling)
     if (code == t) return true;
   return false;
 }
 
-SqsError sqs_error_from_reply(long status, const Headers& headers, std::string_view body) {
-  SqsError e;
+AwsError aws_error_from_reply(long status, const Headers& headers, std::string_view body) {
+  AwsError e;
   e.http_status = status;
 
-  // Body: {"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"…"} (some services say
+  // Body: {"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"…"} (some errors say
   // "Message"). Anything else, e.g. a proxy's HTML page, leaves code and message empty.
   auto parsed = parse_json(body);
   if (parsed && parsed->IsObject()) {
@@ -91,31 +97,20 @@ SqsError sqs_error_from_reply(long status, const Headers& headers, std::string_v
   std::string_view query = headers.get("x-amzn-query-error");
   if (const auto semi = query.find(';'); semi != std::string_view::npos) query = query.substr(0, semi);
   e.query_code = std::string(query);
+  e.request_id = std::string(headers.get("x-amzn-RequestId"));
 
   if (status == 429 || is_throttling_code(e.code) || is_throttling_code(e.query_code))
-    e.kind = SqsErrorKind::throttled;
+    e.kind = AwsErrorKind::throttled;
   else if (status >= 500)
-    e.kind = SqsErrorKind::server;
+    e.kind = AwsErrorKind::server;
   else
-    e.kind = SqsErrorKind::client;
+    e.kind = AwsErrorKind::client;
 
   if (e.message.empty()) {
     std::string_view excerpt = body.substr(0, 200);
     e.message = excerpt.empty() ? "no error message in the answer"
                                 : "unexpected answer: " + std::string(excerpt);
   }
-  return e;
-}
-
-SqsError sqs_error_from_batch_entry(bool sender_fault, std::string code, std::string message) {
-  SqsError e;
-  if (is_throttling_code(code))
-    e.kind = SqsErrorKind::throttled;
-  else
-    e.kind = sender_fault ? SqsErrorKind::client : SqsErrorKind::server;
-  e.code = std::move(code);
-  e.message = message.empty() ? (sender_fault ? "refused by SQS" : "failed inside SQS") : std::move(message);
-  e.http_status = 200;
   return e;
 }
 

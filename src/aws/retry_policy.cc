@@ -1,4 +1,4 @@
-#include "sqs/retry_policy.h"
+#include "aws/retry_policy.h"
 
 #include <algorithm>
 #include <random>
