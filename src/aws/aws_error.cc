@@ -63,11 +63,9 @@ bool is_throttling_code(std::string_view code) {
   if (const auto dot = code.rfind('.'); dot != std::string_view::npos) code.remove_prefix(dot + 1);
   // SQS's, then DynamoDB's (a transaction conflict is retried as throttling is).
   static constexpr std::array<std::string_view, 9> kThrottling = {
-      "RequestThrottled",       "ThrottlingException",
-      "Throttling",             "RequestThrottledException",
-      "TooManyRequestsException", "KmsThrottled",
-      "ProvisionedThroughputExceededException", "RequestLimitExceeded",
-      "TransactionConflictException"};
+      "RequestThrottled", "ThrottlingException", "Throttling", "RequestThrottledException",
+      "TooManyRequestsException", "KmsThrottled", "ProvisionedThroughputExceededException",
+      "RequestLimitExceeded", "TransactionConflictException"};
   for (auto t : kThrottling)
     if (code == t) return true;
   return false;

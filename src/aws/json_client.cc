@@ -36,8 +36,8 @@ AwsError AwsJsonClient::unreadable(std::string_view action, std::string_view abo
 
 AwsResult<std::string> AwsJsonClient::attempt(const AwsJsonRequest& request, std::chrono::milliseconds timeout) const {
   if (request.endpoint.url.empty() || request.endpoint.region.empty())
-    return Unexpected{failed(AwsErrorKind::invalid_request,
-                                             "no " + std::string(service_.name) + " endpoint or region configured")};
+    return Unexpected{
+        failed(AwsErrorKind::invalid_request, "no " + std::string(service_.name) + " endpoint or region configured")};
   if (!options_.credentials)
     return Unexpected{failed(AwsErrorKind::credentials, "no AWS credentials provider configured")};
   auto credentials = options_.credentials->get();
@@ -47,19 +47,19 @@ AwsResult<std::string> AwsJsonClient::attempt(const AwsJsonRequest& request, std
   post.method = "POST";
   post.url = request.endpoint.url;
   post.headers = {"Content-Type: application/x-amz-json-1.0",
-                     "X-Amz-Target: " + std::string(service_.target_prefix) + "." + std::string(request.action)};
+                  "X-Amz-Target: " + std::string(service_.target_prefix) + "." + std::string(request.action)};
   post.body = std::string(request.body);
   post.max_reply_body = service_.max_answer;
   post.cancel = request.cancel;
   post.connect_timeout = std::min(options_.connect_timeout, timeout);
   post.timeout = timeout;
   post.sigv4 = SigV4{request.endpoint.region, std::string(service_.signing_name), credentials->access_key_id,
-                        credentials->secret_access_key, credentials->session_token};
+                     credentials->secret_access_key, credentials->session_token};
 
   auto reply = options_.http->perform(post);
   if (!reply)
-    return Unexpected{failed(reply.error().timed_out ? AwsErrorKind::timeout : AwsErrorKind::transport,
-                                             reply.error().message)};
+    return Unexpected{
+        failed(reply.error().timed_out ? AwsErrorKind::timeout : AwsErrorKind::transport, reply.error().message)};
   if (reply->status != 200) return Unexpected{aws_error_from_reply(reply->status, reply->headers, reply->body)};
   return std::move(reply->body);
 }

@@ -37,6 +37,7 @@ struct Condition {
 
 enum class WriteOutcome { written, condition_failed };
 
+// DynamoDB as AwsJsonClient speaks to it; its name is in every error about it.
 inline constexpr AwsJsonService kDynamoDb{
     .name = "DynamoDB",
     .target_prefix = "DynamoDB_20120810",

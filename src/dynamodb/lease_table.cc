@@ -105,7 +105,7 @@ AwsResult<bool> LeaseTable::claim(std::string_view key, std::string_view holder,
 }
 
 AwsResult<bool> LeaseTable::put_held(std::string_view key, std::string_view holder, Time until,
-                                        const Condition& condition) const {
+                                     const Condition& condition) const {
   auto put = dynamo_->put_item(table_,
                                {{kKey, AttributeValue::s(std::string(key))},
                                 {kHolder, AttributeValue::s(std::string(holder))},

@@ -69,7 +69,7 @@ class LeaseTable {
   AwsResult<bool> held_by(std::string_view key, std::string_view holder) const;
   // Puts `key` held by `holder` until `until` where `condition` allows: take() and claim().
   AwsResult<bool> put_held(std::string_view key, std::string_view holder, Time until,
-                              const Condition& condition) const;
+                           const Condition& condition) const;
 
   std::shared_ptr<const DynamoClient> dynamo_;
   std::string table_;

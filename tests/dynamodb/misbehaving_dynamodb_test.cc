@@ -128,6 +128,7 @@ TEST(MisbehavingDynamo, ServerErrorsStopAtTheAttemptLimit) {
   auto got = client_for(server.url()).get_item("t", kKey);
   ASSERT_FALSE(got);
   EXPECT_EQ(got.error().kind, AwsErrorKind::server);
+  EXPECT_EQ(got.error().service, "DynamoDB");
   EXPECT_EQ(got.error().attempts, kAttempts);
   EXPECT_EQ(server.requests().size(), static_cast<size_t>(kAttempts));
   EXPECT_NE(got.error().describe().find("GetItem t: InternalServerError (HTTP 500): down (after 4 attempts)"),

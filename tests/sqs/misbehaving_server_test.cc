@@ -76,6 +76,7 @@ TEST(Misbehaving, RetriesRunOutWithTheLastCause) {
   EXPECT_EQ(server.requests().size(), 3u);
   const SqsError& e = sent.error();
   EXPECT_EQ(e.kind, SqsErrorKind::server);
+  EXPECT_EQ(e.service, "SQS");
   EXPECT_EQ(e.http_status, 503);
   EXPECT_EQ(e.code, "ServiceUnavailable");
   EXPECT_EQ(e.attempts, 3);
