@@ -50,7 +50,7 @@ Result<std::shared_ptr<const RetryHops>> retry_hops(const WorkerConfig& config, 
   }
   spdlog::info("retries are sent to {} (dead-letter queue: {})", *queue,
                config.dead_letter_queue_url.empty() ? "none" : config.dead_letter_queue_url);
-  return std::make_shared<const RetryHops>(std::move(client).value(), signer, config.dead_letter_queue_url);
+  return std::make_shared<const RetryHops>(client->config(), signer, config.dead_letter_queue_url);
 }
 
 }  // namespace

@@ -19,8 +19,13 @@ struct Client::Prepared {
   std::string queue_url;
 };
 
-Client::Client(ClientConfig config, std::shared_ptr<const Signer> signer, std::shared_ptr<const SqsClient> sqs)
-    : config_(std::move(config)), signer_(std::move(signer)), sqs_(std::move(sqs)) {}
+struct Client::Parts {
+  Signer signer;
+  SqsClient sqs;
+};
+
+Client::Client(ClientConfig config, std::shared_ptr<const Parts> parts)
+    : config_(std::move(config)), parts_(std::move(parts)) {}
 
 Result<Client> Client::create(ClientConfig config, const Environment& env) {
   if (config.secret.empty())
@@ -31,8 +36,8 @@ Result<Client> Client::create(ClientConfig config, const Environment& env) {
     if (auto q = QueueUrl::parse(config.queue_url); !q) return Unexpected{q.error()};
   if (!config.credentials) config.credentials = default_credentials_chain(env);
 
-  auto sqs = std::make_shared<const SqsClient>(sqs_client_options(config));
-  return Client(std::move(config), std::make_shared<const Signer>(std::move(signer).value()), std::move(sqs));
+  auto parts = std::make_shared<const Parts>(Parts{std::move(signer).value(), SqsClient(sqs_client_options(config))});
+  return Client(std::move(config), std::move(parts));
 }
 
 Result<Client> Client::from_environment(const Environment& env) {
@@ -78,7 +83,7 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
 
   OutgoingMessage& m = p.message;
   m.body = envelope->to_json();
-  m.attributes = {{std::string(kDigestAttribute), "String", signer_->sign(m.body)},
+  m.attributes = {{std::string(kDigestAttribute), "String", parts_->signer.sign(m.body)},
                   {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
   m.delay_seconds = delay;
   m.group_id = options.group_id;
@@ -97,7 +102,7 @@ SqsResult<Enqueued> Client::enqueue(std::string_view job, std::string_view argum
                                     const EnqueueOptions& options) const {
   auto prepared = prepare(job, arguments_json, options);
   if (!prepared) return Unexpected{prepared.error()};
-  auto sent = sqs_->send_message(prepared->queue_url, prepared->message);
+  auto sent = parts_->sqs.send_message(prepared->queue_url, prepared->message);
   if (!sent) return Unexpected{sent.error()};
   return Enqueued{sent->message_id, prepared->job_id, sent->sequence_number};
 }
@@ -134,7 +139,7 @@ std::vector<SqsResult<Enqueued>> Client::enqueue_batch(const std::vector<JobToEn
         chunk_jobs.push_back(indexes[k]);
       }
       start += chunk.size();
-      auto sent = sqs_->send_message_batch(queue_url, chunk);
+      auto sent = parts_->sqs.send_message_batch(queue_url, chunk);
       for (std::size_t k = 0; k < chunk_jobs.size(); ++k) {
         const std::size_t i = chunk_jobs[k];
         if (sent[k])

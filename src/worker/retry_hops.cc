@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "sqs/message_checks.h"
+#include "client/client_settings.h"
 #include "sqs/sqs_client.h"
 
 namespace ebworker {
@@ -29,8 +30,11 @@ RetryVerdict retry_verdict(const RetryOptions& policy, int failed_attempt, const
   }
 }
 
-RetryHops::RetryHops(Client client, Signer signer, std::string dead_letter_queue_url)
-    : client_(std::move(client)), signer_(std::move(signer)), dead_letter_queue_url_(std::move(dead_letter_queue_url)) {}
+RetryHops::RetryHops(ClientConfig config, Signer signer, std::string dead_letter_queue_url)
+    : config_(std::move(config)),
+      sqs_(sqs_client_options(config_)),
+      signer_(std::move(signer)),
+      dead_letter_queue_url_(std::move(dead_letter_queue_url)) {}
 
 Status RetryHops::send_next_attempt(const Envelope& next, std::chrono::seconds delay) const {
   OutgoingMessage m;
@@ -38,7 +42,7 @@ Status RetryHops::send_next_attempt(const Envelope& next, std::chrono::seconds d
   m.attributes = {{std::string(kDigestAttribute), "String", signer_.sign(m.body)},
                   {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
   m.delay_seconds = static_cast<int>(std::min<long long>(delay.count(), kMaxDelaySeconds));
-  auto sent = client_.sqs().send_message(client_.config().queue_url, m);
+  auto sent = sqs_.send_message(config_.queue_url, m);
   if (!sent) return fail(sent.error().describe());
   return {};
 }
@@ -56,7 +60,7 @@ Status RetryHops::dead_letter(const Request& original, std::string_view reason, 
   });
   m.attributes.push_back({std::string(kFailureAttribute), "String", std::string(reason.substr(0, 1024))});
   m.attributes.push_back({std::string(kAttemptsAttribute), "Number", std::to_string(attempts)});
-  auto sent = client_.sqs().send_message(dead_letter_queue_url_, m);
+  auto sent = sqs_.send_message(dead_letter_queue_url_, m);
   if (!sent) return fail(sent.error().describe());
   return {};
 }

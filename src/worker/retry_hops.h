@@ -17,6 +17,7 @@
 
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
+#include "sqs/sqs_client.h"
 
 namespace ebworker {
 
@@ -37,12 +38,13 @@ RetryVerdict retry_verdict(const RetryOptions& policy, int failed_attempt, const
 
 class RetryHops {
  public:
-  // `client` sends to its queue (EBWORKER_QUEUE_URL); an empty dead-letter URL means none.
-  RetryHops(Client client, Signer signer, std::string dead_letter_queue_url);
+  // Sends to the queue `config` names (EBWORKER_QUEUE_URL), signed by `signer`; an empty
+  // dead-letter URL means none.
+  RetryHops(ClientConfig config, Signer signer, std::string dead_letter_queue_url);
 
   bool has_dead_letter_queue() const { return !dead_letter_queue_url_.empty(); }
   // The longest delay one hop carries (EBWORKER_MAX_HOP_DELAY, at most SQS's 900 s).
-  std::chrono::seconds max_hop_delay() const { return client_.config().max_hop_delay; }
+  std::chrono::seconds max_hop_delay() const { return config_.max_hop_delay; }
 
   // `next` is the envelope to send (its executions already counted up).
   Status send_next_attempt(const Envelope& next, std::chrono::seconds delay) const;
@@ -51,7 +53,8 @@ class RetryHops {
   Status dead_letter(const Request& original, std::string_view reason, int attempts) const;
 
  private:
-  Client client_;
+  ClientConfig config_;
+  SqsClient sqs_;
   Signer signer_;
   std::string dead_letter_queue_url_;
 };

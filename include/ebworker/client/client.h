@@ -26,9 +26,6 @@
 
 namespace ebworker {
 
-class Signer;
-class SqsClient;
-
 struct EnqueueOptions {
   // Standard queues only. Any delay up to a year: past the per-hop maximum (15 minutes, SQS's
   // longest) the envelope carries when the job is due, and workers send it on until then (they
@@ -69,18 +66,16 @@ class Client {
   std::vector<SqsResult<Enqueued>> enqueue_batch(const std::vector<JobToEnqueue>& jobs) const;
 
   const ClientConfig& config() const { return config_; }
-  // The SQS client underneath (internal: tests and the command line use it).
-  const SqsClient& sqs() const { return *sqs_; }
 
  private:
   struct Prepared;
-  Client(ClientConfig config, std::shared_ptr<const Signer> signer, std::shared_ptr<const SqsClient> sqs);
+  struct Parts;  // the signer and the SQS client, shared by copies
+  Client(ClientConfig config, std::shared_ptr<const Parts> parts);
   SqsResult<Prepared> prepare(std::string_view job, std::string_view arguments_json,
                               const EnqueueOptions& options) const;
 
   ClientConfig config_;
-  std::shared_ptr<const Signer> signer_;
-  std::shared_ptr<const SqsClient> sqs_;
+  std::shared_ptr<const Parts> parts_;
 };
 
 }  // namespace ebworker
