@@ -6,6 +6,7 @@
 //   client/sqs_error.h      SqsError: how an SQS call failed, and whether to retry it
 //   result.h                Result<T>, Error, fail()
 //   environment.h           Environment: the variables settings are read from
+//   sqs_limits.h            SQS's limits: the longest visibility and delay, the largest message
 
 #include <ebworker/client/client.h>
 #include <ebworker/client/client_config.h>
@@ -13,3 +14,4 @@
 #include <ebworker/client/sqs_error.h>
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
+#include <ebworker/sqs_limits.h>

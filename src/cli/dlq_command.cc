@@ -11,6 +11,7 @@
 #include "cli/stderr_logging.h"
 #include "client/client_settings.h"
 #include "core/environment_lookup.h"
+#include "core/limits.h"
 #include "core/text.h"
 #include "dlq/dead_letter_summary.h"
 #include "dlq/dead_letter_text.h"
@@ -231,11 +232,11 @@ const std::vector<Setting<DlqOptions>>& dlq_settings() {
       {"", "--visibility-timeout", "30",
        "seconds (1-43200) a message read stays hidden from other readers at most; each is made "
        "visible again once read, unless taken",
-       number<int>(1, 43200, [](DlqOptions& o, int n) { o.visibility_timeout = n; })},
+       number<int>(1, kMaxVisibilitySeconds, [](DlqOptions& o, int n) { o.visibility_timeout = n; })},
       {"", "--wait-time", "1",
        "seconds (0-20) of each long poll; the read ends at an empty answer (0: short polls, which on "
        "SQS may answer empty while a few messages are left)",
-       number<int>(0, 20, [](DlqOptions& o, int n) { o.wait_time = n; })},
+       number<int>(0, kMaxWaitSeconds, [](DlqOptions& o, int n) { o.wait_time = n; })},
       {"", "--progress-every", "100", "requeue, purge: a progress line on stderr every N messages (and every second)",
        number<std::size_t>(1, 1000000, [](DlqOptions& o, std::size_t n) { o.progress_every = n; })},
       {"", "--job-id", "(none)", "requeue: the message of this job id", string_setting(&DlqOptions::job_id)},

@@ -6,6 +6,7 @@
 
 #include "client/client_settings.h"
 #include "core/due_time.h"
+#include "core/limits.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "sqs/message_checks.h"

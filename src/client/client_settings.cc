@@ -1,5 +1,7 @@
 #include "client/client_settings.h"
 
+#include "core/limits.h"
+
 namespace ebworker {
 
 namespace {
@@ -28,7 +30,7 @@ const std::vector<ClientSetting>& client_settings() {
       {"EBWORKER_MAX_MESSAGE_BYTES", "", "1048576",
        "largest message (body plus attributes) sent, SQS's maximum; lower it to the queue's "
        "MaximumMessageSize if that is smaller",
-       number<std::size_t>(1024, 1048576, [](ClientConfig& c, std::size_t n) { c.max_message_bytes = n; })},
+       number<std::size_t>(1024, kSqsMaxMessageBytes, [](ClientConfig& c, std::size_t n) { c.max_message_bytes = n; })},
       // The SDKs' name first, so that ebworker's own, applied after it, wins.
       {"AWS_MAX_ATTEMPTS", "", "5", "the AWS SDKs' name for EBWORKER_SQS_MAX_ATTEMPTS",
        number<int>(1, 20, [](ClientConfig& c, int n) { c.retry.max_attempts = n; })},
@@ -45,7 +47,7 @@ const std::vector<ClientSetting>& client_settings() {
        number<long>(1, 300000, [](ClientConfig& c, long n) { c.retry.max_delay = milliseconds(n); })},
       {"EBWORKER_MAX_HOP_DELAY", "", "900",
        "seconds one message of a job due later is delayed at most (SQS's longest); tests shorten it",
-       number<long>(1, 900, [](ClientConfig& c, long n) { c.max_hop_delay = seconds(n); })},
+       number<long>(1, kMaxDelaySeconds, [](ClientConfig& c, long n) { c.max_hop_delay = seconds(n); })},
       {"EBWORKER_SQS_TIMEOUT", "", "10", "seconds one SQS request may take (long polls get their wait on top)",
        number<long>(1, 300, [](ClientConfig& c, long n) { c.request_timeout = seconds(n); })},
       {"EBWORKER_SQS_CONNECT_TIMEOUT", "", "2", "seconds to open a connection to SQS",

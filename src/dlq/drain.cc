@@ -5,6 +5,8 @@
 #include <set>
 #include <vector>
 
+#include "core/limits.h"
+
 namespace ebworker {
 
 namespace {

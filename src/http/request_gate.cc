@@ -13,6 +13,8 @@ namespace {
 constexpr std::size_t kKeptLine = 512;
 // A value quoted in a reason: enough to recognise it, never a whole hostile header.
 constexpr std::size_t kQuoted = 40;
+// The path, message id and task name kept for the log line.
+constexpr std::size_t kKeptValue = 256;
 // 19 digits always fit in 64 bits; a longer Content-Length is no size a worker could take.
 constexpr std::size_t kMaxLengthDigits = 19;
 
@@ -77,7 +79,7 @@ std::optional<GateRefusal> RequestGate::end_of_line(std::string_view line, bool 
     method_ = std::string(line.substr(0, std::min(space, std::size_t{16})));
     if (space != std::string_view::npos) {
       const auto rest = line.substr(space + 1);
-      path_ = std::string(rest.substr(0, std::min(rest.find(' '), std::size_t{256})));
+      path_ = std::string(rest.substr(0, std::min(rest.find(' '), kKeptValue)));
     }
     return std::nullopt;
   }
@@ -99,9 +101,9 @@ std::optional<GateRefusal> RequestGate::end_of_line(std::string_view line, bool 
   } else if (iequals(name, "Transfer-Encoding")) {
     transfer_encoding_ = true;
   } else if (iequals(name, sqsd_header::kMessageId)) {
-    message_id_ = std::string(value.substr(0, 256));
+    message_id_ = std::string(value.substr(0, kKeptValue));
   } else if (iequals(name, sqsd_header::kTaskName)) {
-    task_name_ = std::string(value.substr(0, 256));
+    task_name_ = std::string(value.substr(0, kKeptValue));
   }
   return std::nullopt;
 }

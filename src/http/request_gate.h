@@ -17,6 +17,8 @@
 
 #include <ebworker/worker/request.h>
 
+#include "core/limits.h"
+
 namespace ebworker {
 
 struct RequestLimits {
@@ -24,7 +26,7 @@ struct RequestLimits {
   // 10); nginx in front passes at most 8 KiB a line, 32 KiB in all (its defaults).
   std::size_t max_headers = 100;
   std::size_t max_header_bytes = 64 * 1024;  // request line and headers, line ends included
-  std::size_t max_body = 1024 * 1024;
+  std::size_t max_body = kSqsMaxMessageBytes;
 };
 
 // Why a request was refused, with what was read of it for the log line (method, path, the

@@ -15,6 +15,8 @@
 #include <ebworker/result.h>
 #include <ebworker/worker/stack.h>
 
+#include "core/limits.h"
+
 namespace ebworker {
 
 class ServerMetrics;
@@ -24,7 +26,7 @@ struct ServerOptions {
   std::uint16_t port = 5000;  // 0 picks a free port; see Server::port()
   std::size_t io_threads = 2;
   std::size_t job_threads = 50;
-  std::size_t max_body = 1024 * 1024;
+  std::size_t max_body = kSqsMaxMessageBytes;
   // Connections open at once, at most (lowered below RLIMIT_NOFILE, see http/connection_cap.h),
   // shared evenly between the I/O threads. An I/O thread at its share takes a new connection by
   // closing its own longest idle one (no request partly received, none being answered); when none
@@ -36,7 +38,7 @@ struct ServerOptions {
   // Once a request is whole its connection counts as idle to pistache 0.0.5 (the only way to
   // stop its read timeouts from cutting off a running job), so from the request's arrival this
   // bounds the job's run and, after the answer, the keep-alive wait for the next request.
-  std::chrono::seconds connection_timeout{43200};
+  std::chrono::seconds connection_timeout = kSqsMaxVisibility;
   // Called once stop_accepting() has refused new requests: the worker asks running jobs to stop.
   std::function<void()> on_stop_accepting{};
   // Requests answered on the I/O thread, without a job slot, so they are answered even while

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <string>
 
+#include "core/limits.h"
 #include "core/text.h"
 
 namespace ebworker {
@@ -72,7 +73,7 @@ Result<void, SqsError> check_text(std::string_view what, std::string_view text) 
 Result<void, SqsError> check_fifo_id(std::string_view what, std::string_view id) {
   if (id.size() > kMaxFifoIdLength)
     return Unexpected{invalid_request(std::string(what) + " is " + std::to_string(id.size()) +
-                                      " characters; SQS takes at most 128")};
+                                      " characters; SQS takes at most " + std::to_string(kMaxFifoIdLength))};
   for (char ch : id)
     if (ch < 0x21 || ch > 0x7E)
       return Unexpected{invalid_request(std::string(what) + " \"" + std::string(id) +
@@ -100,7 +101,7 @@ std::size_t find_refused_character(std::string_view text) {
 }
 
 bool is_sqs_attribute_name(std::string_view name) {
-  if (name.empty() || name.size() > 256 || name.front() == '.' || name.back() == '.' ||
+  if (name.empty() || name.size() > kMaxAttributeNameLength || name.front() == '.' || name.back() == '.' ||
       name.find("..") != std::string_view::npos)
     return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
@@ -116,10 +117,11 @@ Result<void, SqsError> check_outgoing_message(const OutgoingMessage& message, bo
 
   if (message.attributes.size() > kMaxMessageAttributes)
     return Unexpected{invalid_request("the message has " + std::to_string(message.attributes.size()) +
-                                      " attributes; SQS takes at most 10")};
+                                      " attributes; SQS takes at most " + std::to_string(kMaxMessageAttributes))};
   for (const auto& a : message.attributes) {
-    if (a.name.empty() || a.name.size() > 256)
-      return Unexpected{invalid_request("a message attribute name must be 1 to 256 characters")};
+    if (a.name.empty() || a.name.size() > kMaxAttributeNameLength)
+      return Unexpected{invalid_request("a message attribute name must be 1 to " +
+                                        std::to_string(kMaxAttributeNameLength) + " characters")};
     if (!is_sqs_attribute_name(a.name))
       return Unexpected{invalid_request("message attribute name \"" + escape_control_characters(a.name) +
                                         "\" is not one SQS takes: letters, digits, '_', '-' and '.', "
@@ -152,8 +154,8 @@ Result<void, SqsError> check_outgoing_message(const OutgoingMessage& message, bo
       return Unexpected{invalid_request("delay " + std::to_string(delay) + " s is negative")};
     if (delay > kMaxDelaySeconds)
       return Unexpected{invalid_request(
-          "delay " + std::to_string(delay) + " s is over SQS's maximum of 900 s (15 minutes); "
-          "for work that runs later or on a schedule use a periodic task in cron.yaml")};
+          "delay " + std::to_string(delay) + " s is over SQS's maximum of " + std::to_string(kMaxDelaySeconds) +
+          " s (15 minutes); for work that runs later or on a schedule use a periodic task in cron.yaml")};
   }
 
   if (fifo_queue && message.group_id.empty())

@@ -11,9 +11,9 @@
 
 namespace ebworker {
 
-inline constexpr int kMaxDelaySeconds = 900;                    // SQS's longest: 15 minutes
 inline constexpr std::size_t kMaxMessageAttributes = 10;
 inline constexpr std::size_t kMaxFifoIdLength = 128;
+inline constexpr std::size_t kMaxAttributeNameLength = 256;
 
 struct MessageLimits {
   std::size_t max_bytes = kDefaultMaxMessageBytes;  // body plus attributes

@@ -8,6 +8,7 @@
 
 #include "aws/aws_error.h"
 #include "core/json.h"
+#include "core/limits.h"
 #include "core/text.h"
 #include "sqs/sqs_json.h"
 
@@ -107,8 +108,8 @@ std::vector<SqsResult<T>> SqsClient::batch(std::string_view action, std::string_
   std::vector<std::size_t> pending(count);
   for (std::size_t i = 0; i < count; ++i) pending[i] = i;
   if (count > kMaxBatchEntries) {
-    fail_all(pending, invalid_request(std::string(action) + " takes at most 10 entries, got " +
-                                      std::to_string(count)));
+    fail_all(pending, invalid_request(std::string(action) + " takes at most " + std::to_string(kMaxBatchEntries) +
+                                      " entries, got " + std::to_string(count)));
     return finish();
   }
 
@@ -197,15 +198,15 @@ SqsResult<std::vector<ReceivedMessage>> SqsClient::receive_messages(std::string_
                                                                     const ReceiveOptions& options) const {
   JsonBody body;
   body.string("QueueUrl", queue_url)
-      .integer("MaxNumberOfMessages", std::clamp(options.max_messages, 1, 10))
-      .integer("WaitTimeSeconds", std::clamp(options.wait_seconds, 0, 20))
+      .integer("MaxNumberOfMessages", std::clamp(options.max_messages, 1, static_cast<int>(kMaxBatchEntries)))
+      .integer("WaitTimeSeconds", std::clamp(options.wait_seconds, 0, kMaxWaitSeconds))
       .strings("MessageSystemAttributeNames", {"All"})
       .strings("AttributeNames", {"All"})  // the older name, for SQS look-alikes that know only it
       .strings("MessageAttributeNames", {"All"});
   if (options.visibility_timeout) body.integer("VisibilityTimeout", *options.visibility_timeout);
   auto attempts = aws_.retry_policy().start();
   auto doc = call("ReceiveMessage", queue_url, queue_url, body.finish(), attempts,
-                  std::chrono::seconds(std::clamp(options.wait_seconds, 0, 20)), options.cancel);
+                  std::chrono::seconds(std::clamp(options.wait_seconds, 0, kMaxWaitSeconds)), options.cancel);
   if (!doc) return Unexpected{doc.error()};
   auto messages = parse_received_messages(*doc);
   if (!messages) return Unexpected{aws_.unreadable("ReceiveMessage", queue_url, messages.error().message)};

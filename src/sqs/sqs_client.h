@@ -23,13 +23,12 @@
 #include "aws/credentials_chain.h"
 #include "aws/json_client.h"
 #include "aws/retry_policy.h"
+#include "core/limits.h"
 #include "net/http_client.h"
 #include "sqs/sqs_endpoint.h"
 #include "sqs/sqs_messages.h"
 
 namespace ebworker {
-
-inline constexpr std::size_t kMaxBatchEntries = 10;
 
 struct SqsClientOptions {
   std::shared_ptr<CredentialsProvider> credentials{};  // required

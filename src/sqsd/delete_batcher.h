@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/limits.h"
 #include "sqs/sqs_client.h"
 
 namespace ebworker {

@@ -5,6 +5,8 @@
 
 #include <arpa/inet.h>
 
+#include "core/limits.h"
+
 namespace ebworker {
 
 namespace {
@@ -96,10 +98,10 @@ const std::vector<SqsdSetting>& sqsd_settings() {
        seconds(1, 36000, [](SqsdConfig& c, int n) { c.inactivity_timeout = n; })},
       {"EBWORKER_SQSD_VISIBILITY_TIMEOUT", "--visibility-timeout", "300",
        "seconds a received message stays hidden from other receivers, 0-43200",
-       seconds(0, 43200, [](SqsdConfig& c, int n) { c.visibility_timeout = n; })},
+       seconds(0, kMaxVisibilitySeconds, [](SqsdConfig& c, int n) { c.visibility_timeout = n; })},
       {"EBWORKER_SQSD_ERROR_VISIBILITY_TIMEOUT", "--error-visibility-timeout", "2",
        "seconds before a failed message is retried, 0-43200",
-       seconds(0, 43200, [](SqsdConfig& c, int n) { c.error_visibility_timeout = n; })},
+       seconds(0, kMaxVisibilitySeconds, [](SqsdConfig& c, int n) { c.error_visibility_timeout = n; })},
       {"EBWORKER_SQSD_RETENTION_PERIOD", "--retention-period", "345600",
        "seconds after its first receive a message is deleted without being posted, 60-1209600",
        seconds(60, 1209600, [](SqsdConfig& c, int n) { c.retention_period = n; })},
@@ -142,7 +144,7 @@ const std::vector<SqsdSetting>& sqsd_settings() {
        "create the queue and a dead-letter queue (maxReceiveCount = max retries) if missing; for local use",
        flag(&SqsdConfig::create_queues), true},
       {"EBWORKER_SQSD_WAIT_TIME", "--wait-time", "20", "long-poll seconds per receive, 0-20",
-       seconds(0, 20, [](SqsdConfig& c, int n) { c.wait_time = n; })},
+       seconds(0, kMaxWaitSeconds, [](SqsdConfig& c, int n) { c.wait_time = n; })},
       {"EBWORKER_SQSD_RECEIVES", "--receives", "3",
        "ReceiveMessage calls in flight at most, 1-10 (never asking for more messages than free POST slots)",
        seconds(1, 10, [](SqsdConfig& c, int n) { c.receives = n; })},

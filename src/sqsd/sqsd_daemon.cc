@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/limits.h"
 #include "core/log_event.h"
 #include "net/url.h"
 #include "sqs/sqs_endpoint.h"
@@ -371,7 +372,7 @@ std::optional<int> retry_after(const HttpReply& reply) {
   int seconds = -1;
   const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
   if (ec != std::errc() || end != text->data() + text->size() || seconds < 0) return std::nullopt;
-  return std::min(seconds, 43200);
+  return std::min(seconds, kMaxVisibilitySeconds);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/limits.h"
 #include "core/text.h"
 #include "sqs/message_checks.h"
 #include "client/client_settings.h"

@@ -100,7 +100,7 @@ const std::vector<WorkerSetting>& worker_settings() {
       {"EBWORKER_CONNECTION_TIMEOUT", "--connection-timeout", "43200",
        "seconds a connection stays open after a request arrived: bounds a job's run, then the "
        "keep-alive wait (keep it above the daemon's InactivityTimeout)",
-       number<long>(1, 43200, [](WorkerConfig& c, long n) { c.connection_timeout = std::chrono::seconds(n); })},
+       number<long>(1, kMaxVisibilitySeconds, [](WorkerConfig& c, long n) { c.connection_timeout = std::chrono::seconds(n); })},
       {"EBWORKER_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "30",
        "seconds running jobs get to finish after SIGTERM; those cut off get no 200 and come back",
        number<long>(0, 86400, [](WorkerConfig& c, long n) { c.shutdown_timeout = std::chrono::seconds(n); })},

@@ -12,6 +12,7 @@
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 
+#include "core/limits.h"
 #include "core/settings.h"
 #include "core/log_event.h"
 #include "http/default_gateway.h"
@@ -30,12 +31,12 @@ struct WorkerConfig {
   std::string trusted_gateway;
   std::string cron_file = "cron.yaml";
   bool cron_file_required = false;  // true when named explicitly: then it must exist
-  std::size_t max_body = 1024 * 1024;
+  std::size_t max_body = kSqsMaxMessageBytes;
   std::size_t max_connections = 1000;
   std::size_t job_threads = 50;
   std::size_t io_threads = 2;
   std::chrono::seconds read_timeout{60};
-  std::chrono::seconds connection_timeout{43200};
+  std::chrono::seconds connection_timeout = kSqsMaxVisibility;
   std::chrono::seconds shutdown_timeout{30};
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;

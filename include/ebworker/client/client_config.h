@@ -9,12 +9,13 @@
 #include <string>
 
 #include <ebworker/client/credentials.h>
+#include <ebworker/sqs_limits.h>
 
 namespace ebworker {
 
 // SQS's largest message (body plus attributes), and the worker's default EBWORKER_MAX_BODY. A
 // queue whose MaximumMessageSize is lower refuses more: lower this to match it.
-inline constexpr std::size_t kDefaultMaxMessageBytes = 1048576;
+inline constexpr std::size_t kDefaultMaxMessageBytes = kSqsMaxMessageBytes;
 
 // Where requests go and which region signs them; an empty field means "from the queue URL".
 struct SqsEndpointSettings {
@@ -46,7 +47,7 @@ struct ClientConfig {
   RetrySettings retry;
   RetryHooks retry_hooks;  // tests only
   // The longest delay one SQS message carries; a job due later hops (EBWORKER_MAX_HOP_DELAY).
-  std::chrono::seconds max_hop_delay{900};
+  std::chrono::seconds max_hop_delay = kSqsMaxDelay;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds request_timeout{10000};
   // Empty: the SDKs' default chain read from this process's environment.

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include <ebworker/sqs_limits.h>
 #include <ebworker/worker/job.h>
 
 namespace ebworker {
@@ -56,10 +57,10 @@ struct FailedRun {
 // EBWORKER_QUEUE_URL (and EBWORKER_DEAD_LETTER_QUEUE_URL for the last step); without them, or
 // with max_attempts 0, a failure is answered 500 and the daemon retries as it always does.
 struct RetryOptions {
-  int max_attempts = 0;                    // runs in all, the first included; 0: no policy
-  std::chrono::seconds base_delay{15};     // before the 2nd attempt; doubled for each later one
-  std::chrono::seconds max_delay{900};     // never more (SQS delays a message 15 minutes at most)
-  bool retry_exceptions = true;            // false: a throw goes straight to the dead-letter queue
+  int max_attempts = 0;                           // runs in all, the first included; 0: no policy
+  std::chrono::seconds base_delay{15};            // before the 2nd attempt; doubled for each later one
+  std::chrono::seconds max_delay = kSqsMaxDelay;  // never more (SQS delays a message 15 minutes at most)
+  bool retry_exceptions = true;                   // false: a throw goes straight to the dead-letter queue
   // Which failures are retried (Sidekiq's retry_on / discard_on): one it answers false for goes
   // to the dead-letter queue at once, as if its attempts were spent. Null: every failure. A plain
   // function (a lambda without captures) keeps the options constexpr:

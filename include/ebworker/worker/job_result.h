@@ -18,6 +18,7 @@
 #include <string>
 
 #include <ebworker/result.h>
+#include <ebworker/sqs_limits.h>
 
 namespace ebworker {
 
@@ -51,7 +52,7 @@ inline JobResult done() { return JobResult(JobResult::Kind::done, ""); }
 // The delay is kept within what SQS can hold a message back for: 0 to 12 hours.
 inline JobResult retry_in(std::chrono::seconds delay, std::string reason) {
   return JobResult(JobResult::Kind::retry, std::move(reason),
-                   std::clamp(delay, std::chrono::seconds(0), std::chrono::seconds(43200)));
+                   std::clamp(delay, std::chrono::seconds(0), kSqsMaxVisibility));
 }
 
 inline JobResult discard(std::string reason) { return JobResult(JobResult::Kind::discarded, std::move(reason)); }
