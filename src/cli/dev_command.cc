@@ -14,6 +14,7 @@
 #include <ebworker/client/client.h>
 
 #include "cli/child_process.h"
+#include "cli/dev_config.h"
 #include "cli/dev_session.h"
 #include "cli/fauxqs_launcher.h"
 #include "cli/logging.h"
@@ -81,54 +82,6 @@ std::uint16_t port_in(const std::string& line) {
 }
 
 }  // namespace
-
-const std::vector<Setting<DevConfig>>& dev_settings() {
-  static const std::vector<Setting<DevConfig>> settings = {
-      {"EBWORKER_DEV_PORT", "--port", "5000", "the worker's port",
-       number_setting<DevConfig, unsigned>(0, 65535,
-                                           [](DevConfig& c, unsigned n) { c.port = static_cast<std::uint16_t>(n); })},
-      {"EBWORKER_DEV_SQS_PORT", "--sqs-port", "4566", "fauxqs's port",
-       number_setting<DevConfig, unsigned>(0, 65535,
-                                           [](DevConfig& c, unsigned n) { c.sqs_port = static_cast<std::uint16_t>(n); })},
-      {"EBWORKER_DEV_QUEUE", "--queue", "ebworker-jobs",
-       "the queue; its dead-letter queue is NAME-dead-letters",
-       [](DevConfig& c, std::string_view v) -> Status {
-         if (v.empty()) return fail("must name a queue");
-         c.queue = std::string(v);
-         return {};
-       }},
-      {"EBWORKER_DEV_ONCE", "--once", "false",
-       "stop after the demo job (without EchoJob: the first job done); exit 0 when it was done",
-       [](DevConfig& c, std::string_view v) -> Status {
-         auto b = parse_bool(v);
-         if (!b) return Unexpected{b.error()};
-         c.once = *b;
-         return {};
-       },
-       true},
-      {"EBWORKER_FAUXQS_LAUNCHER", "--fauxqs-launcher", "(the installed one, else scripts/fauxqs.mjs)",
-       "the script that starts fauxqs on loopback",
-       [](DevConfig& c, std::string_view v) -> Status {
-         if (v.empty()) return fail("must name a file");
-         c.fauxqs_launcher = std::string(v);
-         return {};
-       }},
-      {"EBWORKER_LOG_LEVEL", "--log-level", "info", "the log level of all three",
-       [](DevConfig& c, std::string_view v) -> Status {
-         if (auto st = check_log_level(v); !st) return st;
-         c.log_level = std::string(v);
-         return {};
-       }},
-      {"EBWORKER_LOG_FORMAT", "--log-format", "text", "the log format of all three: text or json",
-       [](DevConfig& c, std::string_view v) -> Status {
-         auto format = parse_log_format(v);
-         if (!format) return Unexpected{format.error()};
-         c.log_format = *format;
-         return {};
-       }},
-  };
-  return settings;
-}
 
 int dev_command(const std::vector<std::string>& args, const JobRegistry& registry, AppOptions options,
                 Environment env) {

@@ -8,7 +8,7 @@
 #include <memory>
 #include <optional>
 
-#include "cli/stderr_logging.h"
+#include "cli/logging.h"
 #include "client/client_settings.h"
 #include "core/environment_lookup.h"
 #include "core/limits.h"
@@ -48,15 +48,6 @@ int dlq_usage_error(const std::string& message) {
 template <typename N, typename Store>
 auto number(N min, N max, Store store) {
   return number_setting<DlqOptions, N>(min, max, store);
-}
-
-auto switch_setting(bool DlqOptions::*field) {
-  return [field](DlqOptions& o, std::string_view v) -> Status {
-    auto b = parse_bool(v);
-    if (!b) return Unexpected{b.error()};
-    o.*field = *b;
-    return {};
-  };
 }
 
 // One line on stderr every `every` messages, or every second, whichever comes first.
@@ -241,8 +232,8 @@ const std::vector<Setting<DlqOptions>>& dlq_settings() {
        number<std::size_t>(1, 1000000, [](DlqOptions& o, std::size_t n) { o.progress_every = n; })},
       {"", "--job-id", "(none)", "requeue: the message of this job id", string_setting(&DlqOptions::job_id)},
       {"", "--job", "(none)", "requeue: every message of this job class", string_setting(&DlqOptions::job_class)},
-      {"", "--all", "false", "requeue: every message", switch_setting(&DlqOptions::all), true},
-      {"", "--yes", "false", "purge: no question asked", switch_setting(&DlqOptions::yes), true},
+      {"", "--all", "false", "requeue: every message", bool_setting(&DlqOptions::all), true},
+      {"", "--yes", "false", "purge: no question asked", bool_setting(&DlqOptions::yes), true},
   };
   return settings;
 }

@@ -6,7 +6,7 @@
 
 #include <ebworker/client/client.h>
 
-#include "cli/stderr_logging.h"
+#include "cli/logging.h"
 #include "client/client_settings.h"
 #include "core/settings.h"
 #include "core/iso_time.h"

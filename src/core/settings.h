@@ -63,6 +63,27 @@ auto string_setting(std::string Config::*field) {
   };
 }
 
+// An `apply` that reads a boolean (parse_bool) into `config.*field`.
+template <typename Config>
+auto bool_setting(bool Config::*field) {
+  return [field](Config& c, std::string_view v) -> Status {
+    auto b = parse_bool(v);
+    if (!b) return Unexpected{b.error()};
+    c.*field = *b;
+    return {};
+  };
+}
+
+// An `apply` for a value that must not be empty ("must name `what`"), stored in `config.*field`.
+template <typename Config>
+auto named_setting(std::string Config::*field, std::string_view what) {
+  return [field, what](Config& c, std::string_view v) -> Status {
+    if (v.empty()) return fail("must name " + std::string(what));
+    c.*field = std::string(v);
+    return {};
+  };
+}
+
 // Defaults, then the environment, then flags ("--port 8080" or "--port=8080").
 template <typename Config>
 Result<Config> load_settings(const std::vector<Setting<Config>>& settings, const Environment& env,

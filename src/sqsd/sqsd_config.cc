@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 
 #include "core/limits.h"
+#include "core/log_settings.h"
 
 namespace ebworker {
 
@@ -30,15 +31,6 @@ auto url(std::string SqsdConfig::*field) {
     if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
       return fail("\"" + std::string(v) + "\" is not an http(s) URL");
     c.*field = std::string(v);
-    return {};
-  };
-}
-
-auto flag(bool SqsdConfig::*field) {
-  return [=](SqsdConfig& c, std::string_view v) -> Status {
-    auto b = parse_bool(v);
-    if (!b) return Unexpected{b.error()};
-    c.*field = *b;
     return {};
   };
 }
@@ -136,13 +128,13 @@ const std::vector<SqsdSetting>& sqsd_settings() {
        true},
       {"EBWORKER_SQSD_CREATE_LEADER_TABLE", "--create-leader-table", "false",
        "with --leader dynamodb:TABLE, create the table (partition key pk) if missing",
-       flag(&SqsdConfig::create_leader_table), true},
+       bool_setting(&SqsdConfig::create_leader_table), true},
       {"EBWORKER_SQSD_LEADER_LEASE", "--leader-lease", "30",
        "seconds an elected leader's lease lasts, 3-600; renewed every third of it",
        seconds(3, 600, [](SqsdConfig& c, int n) { c.leader_lease = n; })},
       {"EBWORKER_SQSD_CREATE_QUEUES", "--create-queues", "false",
        "create the queue and a dead-letter queue (maxReceiveCount = max retries) if missing; for local use",
-       flag(&SqsdConfig::create_queues), true},
+       bool_setting(&SqsdConfig::create_queues), true},
       {"EBWORKER_SQSD_WAIT_TIME", "--wait-time", "20", "long-poll seconds per receive, 0-20",
        seconds(0, kMaxWaitSeconds, [](SqsdConfig& c, int n) { c.wait_time = n; })},
       {"EBWORKER_SQSD_RECEIVES", "--receives", "3",
@@ -159,19 +151,8 @@ const std::vector<SqsdSetting>& sqsd_settings() {
          c.health_bind = std::string(v);
          return {};
        }},
-      {"EBWORKER_SQSD_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, critical or off",
-       [](SqsdConfig& c, std::string_view v) -> Status {
-         if (auto ok = check_log_level(v); !ok) return ok;
-         c.log_level = std::string(v);
-         return {};
-       }},
-      {"EBWORKER_SQSD_LOG_FORMAT", "--log-format", "text", "text (key=value words) or json (one JSON object a line)",
-       [](SqsdConfig& c, std::string_view v) -> Status {
-         auto format = parse_log_format(v);
-         if (!format) return Unexpected{format.error()};
-         c.log_format = *format;
-         return {};
-       }},
+      log_level_setting<SqsdConfig>("EBWORKER_SQSD_LOG_LEVEL"),
+      log_format_setting<SqsdConfig>("EBWORKER_SQSD_LOG_FORMAT"),
   };
   return settings;
 }

@@ -1,5 +1,6 @@
 #include "worker/worker_config.h"
 
+#include "core/log_settings.h"
 #include "core/split.h"
 #include "http/own_endpoints.h"
 #include "sqs/sqs_endpoint.h"
@@ -40,13 +41,7 @@ const std::vector<WorkerSetting>& worker_settings() {
        }},
       {"EBWORKER_PROCESS_JOBS", "--process-jobs", "false",
        "true to run jobs; otherwise every request goes straight to the app (web tier)",
-       [](WorkerConfig& c, std::string_view v) -> Status {
-         auto b = parse_bool(v);
-         if (!b) return Unexpected{b.error()};
-         c.process_jobs = *b;
-         return {};
-       },
-       true},
+       bool_setting(&WorkerConfig::process_jobs), true},
       {"EBWORKER_TRUSTED_SOURCES", "--trusted-sources", "(none)",
        "extra peer addresses or CIDR ranges allowed besides loopback, comma-separated; the word "
        "gateway trusts this host's default gateway (one address, read from /proc/net/route at "
@@ -116,35 +111,14 @@ const std::vector<WorkerSetting>& worker_settings() {
       {"EBWORKER_METRICS_EMF", "--metrics-emf", "false",
        "true to print CloudWatch embedded metric format records of the job counters to stdout, "
        "for the CloudWatch agent or Beanstalk's log streaming (no Prometheus needed)",
-       [](WorkerConfig& c, std::string_view v) -> Status {
-         auto b = parse_bool(v);
-         if (!b) return Unexpected{b.error()};
-         c.metrics_emf = *b;
-         return {};
-       },
-       true},
+       bool_setting(&WorkerConfig::metrics_emf), true},
       {"EBWORKER_METRICS_EMF_INTERVAL", "--metrics-emf-interval", "60",
        "seconds between EMF records (each holds what changed since the last one, per job class)",
        number<long>(1, 3600, [](WorkerConfig& c, long n) { c.metrics_emf_interval = std::chrono::seconds(n); })},
       {"EBWORKER_METRICS_NAMESPACE", "--metrics-namespace", "ebworker", "the CloudWatch namespace of the EMF records",
-       [](WorkerConfig& c, std::string_view v) -> Status {
-         if (v.empty()) return fail("must name a namespace");
-         c.metrics_namespace = std::string(v);
-         return {};
-       }},
-      {"EBWORKER_LOG_LEVEL", "--log-level", "info", "trace, debug, info, warn, error, critical or off",
-       [](WorkerConfig& c, std::string_view v) -> Status {
-         if (auto ok = check_log_level(v); !ok) return ok;
-         c.log_level = std::string(v);
-         return {};
-       }},
-      {"EBWORKER_LOG_FORMAT", "--log-format", "text", "text (key=value words) or json (one JSON object a line)",
-       [](WorkerConfig& c, std::string_view v) -> Status {
-         auto format = parse_log_format(v);
-         if (!format) return Unexpected{format.error()};
-         c.log_format = *format;
-         return {};
-       }},
+       named_setting(&WorkerConfig::metrics_namespace, "a namespace")},
+      log_level_setting<WorkerConfig>("EBWORKER_LOG_LEVEL"),
+      log_format_setting<WorkerConfig>("EBWORKER_LOG_FORMAT"),
   };
   return settings;
 }

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "cli/cron_command.h"
-#include "cli/dev_command.h"
+#include "cli/dev_config.h"
 #include "cli/dlq_command.h"
 #include "cli/enqueue_command.h"
 #include "cli/post_command.h"

@@ -1,12 +1,12 @@
-// cli/stderr_logging.h: the level of the commands that log to stderr (enqueue, dlq). An empty
-// EBWORKER_LOG_LEVEL is unset, so their warnings still show, as for every other variable.
+// cli/logging.h, log_to_stderr: the level of the commands that log to stderr (enqueue, dlq). An
+// empty EBWORKER_LOG_LEVEL is unset, so their warnings still show, as for every other variable.
 
 #include <gtest/gtest.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
 
-#include "cli/stderr_logging.h"
+#include "cli/logging.h"
 
 namespace ebworker {
 namespace {
