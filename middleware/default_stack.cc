@@ -35,9 +35,8 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
   std::vector<std::string> trusted;
   for (const auto& range : config.trusted_sources) trusted.push_back(range.text());
   chain.stack.add<SourceCheck>(built(SourceCheck::trusting(trusted)));
-  const WorkerEndpointPaths paths{
-      .metrics = config.metrics_path, .health = config.health_path, .status = config.status_path};
-  if (!paths.metrics.empty() || !paths.health.empty() || !paths.status.empty()) {
+  const OwnEndpointPaths& paths = config.endpoints;
+  if (paths.any()) {
     chain.stack.add<WorkerEndpoints>(WorkerEndpointSources{.paths = paths,
                                                            .jobs = counters,
                                                            .server = chain.server_metrics,

@@ -1,7 +1,12 @@
 #include "middleware/worker_endpoints.h"
 
-#include <cstdio>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
+#include <cmath>
+#include <cstdint>
+
+#include "http/health_response.h"
 #include "metrics/text_format.h"
 #include "worker/status_page.h"
 
@@ -10,7 +15,7 @@ namespace ebworker {
 WorkerEndpoints::WorkerEndpoints(WorkerEndpointSources sources) : sources_(std::move(sources)) {}
 
 Response WorkerEndpoints::call(Request& request, const Next& next) const {
-  const WorkerEndpointPaths& paths = sources_.paths;
+  const OwnEndpointPaths& paths = sources_.paths;
   if (!paths.matches(request.path)) return next(request);
   if (request.method != "GET") {
     Response refused = Response::refuse(405, request.method + " " + request.path + ": only GET is answered here");
@@ -30,17 +35,17 @@ Response WorkerEndpoints::metrics() const {
 
 Response WorkerEndpoints::health() const {
   const bool stopping = sources_.shutdown.stop_requested();
-  char body[160];
-  std::snprintf(body, sizeof body, "{\"status\":\"%s\",\"jobs_running\":%.0f,\"job_threads\":%zu}\n",
-                stopping ? "stopping" : "ok", sources_.server->jobs_running(), sources_.server->job_threads());
-  Response r = Response::ok(body);
-  if (stopping) {
-    r.status = 503;
-    r.reason = "stopping: shutdown began";
-  }
-  r.headers.add("Content-Type", "application/json");
-  r.headers.add("Cache-Control", "no-store");
-  return r;
+  rapidjson::StringBuffer body;
+  rapidjson::Writer<rapidjson::StringBuffer> json(body);
+  json.StartObject();
+  json.Key("status");
+  json.String(stopping ? "stopping" : "ok");
+  json.Key("jobs_running");
+  json.Uint64(static_cast<std::uint64_t>(std::llround(sources_.server->jobs_running())));
+  json.Key("job_threads");
+  json.Uint64(sources_.server->job_threads());
+  json.EndObject();
+  return health_response(!stopping, std::string(body.GetString(), body.GetSize()), "stopping: shutdown began");
 }
 
 Response WorkerEndpoints::status() const {

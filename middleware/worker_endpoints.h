@@ -6,34 +6,25 @@
 //   GET EBWORKER_HEALTH_PATH   200 {"status":"ok","jobs_running":N,"job_threads":M},
 //                              503 {"status":"stopping",...} once shutdown began
 //   GET EBWORKER_STATUS_PATH   the HTML status page (worker/status_page.h)
-// An empty path turns its endpoint off. Other methods on these paths get 405.
+// The paths, their defaults and the prefix they share are http/own_endpoints.h's. An empty path
+// turns its endpoint off. Other methods on these paths get 405.
 
 #include <memory>
 #include <stop_token>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include <ebworker/worker/middleware.h>
 
 #include "cron/cron_file.h"
+#include "http/own_endpoints.h"
 #include "http/server_metrics.h"
 #include "worker/job_counters.h"
 
 namespace ebworker {
 
-struct WorkerEndpointPaths {
-  std::string metrics{};
-  std::string health{};
-  std::string status{};
-
-  bool matches(std::string_view path) const {
-    return !path.empty() && (path == metrics || path == health || path == status);
-  }
-};
-
 struct WorkerEndpointSources {
-  WorkerEndpointPaths paths{};
+  OwnEndpointPaths paths{};
   std::shared_ptr<const JobCounters> jobs{};
   std::shared_ptr<const ServerMetrics> server{};
   std::vector<CronTask> tasks{};

@@ -12,7 +12,7 @@ void log_request(const Request& request, const Response& response) {
   const double ms = static_cast<double>(elapsed.count()) / 1000.0;
   // A probe or scrape of the worker's own endpoints comes every few seconds: its successes go to
   // debug, so they do not bury the jobs' lines; its failures stay warnings.
-  const bool own_endpoint = request.path.starts_with(kOwnEndpointPrefix);
+  const bool own_endpoint = is_under_own_prefix(request.path);
   const auto level = response.status >= 400 ? spdlog::level::warn
                      : own_endpoint         ? spdlog::level::debug
                                             : spdlog::level::info;

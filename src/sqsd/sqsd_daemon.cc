@@ -14,6 +14,7 @@
 
 #include "core/limits.h"
 #include "core/log_event.h"
+#include "http/health_response.h"
 #include "net/url.h"
 #include "sqs/sqs_endpoint.h"
 #include "sqsd/run_claims.h"
@@ -143,8 +144,6 @@ SqsdDaemon::Health SqsdDaemon::health() const {
 
 Response SqsdDaemon::health_answer() const {
   const Health h = health();
-  Response r;
-  r.status = h.healthy ? 200 : 503;
   rapidjson::StringBuffer body;
   rapidjson::Writer<rapidjson::StringBuffer> json(body);
   json.StartObject();
@@ -161,10 +160,7 @@ Response SqsdDaemon::health_answer() const {
   json.Key("worker_up");
   json.Bool(h.worker_up);
   json.EndObject();
-  r.body = std::string(body.GetString(), body.GetSize()) + "\n";
-  r.headers.add("Content-Type", "application/json");
-  r.headers.add("Cache-Control", "no-store");
-  return r;
+  return health_response(h.healthy, std::string(body.GetString(), body.GetSize()));
 }
 
 Response SqsdDaemon::metrics_answer() const {

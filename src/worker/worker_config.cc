@@ -14,14 +14,11 @@ auto number(N min, N max, Store store) {
   return number_setting<WorkerConfig>(min, max, store);
 }
 
-// One of the worker's own paths: under /_ebworker/, so it never shadows a route of the app's.
-auto endpoint_path(std::string WorkerConfig::*field) {
+// One of the worker's own endpoints' paths.
+auto endpoint_path(std::string OwnEndpointPaths::*field) {
   return [field](WorkerConfig& c, std::string_view v) -> Status {
-    constexpr std::string_view prefix = kOwnEndpointPrefix;
-    if (!v.empty() && (!v.starts_with(prefix) || v.size() == prefix.size() ||
-                       v.find_first_of("?# \t") != std::string_view::npos))
-      return fail("\"" + std::string(v) + "\" is not a path under " + std::string(prefix) + " (or empty, for off)");
-    c.*field = std::string(v);
+    if (auto ok = check_own_endpoint_path(v); !ok) return ok;
+    c.endpoints.*field = std::string(v);
     return {};
   };
 }
@@ -99,15 +96,15 @@ const std::vector<WorkerSetting>& worker_settings() {
       {"EBWORKER_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "30",
        "seconds running jobs get to finish after SIGTERM; those cut off get no 200 and come back",
        number<long>(0, 86400, [](WorkerConfig& c, long n) { c.shutdown_timeout = std::chrono::seconds(n); })},
-      {"EBWORKER_METRICS_PATH", "--metrics-path", "/_ebworker/metrics",
+      {"EBWORKER_METRICS_PATH", "--metrics-path", kDefaultMetricsPath,
        "GET: Prometheus metrics, to trusted sources only; empty for none",
-       endpoint_path(&WorkerConfig::metrics_path)},
-      {"EBWORKER_HEALTH_PATH", "--health-path", "/_ebworker/health",
+       endpoint_path(&OwnEndpointPaths::metrics)},
+      {"EBWORKER_HEALTH_PATH", "--health-path", kDefaultHealthPath,
        "GET: 200 JSON while running, 503 once stopping, to trusted sources only; empty for none",
-       endpoint_path(&WorkerConfig::health_path)},
-      {"EBWORKER_STATUS_PATH", "--status-path", "/_ebworker/status",
+       endpoint_path(&OwnEndpointPaths::health)},
+      {"EBWORKER_STATUS_PATH", "--status-path", kDefaultStatusPath,
        "GET: the HTML status page, to trusted sources only; empty for none",
-       endpoint_path(&WorkerConfig::status_path)},
+       endpoint_path(&OwnEndpointPaths::status)},
       {"EBWORKER_METRICS_EMF", "--metrics-emf", "false",
        "true to print CloudWatch embedded metric format records of the job counters to stdout, "
        "for the CloudWatch agent or Beanstalk's log streaming (no Prometheus needed)",
@@ -127,12 +124,9 @@ Result<WorkerConfig> load_worker_config(const Environment& env, const std::vecto
                                         const std::string& route_table) {
   auto config = load_settings(worker_settings(), env, args);
   if (!config) return config;
-  const std::string* paths[] = {&config->metrics_path, &config->health_path, &config->status_path};
-  for (std::size_t i = 0; i < 3; ++i)
-    for (std::size_t j = i + 1; j < 3; ++j)
-      if (!paths[i]->empty() && *paths[i] == *paths[j])
-        return fail("EBWORKER_METRICS_PATH, EBWORKER_HEALTH_PATH and EBWORKER_STATUS_PATH must differ: " + *paths[i] +
-                    " is named twice");
+  if (const auto twice = config->endpoints.named_twice())
+    return fail("EBWORKER_METRICS_PATH, EBWORKER_HEALTH_PATH and EBWORKER_STATUS_PATH must differ: " + *twice +
+                " is named twice");
   if (!config->trust_gateway) return config;
   auto gateway = read_default_gateway(route_table);
   if (!gateway) return fail("EBWORKER_TRUSTED_SOURCES (--trusted-sources) names gateway, but " + gateway.error().message);

@@ -17,6 +17,7 @@
 #include "core/log_event.h"
 #include "http/default_gateway.h"
 #include "http/ip_range.h"
+#include "http/own_endpoints.h"
 
 namespace ebworker {
 
@@ -42,10 +43,8 @@ struct WorkerConfig {
   LogFormat log_format = LogFormat::text;
   // Where a retry policy sends a message whose attempts are spent (with EBWORKER_QUEUE_URL set).
   std::string dead_letter_queue_url;
-  // The worker's own endpoints (middleware/worker_endpoints.h), under /_ebworker/; "" is off.
-  std::string metrics_path = "/_ebworker/metrics";
-  std::string health_path = "/_ebworker/health";
-  std::string status_path = "/_ebworker/status";
+  // The worker's own endpoints (middleware/worker_endpoints.h).
+  OwnEndpointPaths endpoints{};
   // CloudWatch embedded metric format records of the job counters on stdout (worker/emf_reporter.h).
   bool metrics_emf = false;
   std::chrono::seconds metrics_emf_interval{60};

@@ -60,7 +60,7 @@ std::vector<std::vector<std::string>> chains_in(const std::string& path) {
 TEST(MiddlewareOrder, EveryDocumentedChainIsTheDefaultStacksOrder) {
   WorkerConfig config;
   config.process_jobs = true;
-  config.metrics_path = "/_ebworker/metrics";
+  config.endpoints.metrics = "/_ebworker/metrics";
   JobRegistry registry;
   const WorkerChain chain =
       default_stack(config, registry, WorkerParts{.keys = {.current = std::string(40, 'k')}}, [](Request&) { return Response::ok(); });

@@ -14,22 +14,22 @@
 namespace ebworker {
 namespace {
 
-TEST(WorkerEndpointPaths, DefaultToUnderscoreEbworkerAndCanBeTurnedOff) {
+TEST(OwnEndpointPaths, DefaultToUnderscoreEbworkerAndCanBeTurnedOff) {
   auto config = load_worker_config({}, {});
   ASSERT_TRUE(config) << config.error().message;
-  EXPECT_EQ(config->metrics_path, "/_ebworker/metrics");
-  EXPECT_EQ(config->health_path, "/_ebworker/health");
-  EXPECT_EQ(config->status_path, "/_ebworker/status");
+  EXPECT_EQ(config->endpoints.metrics, "/_ebworker/metrics");
+  EXPECT_EQ(config->endpoints.health, "/_ebworker/health");
+  EXPECT_EQ(config->endpoints.status, "/_ebworker/status");
   auto off = load_worker_config({{"EBWORKER_METRICS_PATH", ""}}, {"--status-path="});
   ASSERT_TRUE(off) << off.error().message;
-  EXPECT_EQ(off->metrics_path, "");
-  EXPECT_EQ(off->status_path, "");
+  EXPECT_EQ(off->endpoints.metrics, "");
+  EXPECT_EQ(off->endpoints.status, "");
   auto moved = load_worker_config({{"EBWORKER_HEALTH_PATH", "/_ebworker/ping"}}, {});
   ASSERT_TRUE(moved);
-  EXPECT_EQ(moved->health_path, "/_ebworker/ping");
+  EXPECT_EQ(moved->endpoints.health, "/_ebworker/ping");
 }
 
-TEST(WorkerEndpointPaths, APathOutsideUnderscoreEbworkerOrNamedTwiceIsRefused) {
+TEST(OwnEndpointPaths, APathOutsideUnderscoreEbworkerOrNamedTwiceIsRefused) {
   for (const char* bad : {"/metrics", "/_ebworker/", "_ebworker/x", "/_ebworker/x?y", "/_ebworker/a b"}) {
     auto c = load_worker_config({{"EBWORKER_METRICS_PATH", bad}}, {});
     ASSERT_FALSE(c) << bad;
@@ -107,11 +107,11 @@ TEST_F(WorkerEndpointsTest, OtherMethodsAre405AndOtherPathsGoOn) {
   EXPECT_EQ(get("/_ebworker/other").body, "the app\n");
 }
 
-TEST(WorkerEndpointPathsMatch, AnEmptyPathMatchesNothing) {
-  const WorkerEndpointPaths none{};
+TEST(OwnEndpointPathsMatch, AnEmptyPathMatchesNothing) {
+  const OwnEndpointPaths none{.metrics = "", .health = "", .status = ""};
   EXPECT_FALSE(none.matches(""));
   EXPECT_FALSE(none.matches("/"));
-  const WorkerEndpointPaths some{.metrics = "/_ebworker/metrics", .health = "", .status = ""};
+  const OwnEndpointPaths some{.metrics = "/_ebworker/metrics", .health = "", .status = ""};
   EXPECT_TRUE(some.matches("/_ebworker/metrics"));
   EXPECT_FALSE(some.matches(""));
 }
