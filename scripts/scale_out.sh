@@ -27,7 +27,7 @@ if [ -z "$build_dir" ]; then
   build_dir="$root/build-scale"
   echo "scale_out: building e2e_scale_tests (Release) in $build_dir" >&2
   cmake -S "$root" -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DEBWORKER_BENCH=OFF >/dev/null
-  cmake --build "$build_dir" -j"$(nproc)" --target e2e_scale_tests ebworker_app >/dev/null
+  cmake --build "$build_dir" -j"$(nproc)" --target e2e_scale_tests ebworker_app ebworker_fixture_app >/dev/null
 fi
 binary="$build_dir/tests/e2e/e2e_scale_tests"
 [ -x "$binary" ] || { echo "scale_out: $binary is not built" >&2; exit 1; }

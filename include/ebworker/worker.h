@@ -4,7 +4,8 @@
 //   worker/job_result.h      done(), fail("why"), retry_in(delay, "why"), discard("why")
 //   worker/job_log.h         JobLog: a job's log lines, tagged with its message and job id
 //   worker/job_registry.h    JobRegistry: add<J>(options), the class's retry policy and limits
-//   worker/cli.h             run_cli(argc, argv, registry, options): serve, sqsd, dev, enqueue, ...
+//   worker/cli.h             run_cli(argc, argv, registry, options): the commands dev, serve,
+//                            post, enqueue, sqsd, dlq, cron
 //   worker/request.h         Request, as a middleware sees it
 //   worker/response.h        Response: a status, headers, a body and the log line's reason
 //   worker/headers.h         Headers: case-insensitive, in order

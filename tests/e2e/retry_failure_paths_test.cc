@@ -38,7 +38,7 @@ class RetryFailurePaths : public LocalStackTest {
   FakeHttpServer refusing_{[](const Request&) { return Response::refuse(500, "InternalError"); }};
 };
 
-// The example app's RetriedOutcomeJob does not retry a failure whose reason starts with
+// The tests' app's RetriedOutcomeJob does not retry a failure whose reason starts with
 // "permanent": its first run is its last, and it goes to the dead-letter queue at once.
 TEST_F(RetryFailurePaths, ADeadLetterSendThatFailsAnswers500AndTheOriginalComesBack) {
   const std::string queue = create_queue("dead-letter-refused");

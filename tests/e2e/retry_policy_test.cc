@@ -1,5 +1,5 @@
 // A job class's retry policy, carried out by the worker itself through its own queue (hops), so
-// it works behind aws-sqsd too: the example FlakyJob (3 attempts, delays from 1 s) fails until
+// it works behind aws-sqsd too: the fixture FlakyJob (3 attempts, delays from 1 s) fails until
 // its attempt number reaches its argument. The daemon's ErrorVisibilityTimeout is 600 s here:
 // a run within seconds of a failure is the policy's doing, not the daemon's.
 
@@ -132,7 +132,7 @@ TEST_F(RetryPolicy, SpentAttemptsGoToTheDeadLetterQueueSignedAndSayingWhy) {
       << worker.log();
 }
 
-// The example app's RetriedOutcomeJob: OutcomeJob under a policy of 2 attempts, 1 s apart, that
+// The tests' app's RetriedOutcomeJob: OutcomeJob under a policy of 2 attempts, 1 s apart, that
 // does not retry a failure whose reason starts with "permanent".
 TEST_F(RetryPolicy, WithTwoAttemptsAJobFailingAlwaysRunsTwiceThenIsDeadLettered) {
   const std::string queue = create_queue("two");

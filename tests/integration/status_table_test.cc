@@ -110,7 +110,9 @@ TEST_F(StatusTable, BodyFarOverMaxBodyIs413WithItsLogLine) {
 }
 
 TEST_F(StatusTable, FailingJobIs500) {
-  auto& worker = start_worker();
+  // FailingJob is a fixture: the tests' app has it, the example app does not.
+  auto& worker =
+      start_next_worker(workers_, {.binary = EBWORKER_FIXTURE_APP, .env = worker_env(), .dir = dir_.path()});
   const auto message = job_message("FailingJob", "[]", signer_);
   const auto r = send(worker, message);
   EXPECT_EQ(r.status, 500) << r.describe();

@@ -1,6 +1,7 @@
 #pragma once
 // The `ebworker` command line. A user's own app gets all of it by calling run_cli from main
-// with its registry (and, for the web tier, its own app for non-job requests).
+// with its registry (and, for the web tier, its own app for non-job requests): the commands
+// dev, serve, post, enqueue, sqsd, dlq, cron and help (`ebworker help` lists them).
 
 #include <functional>
 
@@ -22,6 +23,7 @@ struct AppOptions {
   std::function<void(Stack&)> edit_stack;
 };
 
+// Runs the command argv[1] names; returns the process's exit status.
 int run_cli(int argc, char** argv, const JobRegistry& registry, AppOptions options = {});
 
 }  // namespace ebworker

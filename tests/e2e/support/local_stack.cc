@@ -84,7 +84,8 @@ Environment LocalStackTest::worker_env(const EnvChanges& changes) const {
 }
 
 WorkerProcess& LocalStackTest::start_worker(const EnvChanges& changes) {
-  return start_next_worker(workers_, {.env = worker_env(changes), .dir = dir_.path()});
+  return start_next_worker(workers_,
+                           {.binary = EBWORKER_FIXTURE_APP, .env = worker_env(changes), .dir = dir_.path()});
 }
 
 Environment LocalStackTest::sqsd_env() const {

@@ -57,6 +57,7 @@ class LocalStackTest : public ::testing::Test {
   // worker_environment() (support/worker_process.h) of the test's directory and kE2eKey, with
   // EBWORKER_SHUTDOWN_TIMEOUT=10, then `changes`.
   Environment worker_env(const EnvChanges& changes = {}) const;
+  // `serve` of the tests' app (the example jobs plus the fixtures, tests/support/jobs/).
   WorkerProcess& start_worker(const EnvChanges& changes = {});
 
   // base_environment() plus fauxqs as the SQS endpoint and static AWS keys.

@@ -5,8 +5,8 @@
 
 #include <ebworker/worker/job.h>
 
-// Ends the way its arguments say, to try what each result kind does to a message (the tests
-// use it too): ["done"], ["fail", REASON], ["discard", REASON], ["retry", SECONDS], and
+// Ends the way its arguments say, so a test sees what each result kind does to a message:
+// ["done"], ["fail", REASON], ["discard", REASON], ["retry", SECONDS], and
 // ["retry_once", SECONDS]: retry_in on its first attempt, done on the next (logged with its job id).
 class OutcomeJob : public ebworker::Job {
  public:

@@ -7,8 +7,8 @@
 #include <ebworker/worker/job_registry.h>
 
 // Fails until its attempt number reaches arguments[0], under a retry policy of 3 attempts with
-// delays from 1 s: [2] succeeds on its second run, [4] is dead-lettered after its third. For
-// trying a retry policy (it needs the worker's EBWORKER_QUEUE_URL), and for the tests.
+// delays from 1 s: [2] succeeds on its second run, [4] is dead-lettered after its third. The
+// retry policy tests' job (it needs the worker's EBWORKER_QUEUE_URL).
 class FlakyJob : public ebworker::Job {
  public:
   static constexpr std::string_view name = "FlakyJob";

@@ -8,7 +8,7 @@
 
 // Fails until the file named by arguments[0] exists, then succeeds. Its retry policy of one
 // attempt sends a failure straight to the dead-letter queue (with EBWORKER_DEAD_LETTER_QUEUE_URL):
-// for trying `ebworker dlq requeue` (create the file, requeue, and it runs), and for the tests.
+// the `ebworker dlq requeue` tests create the file, requeue, and it runs.
 class GatedJob : public ebworker::Job {
  public:
   static constexpr std::string_view name = "GatedJob";

@@ -2,8 +2,8 @@
 
 #include <ebworker/worker/job.h>
 
-// Always fails, so its message is retried and finally dead-lettered: for tests and for trying
-// out a dead-letter queue.
+// Always fails, so its message is retried and finally dead-lettered (the dead-letter and chaos
+// tests).
 class FailingJob : public ebworker::Job {
  public:
   static constexpr std::string_view name = "FailingJob";
