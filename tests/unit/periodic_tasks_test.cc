@@ -12,6 +12,8 @@
 #include <memory>
 #include <string>
 
+#include <ebworker/worker/stack.h>
+
 namespace ebworker {
 namespace {
 
