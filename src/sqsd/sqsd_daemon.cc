@@ -1,3 +1,8 @@
+// One concept past 400 lines, on purpose: the daemon's loop. Receiving, posting, answering and
+// releasing share one lock, one in-flight count and one set of counters, and the order in which
+// they change is what keeps a message from being deleted before its job is done or posted twice
+// at once. What stands alone is already its own file: the POST (worker_post), batched deletes,
+// visibility heartbeats, the cron scheduler and leader, the health server and the metrics.
 #include "sqsd/sqsd_daemon.h"
 
 #include <spdlog/spdlog.h>

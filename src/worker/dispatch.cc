@@ -6,6 +6,7 @@
 
 #include "core/due_time.h"
 #include "core/iso_time.h"
+#include "core/limits.h"
 #include "worker/job_context.h"
 
 namespace ebworker {
@@ -66,7 +67,7 @@ Outcome Dispatch::not_due(const Envelope& envelope, std::chrono::seconds left) c
   if (!hops_) {
     Outcome later = Outcome::refused(JobOutcome::not_due, 503,
                                      due + "; the worker has no EBWORKER_QUEUE_URL to hold it back with");
-    later.retry_after = std::min(left, std::chrono::seconds(43200));
+    later.retry_after = std::min<std::chrono::seconds>(left, kSqsMaxVisibility);
     return later;
   }
   const auto delay = std::min(left, hops_->max_hop_delay());
