@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Checks an Elastic Beanstalk worker bundle before it is uploaded (docs/deployment.md, "Deploy to
-# Elastic Beanstalk"). Prints one line per problem on stdout and exits 1 if there is any, 0 if
+# Checks an Elastic Beanstalk worker bundle before it is uploaded (docs/deployment.md, "3a. Elastic
+# Beanstalk"). Prints one line per problem on stdout and exits 1 if there is any, 0 if
 # none; notes (a check that could not run) go to stderr and do not fail.
 #
 #   scripts/eb_check.sh [DIR]        DIR: the bundle's root (default: this repository's root)
@@ -8,8 +8,8 @@
 # Checks:
 #   - WorkerQueueURL is set (not commented out, not the example's placeholder) in .ebextensions.
 #     The repository's own kit ships it commented out on purpose: every user must name their own
-#     queue, so run on the unedited kit this reports exactly that one problem. Set it, commit, and
-#     the check passes. (Set only in the console instead? Then this line is expected.)
+#     queue, so run on the unedited kit this reports exactly that one problem. Set it in the
+#     bundle (the guide's steps do) and the check passes. (Set only in the console instead? Then this line is expected.)
 #   - cron.yaml is valid, by `ebworker cron check` with the binary in $EBWORKER_BINARY or the
 #     first build*/ebworker found under DIR or this repository; with no binary it is skipped
 #     (a note). The binary must register the jobs cron.yaml names.
@@ -74,7 +74,7 @@ if [ ${#configs[@]} -eq 0 ]; then
 fi
 queue_url=$(option WorkerQueueURL)
 if [ -z "$queue_url" ]; then
-  problem "WorkerQueueURL is not set in .ebextensions (01-sqsd.config ships it commented out): set it to your queue's URL and commit before eb create, or Beanstalk makes a queue of its own"
+  problem "WorkerQueueURL is not set in .ebextensions (01-sqsd.config ships it commented out): set it to your queue's URL in the bundle before upload, or Beanstalk makes a queue of its own"
 elif [[ ! $queue_url =~ ^https://sqs\.[a-z0-9-]+\.amazonaws\.com(\.cn)?/[0-9]{12}/[A-Za-z0-9_-]+$ ]]; then
   problem "WorkerQueueURL \"$queue_url\" is not an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME)"
 elif [[ $queue_url == */123456789012/* ]]; then

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # The CloudFormation templates under deploy/cloudformation/:
 #   1. cfn-lint passes on each (AWS's own resource schemas);
-#   2. each is deployed into a local moto_server with `aws cloudformation deploy`, base.yaml first,
-#      the route stacks with what they take from it; every role a stack makes has its policies,
-#      and the ones it finds by name in the base stack exist (a renamed policy fails here);
-#   3. the worker and `ebworker sqsd` run a signed job through the queue the base stack created,
-#      with the secret from Secrets Manager and the leader lease in the stack's table.
+#   2. docs/deployment.md's blocks marked as steps (```sh step) run in order, in one shell, in a
+#      snapshot of this tree (a git repository, as a user's checkout), against a local moto_server:
+#      they deploy every template with `aws cloudformation deploy` and enqueue the first job; what
+#      cannot run here is named with its reason as it is passed over (tests/deploy/guide_steps.py
+#      lists it). Then what the stacks made is read back: the queue's redrive, the ECS task's
+#      queue, table and secret, the log group, the service, the instance profile, the EKS roles,
+#      the Kubernetes manifests the steps wrote; the policies the route stacks attach by name are
+#      base.yaml's and exist;
+#   3. the worker and `ebworker sqsd` run the guide's job and a signed job of the test's own
+#      through the queue the base stack created, with the secret from Secrets Manager and the
+#      leader lease in the stack's table.
 # What moto does not emulate, and so is not checked here beyond cfn-lint:
 #   - AWS::SecretsManager::Secret, AWS::ElasticBeanstalk::*, AWS::ApplicationAutoScaling::*,
 #     AWS::EKS::*: moto's CloudFormation skips these types; the test makes the secret itself
@@ -49,38 +55,51 @@ if ! command -v aws >/dev/null 2>&1 || ! command -v moto_server >/dev/null 2>&1;
   exit 0
 fi
 
-# ---- 2. deploy into moto ---------------------------------------------------------------------
+# ---- 2. the guide's steps against moto -------------------------------------------------------
 local_aws_start "$tmp" || exit 1
-
-deploy() {  # deploy STACK TEMPLATE [KEY=VALUE...]
-  local stack=$1 template=$2
-  shift 2
-  if aws cloudformation deploy --stack-name "$stack" --template-file "$src/deploy/cloudformation/$template" \
-       --capabilities CAPABILITY_IAM CAPABILITY_NAMED_IAM --no-fail-on-empty-changeset \
-       ${1:+--parameter-overrides "$@"} >"$tmp/deploy-$stack.log" 2>&1; then
-    echo "ok: $template deployed as $stack"
-  else
-    fail "$template: $(cat "$tmp/deploy-$stack.log")"
-    return 1
-  fi
-}
 
 # The route stacks find base.yaml's policies by name (policy/${BaseStack}-NAME): each name one of
 # them uses must be a ManagedPolicyName of base.yaml, and exist in the deployed base stack.
 policy_names=$(grep -ho 'policy/${BaseStack}-[a-z-]*' "$src"/deploy/cloudformation/*.yaml | sed 's|.*}-||' | sort -u)
 [ -n "$policy_names" ] || fail "no route stack names a policy of base.yaml"
 
-deploy ebworker base.yaml || exit 1
-queue_url=$(stack_resource ebworker Queue)
+# A snapshot of the tree as a git repository: the steps use `git archive HEAD`, and write files.
+repo="$tmp/repo"
+mkdir -p "$repo/build"
+(cd "$src" && git ls-files -co --exclude-standard -z | tar -c --null -T - 2>/dev/null) | tar -x -C "$repo" ||
+  { fail "could not copy the tree"; exit 1; }
+ln -s "$binary" "$repo/build/ebworker"
+(cd "$repo" && git init -q && git add -A && git -c user.name=test -c user.email=test@localhost commit -qm snapshot) ||
+  { fail "could not snapshot the tree"; exit 1; }
+
+python3 "$(dirname "$0")/guide_steps.py" "$src/docs/deployment.md" >"$tmp/steps.sh" || { fail "guide_steps.py"; exit 1; }
+cat >>"$tmp/steps.sh" <<'STATE'
+declare -p AWS_DEFAULT_REGION queue_url secret_arn image >"$STEPS_STATE"
+STATE
+if (cd "$repo" && unset AWS_REGION && STEPS_STATE="$tmp/state" EBWORKER_BINARY="$binary" bash "$tmp/steps.sh") \
+     >"$tmp/steps.log" 2>&1; then
+  cat "$tmp/steps.log"
+  echo "ok: the guide's steps ran"
+else
+  cat "$tmp/steps.log"
+  fail "the guide's steps"
+  exit 1
+fi
+# shellcheck disable=SC1091
+. "$tmp/state"
+export AWS_REGION=$AWS_DEFAULT_REGION
+
+queue_url_of_stack=$(stack_resource ebworker Queue)
+[ "$queue_url_of_stack" = "$queue_url" ] || fail "the guide's queue_url $queue_url is not the stack's $queue_url_of_stack"
 dead_letter_url=$(stack_resource ebworker DeadLetterQueue)
 table=$(stack_resource ebworker LeaseTable)
+echo "base stack: queue $queue_url, dead letters $dead_letter_url, table $table"
 for name in $policy_names; do
   grep -q "ManagedPolicyName: !Sub \${AWS::StackName}-$name\$" "$src/deploy/cloudformation/base.yaml" ||
     fail "a route stack uses policy/\${BaseStack}-$name, which base.yaml does not name"
-  aws iam get-policy --policy-arn "arn:aws:iam::123456789012:policy/ebworker-$name" >/dev/null ||
+  aws iam get-policy --policy-arn "arn:aws:iam::$LOCAL_AWS_ACCOUNT:policy/ebworker-$name" >/dev/null ||
     fail "the base stack made no policy ebworker-$name"
 done
-echo "base stack: queue $queue_url, dead letters $dead_letter_url, table $table"
 
 redrive=$(aws sqs get-queue-attributes --queue-url "$queue_url" --attribute-names RedrivePolicy \
             --query Attributes.RedrivePolicy --output text)
@@ -91,16 +110,7 @@ case $redrive in
   *) fail "the queue's redrive policy is \"$redrive\", expected $dead_letter_arn after 10 receives" ;;
 esac
 
-# Not made by moto (above): made as the template's GenerateSecretString would.
-secret_value=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
-secret_arn=$(aws secretsmanager create-secret --name ebworker/SECRET_KEY_BASE --secret-string "$secret_value" \
-               --query ARN --output text) || { fail "create-secret"; exit 1; }
-
-vpc=$(aws ec2 describe-vpcs --filters Name=is-default,Values=true --query 'Vpcs[0].VpcId' --output text)
-subnets=$(aws ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc" --query 'Subnets[:2].SubnetId' --output text | tr '\t' ,)
-image=123456789012.dkr.ecr.us-east-1.amazonaws.com/ebworker:1.0
-
-if deploy ebworker-ecs ecs.yaml SecretArn="$secret_arn" Image="$image" VpcId="$vpc" Subnets="$subnets"; then
+if stack_resource ebworker-ecs TaskDefinition >/dev/null; then
   aws ecs describe-task-definition --task-definition ebworker-ecs --query taskDefinition >"$tmp/task.json"
   python3 - "$tmp/task.json" "$queue_url" "$secret_arn" "$table" <<'PY' || fail "ecs.yaml's task definition"
 import json, sys
@@ -127,28 +137,34 @@ PY
   [ "$service" = ACTIVE ] || fail "ecs.yaml's service: $service"
 fi
 
-if deploy ebworker-beanstalk beanstalk.yaml SecretArn="$secret_arn" \
-     SolutionStackName="$(aws elasticbeanstalk list-available-solution-stacks --output text \
-       --query "SolutionStacks[?contains(@, 'Amazon Linux 2023') && ends_with(@, 'running Docker')] | [0]")" \
-     BundleBucket=ebworker-bundles WorkerBundleKey=worker.zip; then
+if stack_resource ebworker-beanstalk WorkerInstanceRole >/dev/null; then
   role=$(stack_resource ebworker-beanstalk WorkerInstanceRole)
   profile=$(stack_resource ebworker-beanstalk WorkerInstanceProfile)
   aws iam get-instance-profile --instance-profile-name "$profile" --query 'InstanceProfile.Roles[].RoleName' \
     --output text | grep -qx "$role" || fail "beanstalk.yaml: $profile does not hold $role"
 fi
 
-if deploy ebworker-eks eks.yaml ClusterName=ebworker; then
-  stack_resource ebworker-eks WorkerRole >/dev/null && stack_resource ebworker-eks KedaRole >/dev/null ||
-    fail "eks.yaml made no worker or KEDA role"
-fi
+stack_resource ebworker-eks WorkerRole >/dev/null && stack_resource ebworker-eks KedaRole >/dev/null ||
+  fail "eks.yaml made no worker or KEDA role"
 
-# ---- 3. a signed job through the stack's queue -------------------------------------------------
+# The manifests the steps wrote: no placeholder left, the base stack's queue, table and region.
+for f in deployment keda; do
+  if grep -v '^ *#' "$repo/$f.yaml" | grep -nwE 'ACCOUNT|REGION|TAG'; then
+    fail "the guide's $f.yaml keeps a placeholder (above)"
+  fi
+  grep -qF "$queue_url" "$repo/$f.yaml" || fail "the guide's $f.yaml does not name $queue_url"
+done
+grep -qF "dynamodb:$table" "$repo/deployment.yaml" || fail "deployment.yaml's leader table is not $table"
+grep -qF "$image" "$repo/deployment.yaml" || fail "deployment.yaml does not run $image"
+
+# ---- 3. jobs through the stack's queue ---------------------------------------------------------
 secret=$(aws secretsmanager get-secret-value --secret-id "$secret_arn" --query SecretString --output text)
 queue_roundtrip "$binary" "$queue_url" "$table" "$secret" "$tmp" || fail "the job through the stack's queue"
+grep -qxF '["hello"]' "$tmp/echo.out" || fail "the guide's first job (EchoJob [\"hello\"]) did not run"
 
 if [ "$failures" -ne 0 ]; then
   echo "--- moto_server:"; tail -40 "$tmp/moto.log"
   echo "cloudformation: $failures failure(s)"
   exit 1
 fi
-echo "cloudformation: every template linted, deployed, and a job ran through the stack's queue"
+echo "cloudformation: every template linted, the guide's steps deployed them, and its job and ours ran through the stack's queue"

@@ -2,7 +2,8 @@
 # Sourced by the deploy tests that use a local AWS. Functions:
 #   local_aws_start DIR      start moto_server on 127.0.0.1 at a free port (log in DIR), wait until
 #                            it answers, and point the AWS CLI and ebworker at it (exports
-#                            AWS_ENDPOINT_URL, test credentials, a region, no user config)
+#                            AWS_ENDPOINT_URL, test credentials, a region, no user config);
+#                            its account id is LOCAL_AWS_ACCOUNT
 #   local_aws_stop           stop it
 #   aws ARGS...              the AWS CLI at the local AWS: version 1 ignores AWS_ENDPOINT_URL for
 #                            some services (SQS in us-east-1 goes to queue.amazonaws.com), so every
@@ -18,7 +19,10 @@
 local_aws_start() {
   local dir=$1 i
   LOCAL_AWS_PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-  moto_server -H 127.0.0.1 -p "$LOCAL_AWS_PORT" >"$dir/moto.log" 2>&1 &
+  # An account id of AWS's documentation examples, not moto's 123456789012, which
+  # scripts/eb_check.sh refuses as the kit's placeholder.
+  LOCAL_AWS_ACCOUNT=111122223333
+  MOTO_ACCOUNT_ID=$LOCAL_AWS_ACCOUNT moto_server -H 127.0.0.1 -p "$LOCAL_AWS_PORT" >"$dir/moto.log" 2>&1 &
   LOCAL_AWS_PID=$!
   for ((i = 0; i < 200; i++)); do  # 20 s
     if (exec 3<>"/dev/tcp/127.0.0.1/$LOCAL_AWS_PORT") 2>/dev/null; then break; fi

@@ -398,26 +398,6 @@ TEST(DeployRecipes, IamGrantsWhatTheRecipesUseAndNoMore) {
             queue_arn.substr(queue_arn.rfind(':') + 1));
 }
 
-// docs/deployment.md shows the Beanstalk tiers' policies inline; they are the files' policies.
-TEST(DeployRecipes, DeploymentGuidesPoliciesAreTheFiles) {
-  const std::string guide = read_file(kRoot / "docs/deployment.md");
-  const std::regex block("```json\n([\\s\\S]*?)```");
-  std::map<std::string, std::string> found;  // file → the guide's block
-  for (std::sregex_iterator it(guide.begin(), guide.end(), block), end; it != end; ++it) {
-    const std::string text = (*it)[1];
-    if (text.find("\"Sid\": \"WorkerQueue\"") != std::string::npos) found["eb-worker-instance.json"] = text;
-    else if (text.find("sqs:SendMessage") != std::string::npos && text.find("Principal") == std::string::npos)
-      found["web-tier.json"] = text;
-  }
-  for (const char* file : {"eb-worker-instance.json", "web-tier.json"}) {
-    ASSERT_TRUE(found.count(file)) << "docs/deployment.md has no block for deploy/iam/" << file;
-    rapidjson::Document shown;
-    shown.Parse(found[file].c_str());
-    ASSERT_FALSE(shown.HasParseError()) << file;
-    EXPECT_TRUE(shown == load_json(kRoot / "deploy/iam" / file)) << "docs/deployment.md and deploy/iam/" << file << " differ";
-  }
-}
-
 // ---- Elastic Beanstalk ----------------------------------------------------------------------
 
 // The aws:autoscaling:trigger options and MeasureName's values (Beanstalk's general options).
