@@ -2,7 +2,8 @@
 // AWS credentials and where they come from, with the names the AWS SDKs use:
 //   1. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN
 //   2. the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, default ~/.aws/credentials;
-//      profile AWS_PROFILE, default "default")
+//      profile AWS_PROFILE, default "default") and config file (AWS_CONFIG_FILE): a profile's
+//      keys, else its credential_process
 //   3. container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI, with
 //      AWS_CONTAINER_AUTHORIZATION_TOKEN or AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE)
 //   4. the EC2 instance profile through IMDSv2 (endpoint AWS_EC2_METADATA_SERVICE_ENDPOINT,

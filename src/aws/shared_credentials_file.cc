@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "aws/process_credentials.h"
 #include "core/environment_lookup.h"
 #include "core/text.h"
 
@@ -62,62 +63,103 @@ std::string value_of(const Profile& profile, const char* key) {
   return it == profile.end() ? std::string() : it->second;
 }
 
+bool has(const Profile& profile, const char* key) { return !value_of(profile, key).empty(); }
+
+// The keys of a profile that names some; `where` says which, never quoting a value.
+Result<AwsCredentials> keys_of(const Profile& profile, const std::string& where) {
+  AwsCredentials credentials;
+  credentials.access_key_id = value_of(profile, "aws_access_key_id");
+  credentials.secret_access_key = value_of(profile, "aws_secret_access_key");
+  credentials.session_token = value_of(profile, "aws_session_token");
+  if (credentials.session_token.empty())
+    credentials.session_token = value_of(profile, "aws_security_token");  // the older name
+  if (credentials.access_key_id.empty()) return fail(where + " has no aws_access_key_id");
+  if (credentials.secret_access_key.empty()) return fail(where + " has no aws_secret_access_key");
+  return credentials;
+}
+
+// The path a file variable names ("~/" expanded), else HOME/`fallback`; or why there is none.
+Result<std::string> file_path(const Environment& env, const char* variable, const char* fallback) {
+  const std::string home = lookup_or(env, "HOME");
+  std::string file = lookup_or(env, variable);
+  if (file.empty()) {
+    if (home.empty()) return fail(std::string("neither ") + variable + " nor HOME is set");
+    return home + "/" + fallback;
+  }
+  if (file == "~" || file.rfind("~/", 0) == 0) {
+    if (home.empty()) return fail(std::string(variable) + " starts with ~ but HOME is not set");
+    return home + file.substr(1);
+  }
+  return file;
+}
+
+// A section of the file at `path`: nullopt when the file or the section is absent.
+Result<std::optional<Profile>> section_of(const std::string& path, std::string_view section) {
+  std::ifstream in(path);
+  if (!in) {
+    const int error = errno;
+    if (error == ENOENT) return std::optional<Profile>();
+    return fail("cannot read " + path + ": " + std::strerror(error));
+  }
+  auto found = read_section(in, section);
+  if (in.bad()) return fail("cannot read " + path);
+  return found;
+}
+
 class SharedCredentialsFile final : public CredentialsSource {
  public:
   explicit SharedCredentialsFile(const Environment& env) : profile_(lookup_or(env, "AWS_PROFILE")) {
     if (profile_.empty()) profile_ = "default";
-    const std::string home = lookup_or(env, "HOME");
-    std::string file = lookup_or(env, "AWS_SHARED_CREDENTIALS_FILE");
-    if (file.empty()) {
-      if (home.empty()) {
-        problem_ = "neither AWS_SHARED_CREDENTIALS_FILE nor HOME is set";
-        return;
-      }
-      path_ = home + "/.aws/credentials";
-    } else if (file == "~" || file.rfind("~/", 0) == 0) {
-      if (home.empty()) {
-        problem_ = "AWS_SHARED_CREDENTIALS_FILE starts with ~ but HOME is not set";
-        return;
-      }
-      path_ = home + file.substr(1);
-    } else {
-      path_ = std::move(file);
+    auto credentials = file_path(env, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials");
+    if (!credentials) {
+      problem_ = credentials.error().message;
+      return;
     }
+    credentials_path_ = std::move(*credentials);
+    // The config file is optional: without HOME or AWS_CONFIG_FILE there is simply none.
+    if (auto config = file_path(env, "AWS_CONFIG_FILE", ".aws/config")) config_path_ = std::move(*config);
   }
 
   std::string_view name() const override { return "shared credentials file"; }
 
+  // The credentials file's section of the profile, then the config file's ("[profile NAME]", or
+  // "[default]"): keys from the first that has any, else the first credential_process.
   Result<AwsCredentials> fetch() override {
     if (!problem_.empty()) return fail(problem_);
-    std::ifstream in(path_);
-    if (!in) {
-      const int error = errno;
-      if (error == ENOENT) return fail(path_ + " does not exist");
-      return fail("cannot read " + path_ + ": " + std::strerror(error));
+    auto in_credentials = section_of(credentials_path_, profile_);
+    if (!in_credentials) return Unexpected{in_credentials.error()};
+    std::optional<Profile> in_config;
+    if (!config_path_.empty()) {
+      auto read = section_of(config_path_, profile_ == "default" ? profile_ : "profile " + profile_);
+      if (!read) return Unexpected{read.error()};
+      in_config = std::move(*read);
     }
-    const auto profile = read_section(in, profile_);
-    if (in.bad()) return fail("cannot read " + path_);
-    const std::string where = "profile \"" + profile_ + "\" in " + path_;
-    if (!profile) return fail(where + " does not exist");
-
-    AwsCredentials credentials;
-    credentials.access_key_id = value_of(*profile, "aws_access_key_id");
-    credentials.secret_access_key = value_of(*profile, "aws_secret_access_key");
-    credentials.session_token = value_of(*profile, "aws_session_token");
-    if (credentials.session_token.empty())
-      credentials.session_token = value_of(*profile, "aws_security_token");  // the older name
-    if (credentials.access_key_id.empty() && credentials.secret_access_key.empty())
-      return fail(where + " has no aws_access_key_id and aws_secret_access_key" +
-                  " (role_arn, sso_* and credential_process profiles are not supported)");
-    if (credentials.access_key_id.empty()) return fail(where + " has no aws_access_key_id");
-    if (credentials.secret_access_key.empty()) return fail(where + " has no aws_secret_access_key");
-    return credentials;
+    const std::string where = "profile \"" + profile_ + "\" in " + credentials_path_;
+    if (!*in_credentials && !in_config) {
+      if (!std::ifstream(credentials_path_)) return fail(credentials_path_ + " does not exist");
+      return fail(where + " does not exist");
+    }
+    const std::pair<const std::optional<Profile>*, std::string> sections[] = {
+        {&*in_credentials, where}, {&in_config, "profile \"" + profile_ + "\" in " + config_path_}};
+    for (const auto& [section, place] : sections)
+      if (*section && (has(**section, "aws_access_key_id") || has(**section, "aws_secret_access_key")))
+        return keys_of(**section, place);
+    for (const auto& [section, place] : sections)
+      if (*section && has(**section, "credential_process")) {
+        auto credentials = credentials_from_process(value_of(**section, "credential_process"));
+        if (!credentials) return fail(place + ": " + credentials.error().message);
+        return credentials;
+      }
+    return fail(where + " has no aws_access_key_id and aws_secret_access_key, nor credential_process" +
+                " (role_arn and sso_* profiles are not supported; for SSO: credential_process = aws " +
+                "configure export-credentials --profile NAME --format process)");
   }
 
  private:
   std::string profile_;
-  std::string path_;
-  std::string problem_;  // why there is no file to read, found at construction
+  std::string credentials_path_;
+  std::string config_path_;  // empty: none
+  std::string problem_;      // why there is no credentials file to read, found at construction
 };
 
 }  // namespace

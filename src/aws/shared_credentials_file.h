@@ -7,8 +7,11 @@
 //   aws_session_token = ...        (temporary credentials only)
 //
 // The file is AWS_SHARED_CREDENTIALS_FILE ("~/" expanded), else $HOME/.aws/credentials; the
-// profile (section) is AWS_PROFILE, else "default". Profiles that name a role, SSO or a
-// credential process instead of keys are not supported, and say so.
+// profile (section) is AWS_PROFILE, else "default". The config file (AWS_CONFIG_FILE, else
+// $HOME/.aws/config; section "[profile NAME]", or "[default]") is read too: keys from the
+// credentials file, else from the config file, else the `credential_process` of either
+// (process_credentials.h), which is how SSO reaches this chain. Profiles that name a role or SSO
+// settings instead are not supported, and say so.
 
 #include <memory>
 

@@ -3,7 +3,8 @@
 #   1. cfn-lint passes on each (AWS's own resource schemas);
 #   2. docs/deployment.md's blocks marked as steps (```sh step) run in order, in one shell, in a
 #      snapshot of this tree (a git repository, as a user's checkout), against a local moto_server:
-#      they deploy every template with `aws cloudformation deploy` and enqueue the first job; what
+#      they deploy every template with `aws cloudformation deploy` and enqueue the first job (with
+#      credentials from a profile's credential_process, as on a developer's machine); what
 #      cannot run here is named with its reason as it is passed over (tests/deploy/guide_steps.py
 #      lists it). Then what the stacks made is read back: the queue's redrive, the ECS task's
 #      queue, table and secret, the log group, the service, the instance profile, the EKS roles,
@@ -76,7 +77,14 @@ python3 "$(dirname "$0")/guide_steps.py" "$src/docs/deployment.md" >"$tmp/steps.
 cat >>"$tmp/steps.sh" <<'STATE'
 declare -p AWS_DEFAULT_REGION queue_url secret_arn image >"$STEPS_STATE"
 STATE
-if (cd "$repo" && unset AWS_REGION && STEPS_STATE="$tmp/state" EBWORKER_BINARY="$binary" bash "$tmp/steps.sh") \
+# The steps run as from a developer's machine: no keys in the environment, a profile whose
+# credential_process prints them, for the AWS CLI and for `ebworker enqueue` alike.
+cat >>"$AWS_CONFIG_FILE" <<'PROFILE'
+[profile laptop]
+credential_process = printf '{"Version": 1, "AccessKeyId": "%s", "SecretAccessKey": "%s"}' AKIDLOCALTEST local-test-key
+PROFILE
+if (cd "$repo" && unset AWS_REGION AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY &&
+    AWS_PROFILE=laptop STEPS_STATE="$tmp/state" EBWORKER_BINARY="$binary" bash "$tmp/steps.sh") \
      >"$tmp/steps.log" 2>&1; then
   cat "$tmp/steps.log"
   echo "ok: the guide's steps ran"
