@@ -165,6 +165,22 @@ done
 grep -qF "dynamodb:$table" "$repo/deployment.yaml" || fail "deployment.yaml's leader table is not $table"
 grep -qF "$image" "$repo/deployment.yaml" || fail "deployment.yaml does not run $image"
 
+# The hand-registration files (deploy/ecs/*.json), placeholders filled, go through the CLI's own
+# parameter validation and into moto, as scaling.md says to use them.
+mkdir -p "$tmp/ecs"
+for f in "$src"/deploy/ecs/*.json; do
+  sed -e "s|ACCOUNT|$LOCAL_AWS_ACCOUNT|g; s|REGION|$AWS_REGION|g; s|:TAG|:1.0|g; s|-SUFFIX|-AbCdEf|g" "$f" >"$tmp/ecs/${f##*/}"
+done
+subnet=$(aws ec2 describe-subnets --query 'Subnets[0].SubnetId' --output text)
+aws ecs create-cluster --cluster-name ebworker >/dev/null &&
+  aws ecs register-task-definition --cli-input-json "file://$tmp/ecs/task-definition.json" >/dev/null &&
+  aws ecs create-service --cluster ebworker --service-name ebworker-worker --task-definition ebworker-worker \
+    --desired-count 1 --launch-type FARGATE \
+    --network-configuration "awsvpcConfiguration={subnets=[$subnet],securityGroups=[$(stack_resource ebworker-ecs SecurityGroup)],assignPublicIp=ENABLED}" >/dev/null &&
+  aws application-autoscaling register-scalable-target --cli-input-json "file://$tmp/ecs/scalable-target.json" >/dev/null &&
+  aws application-autoscaling put-scaling-policy --cli-input-json "file://$tmp/ecs/scaling-policy.json" >/dev/null &&
+  echo "ok: deploy/ecs/*.json registered" || fail "deploy/ecs/*.json did not register"
+
 # ---- 3. jobs through the stack's queue ---------------------------------------------------------
 secret=$(aws secretsmanager get-secret-value --secret-id "$secret_arn" --query SecretString --output text)
 queue_roundtrip "$binary" "$queue_url" "$table" "$secret" "$tmp" || fail "the job through the stack's queue"
