@@ -6,7 +6,6 @@
 //   client/sqs_error.h      SqsError (AwsError): how an AWS call failed, and whether to retry it
 //   result.h                Result<T>, Error, fail()
 //   environment.h           Environment: the variables settings are read from
-//   sqs_limits.h            what SQS allows: the longest visibility and delay, the largest message
 //   sqs_limits.h            SQS's limits: the longest visibility and delay, the largest message
 
 #include <ebworker/client/client.h>
@@ -15,5 +14,4 @@
 #include <ebworker/client/sqs_error.h>
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
-#include <ebworker/sqs_limits.h>
 #include <ebworker/sqs_limits.h>
