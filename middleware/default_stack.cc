@@ -47,7 +47,7 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
   const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters));
   chain.stack.add<SqsdOnly>(std::move(app))
       .add<PeriodicTasks>(periodic_tasks(std::move(parts->cron), dispatch, std::move(parts->exclusive)))
-      .add<VerifySignature>(built(VerifySignature::with_keys(parts->keys.current, parts->keys.previous)));
+      .add<VerifySignature>(built(VerifySignature::with_keys(parts->keys.current, parts->keys.previous, config.accept)));
   chain.end = dispatch;
   return chain;
 }

@@ -22,6 +22,9 @@ $build_only || packages+=(
   wrk  # the worker benchmark's load generator (bench/run.sh; its smoke test runs in ctest)
   clang-14 libclang-rt-14-dev  # the fuzz build (scripts/fuzz.sh): clang and libFuzzer's runtime
   chromium  # renders the worker's status page headless (tests/e2e/status_page_browser_test.cc)
+  # Rails 6.1's ActiveJob makes and reads the messages of the Rails interop tests (tests/e2e/rails/);
+  # puma and rack serve the Rails side of the C++ client's messages.
+  ruby ruby-activejob ruby-globalid puma ruby-rack
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include "client/client_settings.h"
 #include "core/settings.h"
 #include "core/iso_time.h"
+#include "envelope/message_format.h"
 
 namespace ebworker {
 
@@ -17,7 +18,7 @@ namespace {
 
 constexpr const char* kEnqueueUsage =
     "usage: ebworker enqueue JOB [ARGS_JSON] [--delay D | --at TIME] [--queue-url URL] [--group-id G]\n"
-    "                        [--dedup-id D]\n"
+    "                        [--dedup-id D] [--format ebworker|active_elastic_job|active_job]\n"
     "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and sends it to the\n"
     "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId.\n";
 
@@ -28,29 +29,43 @@ int enqueue_usage_error(const std::string& message) {
 
 }  // namespace
 
-const std::vector<Setting<EnqueueOptions>>& enqueue_settings() {
-  static const std::vector<Setting<EnqueueOptions>> settings = {
+const std::vector<Setting<EnqueueCall>>& enqueue_settings() {
+  // One of the call's EnqueueOptions strings.
+  const auto option = [](std::string EnqueueOptions::*field) {
+    return [field](EnqueueCall& c, std::string_view v) -> Status {
+      c.options.*field = std::string(v);
+      return {};
+    };
+  };
+  static const std::vector<Setting<EnqueueCall>> settings = {
       {"", "--delay", "0",
        "run no sooner than this: seconds, or 15m, 2h, 3d (up to a year; standard queues only)",
-       [](EnqueueOptions& o, std::string_view v) -> Status {
+       [](EnqueueCall& c, std::string_view v) -> Status {
          auto d = parse_duration(v);
          if (!d) return Unexpected{d.error()};
-         o.delay_seconds = static_cast<int>(std::min<long long>(d->count(), std::numeric_limits<int>::max()));
+         c.options.delay_seconds = static_cast<int>(std::min<long long>(d->count(), std::numeric_limits<int>::max()));
          return {};
        }},
       {"", "--at", "now", "run no sooner than this UTC time, YYYY-MM-DDTHH:MM:SSZ (instead of --delay)",
-       [](EnqueueOptions& o, std::string_view v) -> Status {
+       [](EnqueueCall& c, std::string_view v) -> Status {
          auto at = parse_iso8601_utc(v);
          if (!at) return fail("expected a UTC time such as 2026-12-24T18:00:00Z, got \"" + std::string(v) + "\"");
-         o.run_at = *at;
+         c.options.run_at = *at;
          return {};
        }},
       {"", "--queue-url", "EBWORKER_QUEUE_URL", "another queue than EBWORKER_QUEUE_URL",
-       string_setting(&EnqueueOptions::queue_url)},
+       option(&EnqueueOptions::queue_url)},
       {"", "--group-id", "the job name", "FIFO message group",
-       string_setting(&EnqueueOptions::group_id)},
+       option(&EnqueueOptions::group_id)},
       {"", "--dedup-id", "the job id", "FIFO deduplication id",
-       string_setting(&EnqueueOptions::deduplication_id)},
+       option(&EnqueueOptions::deduplication_id)},
+      {"", "--format", "EBWORKER_MESSAGE_FORMAT",
+       "what this job is sent as: ebworker, active_elastic_job or active_job (docs/rails.md)",
+       [](EnqueueCall& c, std::string_view v) -> Status {
+         if (auto format = parse_message_format(v); !format) return Unexpected{format.error()};
+         c.format = std::string(v);
+         return {};
+       }},
   };
   return settings;
 }
@@ -62,20 +77,22 @@ int enqueue_command(const std::vector<std::string>& args, const Environment& env
       return 0;
     }
   const Arguments words = split_arguments(enqueue_settings(), args);
-  auto options = load_settings(enqueue_settings(), {}, words.options);
-  if (!options) return enqueue_usage_error(options.error().message);
+  auto call = load_settings(enqueue_settings(), {}, words.options);
+  if (!call) return enqueue_usage_error(call.error().message);
   if (words.positional.empty()) return enqueue_usage_error("name a job");
   if (words.positional.size() > 2) return enqueue_usage_error("unexpected argument \"" + words.positional[2] + "\"");
   const std::string& job = words.positional[0];
   const std::string arguments = words.positional.size() > 1 ? words.positional[1] : "[]";
 
   log_to_stderr(env);  // stdout carries only the MessageId
-  auto client = Client::from_environment(env);
+  Environment client_env = env;
+  if (!call->format.empty()) client_env["EBWORKER_MESSAGE_FORMAT"] = call->format;
+  auto client = Client::from_environment(client_env);
   if (!client) {
     std::fprintf(stderr, "ebworker enqueue: %s\n", client.error().message.c_str());
     return 1;
   }
-  auto sent = client->enqueue(job, arguments, *options);
+  auto sent = client->enqueue(job, arguments, call->options);
   if (!sent) {
     std::fprintf(stderr, "ebworker enqueue: %s\n", sent.error().describe().c_str());
     return 1;

@@ -50,7 +50,15 @@ Result<std::shared_ptr<const RetryHops>> retry_hops(const WorkerConfig& config, 
   }
   spdlog::info("retries are sent to {} (dead-letter queue: {})", *queue,
                config.dead_letter_queue_url.empty() ? "none" : config.dead_letter_queue_url);
-  return std::make_shared<const RetryHops>(client->config(), signer, config.dead_letter_queue_url);
+  // A Rails job's hops go out as it came in, active_elastic_job's signed as that gem signs.
+  std::optional<Signer> aej_signer;
+  if (config.accept.active_elastic_job) {
+    auto made = Signer::create(HmacDigest::sha1, signing_keys_from(env));
+    if (!made) return Unexpected{made.error()};
+    aej_signer = std::move(made).value();
+  }
+  return std::make_shared<const RetryHops>(client->config(), signer, config.dead_letter_queue_url,
+                                           std::move(aej_signer));
 }
 
 }  // namespace

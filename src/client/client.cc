@@ -7,12 +7,35 @@
 #include "client/client_settings.h"
 #include "core/due_time.h"
 #include "core/limits.h"
+#include "core/iso_time.h"
+#include "core/text.h"
+#include "envelope/active_job_body.h"
 #include "envelope/envelope.h"
 #include "envelope/signer.h"
 #include "sqs/message_checks.h"
 #include "sqs/sqs_client.h"
 
 namespace ebworker {
+
+namespace {
+
+// active_elastic_job refuses a larger body before sending it.
+constexpr std::size_t kAejMaxBodyBytes = 256 * 1024;
+
+// The secret a Rails app keys active_elastic_job with is a string it reads from its environment
+// or credentials: one holding a control character, a byte that is not UTF-8 or blanks at either
+// end (which env files and YAML drop) would not be the same bytes there.
+Status check_shareable_secret(std::string_view secret) {
+  if (!is_valid_utf8(secret)) return fail("SECRET_KEY_BASE is not UTF-8 text, which a Rails app cannot hold");
+  for (const char c : secret)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return fail("SECRET_KEY_BASE holds a control character, which a Rails app's secret_key_base cannot");
+  if (secret.front() == ' ' || secret.back() == ' ')
+    return fail("SECRET_KEY_BASE begins or ends with a blank, which a Rails app's environment or credentials drop");
+  return {};
+}
+
+}  // namespace
 
 struct Client::Prepared {
   OutgoingMessage message;
@@ -31,7 +54,12 @@ Client::Client(ClientConfig config, std::shared_ptr<const Parts> parts)
 Result<Client> Client::create(ClientConfig config, const Environment& env) {
   if (config.secret.empty())
     return fail("SECRET_KEY_BASE is not set: jobs must be signed with the key the worker checks");
-  auto signer = Signer::create(config.secret);
+  if (config.message_format != MessageFormat::ebworker)
+    if (auto ok = check_shareable_secret(config.secret); !ok) return Unexpected{ok.error()};
+  // active_elastic_job's digest is HMAC-SHA1; an active_job message is not signed at all.
+  auto signer = Signer::create(config.secret, {}, "SECRET_KEY_BASE", "SECRET_KEY_BASE_PREVIOUS",
+                               config.message_format == MessageFormat::active_elastic_job ? HmacDigest::sha1
+                                                                                         : HmacDigest::sha256);
   if (!signer) return Unexpected{signer.error()};
   if (!config.queue_url.empty())
     if (auto q = QueueUrl::parse(config.queue_url); !q) return Unexpected{q.error()};
@@ -65,6 +93,13 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
   auto envelope = Envelope::make(std::string(job), arguments_json, queue->name);
   if (!envelope) return refuse("arguments: " + envelope.error().message);
   p.job_id = envelope->job_id;
+  const MessageFormat format = config_.message_format;
+  const bool rails = format != MessageFormat::ebworker;
+  if (rails) {
+    if (auto forms = check_active_job_forms(envelope->arguments); !forms) return refuse("arguments: " + forms.error().message);
+    envelope->format = format;
+    envelope->enqueued_at = iso8601_utc_nanoseconds(std::chrono::system_clock::now());
+  }
 
   // A job due later than one message can be delayed says when it is due, and travels in hops.
   std::optional<int> delay = options.delay_seconds;
@@ -76,16 +111,40 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
   constexpr int kLongestDelay = 366 * 24 * 3600;
   if (delay && *delay > kLongestDelay)
     return refuse("delay " + std::to_string(*delay) + " s is over a year; use cron.yaml for what recurs");
-  if (delay && *delay > config_.max_hop_delay.count()) {
+  // A Rails worker runs what it receives: a job due later than one message's delay cannot wait.
+  if (rails && delay && *delay > kMaxDelaySeconds)
+    return refuse("delay " + std::to_string(*delay) + " s is over " + std::to_string(kMaxDelaySeconds) + " s, which " +
+                  std::string(format_name(format)) + " cannot carry (a Rails worker does not send a job on until due)");
+  if (rails && delay && *delay > 0)
+    envelope->scheduled_at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) +
+                             std::chrono::seconds(*delay);
+  if (!rails && delay && *delay > config_.max_hop_delay.count()) {
     if (queue->fifo()) return refuse("a FIFO queue takes no per-message delay, so no job due later either");
     envelope->scheduled_at = due_after(std::chrono::system_clock::now(), std::chrono::seconds(*delay));
     delay = static_cast<int>(config_.max_hop_delay.count());
   }
 
   OutgoingMessage& m = p.message;
-  m.body = envelope->to_json();
-  m.attributes = {{std::string(kDigestAttribute), "String", parts_->signer.sign(m.body)},
-                  {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
+  switch (format) {
+    case MessageFormat::ebworker:
+      m.body = envelope->to_json();
+      m.attributes = {{std::string(kDigestAttribute), "String", parts_->signer.sign(m.body)},
+                      {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
+      break;
+    case MessageFormat::active_elastic_job:
+      m.body = active_job_json(*envelope);
+      if (m.body.size() > kAejMaxBodyBytes)
+        return refuse("the body is " + std::to_string(m.body.size()) + " bytes, over active_elastic_job's " +
+                      std::to_string(kAejMaxBodyBytes));
+      m.attributes = {{std::string(kDigestAttribute), "String", parts_->signer.sign(m.body)},
+                      {std::string(kOriginAttribute), "String", std::string(kAejOriginValue)}};
+      break;
+    case MessageFormat::active_job:
+      m.body = active_job_json(*envelope);
+      m.attributes = {{std::string(kActiveJobClassAttribute), "String", std::string(job)},
+                      {std::string(kActiveJobVersionAttribute), "String", std::string(kActiveJobVersionValue)}};
+      break;
+  }
   m.delay_seconds = delay;
   m.group_id = options.group_id;
   m.deduplication_id = options.deduplication_id;

@@ -1,6 +1,7 @@
 #include "client/client_settings.h"
 
 #include "core/limits.h"
+#include "envelope/message_format.h"
 
 namespace ebworker {
 
@@ -27,6 +28,16 @@ const std::vector<ClientSetting>& client_settings() {
        }},
       {"SECRET_KEY_BASE", "", "(none)", "the key jobs are signed with, at least 32 bytes (the worker's too)",
        string_setting(&ClientConfig::secret)},
+      {"EBWORKER_MESSAGE_FORMAT", "", "ebworker",
+       "what jobs are sent as: ebworker (for ebworker's workers), active_elastic_job (a Rails worker "
+       "running that gem: HMAC-SHA1 with SECRET_KEY_BASE) or active_job (a Rails worker running "
+       "aws-sdk-rails: unsigned)",
+       [](ClientConfig& c, std::string_view v) -> Status {
+         auto format = parse_message_format(v);
+         if (!format) return Unexpected{format.error()};
+         c.message_format = *format;
+         return {};
+       }},
       {"EBWORKER_MAX_MESSAGE_BYTES", "", "1048576",
        "largest message (body plus attributes) sent, SQS's maximum; lower it to the queue's "
        "MaximumMessageSize if that is smaller",

@@ -19,6 +19,16 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+std::string iso8601_utc_nanoseconds(std::chrono::system_clock::time_point t) {
+  using namespace std::chrono;
+  const auto seconds = floor<std::chrono::seconds>(t);
+  const auto nanos = duration_cast<nanoseconds>(t - seconds).count();
+  std::string text = iso8601_utc_seconds(seconds);
+  char fraction[16];
+  std::snprintf(fraction, sizeof fraction, ".%09lld", static_cast<long long>(nanos));
+  return text.insert(text.size() - 1, fraction);
+}
+
 std::string iso8601_utc_seconds(std::chrono::sys_seconds t) {
   using namespace std::chrono;
   const sys_days day = floor<days>(t);

@@ -11,6 +11,9 @@ namespace ebworker {
 // "2026-11-23T10:31:40.123Z": milliseconds, always UTC.
 std::string iso8601_utc(std::chrono::system_clock::time_point t);
 
+// "2026-11-23T10:31:40.123456789Z": nanoseconds, as Rails 7.1 and later write ActiveJob's times.
+std::string iso8601_utc_nanoseconds(std::chrono::system_clock::time_point t);
+
 // "2026-11-23T10:31:40Z": whole seconds, as aws-sqsd's headers and cron times are written.
 std::string iso8601_utc_seconds(std::chrono::sys_seconds t);
 

@@ -1,6 +1,7 @@
 #pragma once
-// The message body every ebworker job travels in. Shaped like ActiveJob's serialized job so other
-// ecosystems can produce and consume it:
+// The message body every ebworker job travels in. It borrows ActiveJob's key names, but it is
+// not what a Rails app reads or writes (its arguments are plain JSON, its signature SHA-256):
+// ActiveJob's own messages are active_job_body.h's.
 //   {"job_class":"EchoJob","job_id":"<uuid>","queue_name":"default","arguments":[...],
 //    "executions":0,"enqueued_at":"2026-11-23T10:31:40.123Z"}
 // and, for a job due later than SQS can delay a message (15 minutes), when it is due:
@@ -12,11 +13,14 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include <ebworker/result.h>
+
+#include "envelope/message_format.h"
 
 namespace ebworker {
 
@@ -32,6 +36,11 @@ struct Envelope {
   std::int64_t executions = 0;
   std::string enqueued_at;
   std::optional<std::chrono::sys_seconds> scheduled_at;  // when due, if later than the send
+  // What it came in as. An ActiveJob message (active_job_body.h) keeps its body as received,
+  // arguments in ActiveJob's forms: what a job can read the original from, and what its hops
+  // are written from, so that they stay readable to a Rails worker on the same queue.
+  MessageFormat format = MessageFormat::ebworker;
+  std::shared_ptr<const rapidjson::Document> active_job_body{};
 
   // A fresh envelope: new job id, enqueued now. `arguments_json` must be a JSON array.
   static Result<Envelope> make(std::string job_class, std::string_view arguments_json,

@@ -7,6 +7,8 @@
 #include "core/due_time.h"
 #include "core/iso_time.h"
 #include "core/limits.h"
+#include "envelope/active_job_body.h"
+#include "worker/incoming_format.h"
 #include "worker/job_context.h"
 
 namespace ebworker {
@@ -35,15 +37,34 @@ double uniform01() {
   return std::uniform_real_distribution<double>(0.0, 1.0)(random);
 }
 
+// The envelope of a message in any accepted format (VerifySignature let it through), or the
+// refusal: 400 for a body that is not one, 501 for an ActiveJob argument only Rails can read
+// (an app's own serializer), which is kept for the daemon's retries and the queue's redrive.
+Result<Envelope, Outcome> envelope_of(const Request& request) {
+  const MessageFormat format = incoming_format(request);
+  const auto refused = [&](int status, std::string reason) {
+    Outcome bad = Outcome::refused(JobOutcome::failed, status, std::move(reason));
+    bad.message_id = std::string(request.message_id());
+    return Unexpected{std::move(bad)};
+  };
+  if (format == MessageFormat::ebworker) {
+    auto envelope = Envelope::parse(request.body);
+    if (!envelope) return refused(400, "body is not a valid job envelope: " + envelope.error().message);
+    return std::move(envelope).value();
+  }
+  auto envelope = parse_active_job(request.body, format);
+  if (envelope) return std::move(envelope).value();
+  if (envelope.error().unknown_serializer)
+    return refused(501, envelope.error().message + "; the message is kept, to be retried and then dead-lettered");
+  return refused(400, "body is not a valid ActiveJob message (" + std::string(format_name(format)) +
+                          "): " + envelope.error().message);
+}
+
 }  // namespace
 
 Outcome Dispatch::run_message(Request& request) const {
-  auto envelope = Envelope::parse(request.body);
-  if (!envelope) {
-    Outcome bad = Outcome::refused(JobOutcome::failed, 400, "body is not a valid job envelope: " + envelope.error().message);
-    bad.message_id = std::string(request.message_id());
-    return bad;
-  }
+  auto envelope = envelope_of(request);
+  if (!envelope) return envelope.error();
   if (envelope->scheduled_at) {
     const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
     if (*envelope->scheduled_at > now) {
@@ -55,6 +76,7 @@ Outcome Dispatch::run_message(Request& request) const {
   }
   JobContext context = job_context(request, envelope->job_class, envelope->job_id);
   context.attempt = static_cast<int>(std::min<std::int64_t>(envelope->executions, 1'000'000)) + 1;
+  if (envelope->active_job_body) context.active_job_arguments = &(*envelope->active_job_body)["arguments"];
   const JobRun run = run_job(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
   return hops_ && run.known && !run.stopped ? follow_policy(request, *envelope, context.attempt, run)
                                             : outcome_of(run);

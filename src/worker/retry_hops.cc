@@ -5,6 +5,7 @@
 
 #include "core/limits.h"
 #include "core/text.h"
+#include "envelope/active_job_body.h"
 #include "sqs/message_checks.h"
 #include "client/client_settings.h"
 #include "sqs/sqs_client.h"
@@ -31,17 +32,34 @@ RetryVerdict retry_verdict(const RetryOptions& policy, int failed_attempt, const
   }
 }
 
-RetryHops::RetryHops(ClientConfig config, Signer signer, std::string dead_letter_queue_url)
+RetryHops::RetryHops(ClientConfig config, Signer signer, std::string dead_letter_queue_url,
+                     std::optional<Signer> aej_signer)
     : config_(std::move(config)),
       sqs_(sqs_client_options(config_)),
       signer_(std::move(signer)),
-      dead_letter_queue_url_(std::move(dead_letter_queue_url)) {}
+      dead_letter_queue_url_(std::move(dead_letter_queue_url)),
+      aej_signer_(std::move(aej_signer)) {}
 
 Status RetryHops::send_next_attempt(const Envelope& next, std::chrono::seconds delay) const {
   OutgoingMessage m;
-  m.body = next.to_json();
-  m.attributes = {{std::string(kDigestAttribute), "String", signer_.sign(m.body)},
-                  {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
+  switch (next.format) {
+    case MessageFormat::ebworker:
+      m.body = next.to_json();
+      m.attributes = {{std::string(kDigestAttribute), "String", signer_.sign(m.body)},
+                      {std::string(kOriginAttribute), "String", std::string(kOriginValue)}};
+      break;
+    case MessageFormat::active_elastic_job:
+      if (!aej_signer_) return fail("no HMAC-SHA1 key to sign an active_elastic_job message with");
+      m.body = active_job_json(next);
+      m.attributes = {{std::string(kDigestAttribute), "String", aej_signer_->sign(m.body)},
+                      {std::string(kOriginAttribute), "String", std::string(kAejOriginValue)}};
+      break;
+    case MessageFormat::active_job:
+      m.body = active_job_json(next);
+      m.attributes = {{std::string(kActiveJobClassAttribute), "String", next.job_class},
+                      {std::string(kActiveJobVersionAttribute), "String", std::string(kActiveJobVersionValue)}};
+      break;
+  }
   m.delay_seconds = static_cast<int>(std::min<long long>(delay.count(), kMaxDelaySeconds));
   auto sent = sqs_.send_message(config_.queue_url, m);
   if (!sent) return fail(sent.error().describe());

@@ -1,13 +1,15 @@
 #pragma once
 // What the worker sends to SQS itself when a job's retry policy (RetryOptions) takes over from
 // the daemon: the next attempt of a failed message, a newly signed copy of its envelope with
-// `executions` counted up and a delay, to the worker's own queue (a hop); and, once attempts
+// `executions` counted up and a delay, to the worker's own queue (a hop), in the format the
+// message came in (a Rails job stays one a Rails worker on the queue can run); and, once attempts
 // are spent, the message itself to the dead-letter queue with attributes saying why. Both go
 // through the SQS client (MD5s checked): the worker answers 200 only once SQS holds the copy,
 // so a failed send leaves the original to come back, never lost.
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,8 +41,10 @@ RetryVerdict retry_verdict(const RetryOptions& policy, int failed_attempt, const
 class RetryHops {
  public:
   // Sends to the queue `config` names (EBWORKER_QUEUE_URL), signed by `signer`; an empty
-  // dead-letter URL means none.
-  RetryHops(ClientConfig config, Signer signer, std::string dead_letter_queue_url);
+  // dead-letter URL means none. `aej_signer` (HMAC-SHA1) signs the hops of active_elastic_job
+  // messages; without it they cannot be sent.
+  RetryHops(ClientConfig config, Signer signer, std::string dead_letter_queue_url,
+            std::optional<Signer> aej_signer = std::nullopt);
 
   bool has_dead_letter_queue() const { return !dead_letter_queue_url_.empty(); }
   // The longest delay one hop carries (EBWORKER_MAX_HOP_DELAY, at most SQS's 900 s).
@@ -57,6 +61,7 @@ class RetryHops {
   SqsClient sqs_;
   Signer signer_;
   std::string dead_letter_queue_url_;
+  std::optional<Signer> aej_signer_;
 };
 
 }  // namespace ebworker

@@ -2,6 +2,7 @@
 
 #include "core/log_settings.h"
 #include "core/split.h"
+#include "envelope/message_format.h"
 #include "http/own_endpoints.h"
 #include "sqs/sqs_endpoint.h"
 
@@ -39,6 +40,32 @@ const std::vector<WorkerSetting>& worker_settings() {
       {"EBWORKER_PROCESS_JOBS", "--process-jobs", "false",
        "true to run jobs; otherwise every request goes straight to the app (web tier)",
        bool_setting(&WorkerConfig::process_jobs), true},
+      {"EBWORKER_ACCEPT", "--accept", "ebworker",
+       "message formats to run, comma-separated: ebworker (signed HMAC-SHA256), active_elastic_job "
+       "(Rails' active_elastic_job, signed HMAC-SHA1 with the same secret), active_job (unsigned, as "
+       "aws-sdk-rails sends; only the classes in EBWORKER_UNSIGNED_JOBS); any other is refused 403",
+       [](WorkerConfig& c, std::string_view v) -> Status {
+         AcceptedFormats accept{.ebworker = false, .unsigned_jobs = std::move(c.accept.unsigned_jobs)};
+         for (std::string_view item : split_list(v)) {
+           auto format = parse_message_format(item);
+           if (!format) return Unexpected{format.error()};
+           if (*format == MessageFormat::ebworker) accept.ebworker = true;
+           if (*format == MessageFormat::active_elastic_job) accept.active_elastic_job = true;
+           if (*format == MessageFormat::active_job) accept.active_job = true;
+         }
+         if (!accept.ebworker && !accept.active_elastic_job && !accept.active_job)
+           return fail("must name at least one message format");
+         c.accept = std::move(accept);
+         return {};
+       }},
+      {"EBWORKER_UNSIGNED_JOBS", "--unsigned-jobs", "(none)",
+       "with active_job accepted, the job classes (as Rails names them, e.g. Admin::SyncJob) that "
+       "may run from an unsigned message, comma-separated; every other unsigned message is refused 403",
+       [](WorkerConfig& c, std::string_view v) -> Status {
+         c.accept.unsigned_jobs.clear();
+         for (std::string_view item : split_list(v)) c.accept.unsigned_jobs.emplace_back(item);
+         return {};
+       }},
       {"EBWORKER_TRUSTED_SOURCES", "--trusted-sources", "(none)",
        "extra peer addresses or CIDR ranges allowed besides loopback, comma-separated; the word "
        "gateway trusts this host's default gateway (one address, read from /proc/net/route at "
@@ -127,6 +154,11 @@ Result<WorkerConfig> load_worker_config(const Environment& env, const std::vecto
   if (const auto twice = config->endpoints.named_twice())
     return fail("EBWORKER_METRICS_PATH, EBWORKER_HEALTH_PATH and EBWORKER_STATUS_PATH must differ: " + *twice +
                 " is named twice");
+  if (config->accept.active_job && config->accept.unsigned_jobs.empty())
+    return fail("EBWORKER_ACCEPT names active_job (unsigned messages), but EBWORKER_UNSIGNED_JOBS names no job class "
+                "that may run unsigned");
+  if (!config->accept.active_job && !config->accept.unsigned_jobs.empty())
+    return fail("EBWORKER_UNSIGNED_JOBS is set, but EBWORKER_ACCEPT does not name active_job");
   if (!config->trust_gateway) return config;
   auto gateway = read_default_gateway(route_table);
   if (!gateway) return fail("EBWORKER_TRUSTED_SOURCES (--trusted-sources) names gateway, but " + gateway.error().message);

@@ -11,6 +11,7 @@
 
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
+#include <ebworker/worker/middleware/verify_signature.h>
 
 #include "core/limits.h"
 #include "core/settings.h"
@@ -25,6 +26,8 @@ struct WorkerConfig {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 5000;
   bool process_jobs = false;
+  // The message formats run (EBWORKER_ACCEPT, EBWORKER_UNSIGNED_JOBS; docs/rails.md).
+  AcceptedFormats accept{};
   std::vector<IpRange> trusted_sources;
   // EBWORKER_TRUSTED_SOURCES named "gateway": the default route's gateway is trusted too (a /32),
   // read from the routing table by load_worker_config, which records the address here.

@@ -50,12 +50,12 @@ TEST(WorkerConfig, Defaults) {
 
 TEST(WorkerConfig, DocumentedDefaultsAreTheRealDefaults) {
   // Feeding every setting its documented default changes nothing (except naming a cron file,
-  // which makes it required, and the trusted list and the dead-letter queue, whose default is
-  // "none").
+  // which makes it required, and the trusted list, the dead-letter queue and the unsigned jobs,
+  // whose default is "none").
   Environment env;
   for (const auto& s : worker_settings())
     if (s.env != "EBWORKER_CRON_FILE" && s.env != "EBWORKER_TRUSTED_SOURCES" &&
-        s.env != "EBWORKER_DEAD_LETTER_QUEUE_URL")
+        s.env != "EBWORKER_DEAD_LETTER_QUEUE_URL" && s.env != "EBWORKER_UNSIGNED_JOBS")
       env.emplace(std::string(s.env), std::string(s.fallback));
   const WorkerConfig documented = load_worker(env);
   const WorkerConfig defaults;
@@ -67,6 +67,32 @@ TEST(WorkerConfig, DocumentedDefaultsAreTheRealDefaults) {
   EXPECT_EQ(documented.io_threads, defaults.io_threads);
   EXPECT_EQ(documented.shutdown_timeout, defaults.shutdown_timeout);
   EXPECT_EQ(documented.log_level, defaults.log_level);
+  EXPECT_EQ(documented.accept.ebworker, defaults.accept.ebworker);
+  EXPECT_EQ(documented.accept.active_elastic_job, defaults.accept.active_elastic_job);
+  EXPECT_EQ(documented.accept.active_job, defaults.accept.active_job);
+}
+
+TEST(WorkerConfig, AcceptedFormats) {
+  const WorkerConfig plain = load_worker({});
+  EXPECT_TRUE(plain.accept.ebworker);
+  EXPECT_FALSE(plain.accept.active_elastic_job);
+  EXPECT_FALSE(plain.accept.active_job);
+
+  const WorkerConfig rails = load_worker({{"EBWORKER_ACCEPT", "active_elastic_job, active_job"},
+                                          {"EBWORKER_UNSIGNED_JOBS", "Admin::SyncJob,ReportJob"}});
+  EXPECT_FALSE(rails.accept.ebworker) << "only what is named";
+  EXPECT_TRUE(rails.accept.active_elastic_job);
+  EXPECT_TRUE(rails.accept.active_job);
+  EXPECT_EQ(rails.accept.unsigned_jobs, (std::vector<std::string>{"Admin::SyncJob", "ReportJob"}));
+  const WorkerConfig flags = load_worker({}, {"--unsigned-jobs", "A::B", "--accept=ebworker,active_job"});
+  EXPECT_EQ(flags.accept.unsigned_jobs, (std::vector<std::string>{"A::B"}));
+
+  EXPECT_NE(error_of({{"EBWORKER_ACCEPT", "sidekiq"}}).find("\"sidekiq\" is not a message format"), std::string::npos);
+  EXPECT_NE(error_of({{"EBWORKER_ACCEPT", " , "}}).find("at least one message format"), std::string::npos);
+  EXPECT_NE(error_of({{"EBWORKER_ACCEPT", "ebworker,active_job"}}).find("EBWORKER_UNSIGNED_JOBS names no job class"),
+            std::string::npos)
+      << "unsigned messages need an allow-list";
+  EXPECT_NE(error_of({{"EBWORKER_UNSIGNED_JOBS", "ReportJob"}}).find("does not name active_job"), std::string::npos);
 }
 
 TEST(WorkerConfig, EnvironmentOverridesDefaults) {

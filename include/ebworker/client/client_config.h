@@ -9,6 +9,7 @@
 #include <string>
 
 #include <ebworker/client/credentials.h>
+#include <ebworker/message_format.h>
 #include <ebworker/sqs_limits.h>
 
 namespace ebworker {
@@ -42,6 +43,10 @@ struct RetryHooks {
 struct ClientConfig {
   std::string queue_url;
   std::string secret;  // SECRET_KEY_BASE: at least 32 bytes
+  // What the jobs are sent as (EBWORKER_MESSAGE_FORMAT): ebworker's envelope, or a Rails job for
+  // a Rails worker (active_elastic_job: signed as that gem checks; active_job: unsigned, as
+  // aws-sdk-rails reads it). docs/rails.md.
+  MessageFormat message_format = MessageFormat::ebworker;
   std::size_t max_message_bytes = kDefaultMaxMessageBytes;
   SqsEndpointSettings endpoint;
   RetrySettings retry;

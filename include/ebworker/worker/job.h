@@ -41,6 +41,10 @@ struct JobContext {
   std::optional<std::string> task_name;     // periodic tasks only
   std::optional<std::string> scheduled_at;  // periodic tasks only
   JobLog log;
+  // A Rails job's arguments as Rails sent them, in ActiveJob's _aj_* forms (docs/rails.md);
+  // perform() gets them decoded to plain JSON. Null for ebworker's own messages and for
+  // periodic tasks. Valid during perform().
+  const rapidjson::Value* active_job_arguments = nullptr;
   // Requested when the worker shuts down (SIGTERM) and when the run passes its class's time
   // limit. A long job should watch it and return early (fail, or retry_in): it then gets no 200
   // and its message comes back, instead of being cut off when the shutdown timeout ends.
