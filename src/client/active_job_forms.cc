@@ -37,7 +37,9 @@ Result<std::string> marked(std::string_view object_json, const char* marker) {
   if (!doc) return Unexpected{doc.error()};
   if (!doc->IsObject()) return fail("expected a JSON object");
   rapidjson::Value names(rapidjson::kArrayType);
-  for (const auto& member : doc->GetObject()) names.PushBack(rapidjson::Value(member.name, doc->GetAllocator()), doc->GetAllocator());
+  const rapidjson::Document& object = *doc;
+  for (const auto& member : object.GetObject())
+    names.PushBack(rapidjson::Value(member.name, doc->GetAllocator()), doc->GetAllocator());
   doc->AddMember(rapidjson::StringRef(marker), names, doc->GetAllocator());
   rapidjson::StringBuffer out;
   rapidjson::Writer<rapidjson::StringBuffer> w(out);

@@ -2,9 +2,11 @@
 // The one dispatch unit: runs the job a request names (JobRunner), decides its outcome, and
 // answers it (job_outcome.h).
 //   message (operator(), the chain's end): the body is the envelope (signed, VerifySignature
-//     checked that): 400 not an envelope. With `hops` (the worker's own queue configured),
+//     checked that), or for a Rails message ActiveJob's body, its arguments decoded
+//     (docs/rails.md): 400 not one, 501 an argument only the Rails app can read (kept). With `hops` (the worker's own queue configured),
 //     retry_in and the job class's retry policy are carried out by sending the next attempt to
-//     SQS (RetryHops), answering 200 once SQS holds it, 500 if it could not be sent.
+//     SQS (RetryHops) in the format it came in, answering 200 once SQS holds it, 500 if it
+//     could not be sent.
 //     A message received before its envelope's scheduled_at is not run: it is sent on with the
 //     time left (200), or, without hops, answered 503 with Retry-After.
 //   periodic task (run_task): runs with no arguments, once the PeriodicTasks middleware has

@@ -48,7 +48,8 @@ class RailsWebTier : public LocalStackTest {
   // Sends a Rails message as its gem does: active_elastic_job's attributes when signed,
   // aws-activejob-sqs's when not.
   std::string send(const std::string& queue, const RailsMessage& m) {
-    OutgoingMessage out{.body = m.body};
+    OutgoingMessage out;
+    out.body = m.body;
     if (m.digest) {
       out.attributes = {{std::string(kDigestAttribute), "String", *m.digest},
                         {std::string(kOriginAttribute), "String", std::string(kAejOriginValue)}};

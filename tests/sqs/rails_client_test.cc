@@ -7,6 +7,7 @@
 #include <rapidjson/document.h>
 
 #include <string>
+#include <utility>
 
 #include <ebworker/client/active_job_forms.h>
 
@@ -38,7 +39,7 @@ class RailsClient : public ::testing::Test {
     return attributes.HasMember(name) ? attributes[name]["StringValue"].GetString() : "(absent)";
   }
 
-  FakeHttpServer server{[](const Request& r) { return testing::sqs_answer(testing::send_answer_for(r.body)); }};
+  testing::FakeHttpServer server{[](const Request& r) { return testing::sqs_answer(testing::send_answer_for(r.body)); }};
 };
 
 TEST_F(RailsClient, ActiveElasticJobIsRails71sBodySignedWithSha1) {
@@ -52,7 +53,7 @@ TEST_F(RailsClient, ActiveElasticJobIsRails71sBodySignedWithSha1) {
                         "executions", "exception_executions", "locale", "timezone", "enqueued_at", "scheduled_at"};
   ASSERT_EQ(doc.MemberCount(), std::size(keys)) << body;
   std::size_t i = 0;
-  for (const auto& m : doc.GetObject()) EXPECT_STREQ(m.name.GetString(), keys[i++]) << body;
+  for (const auto& m : std::as_const(doc).GetObject()) EXPECT_STREQ(m.name.GetString(), keys[i++]) << body;
   EXPECT_STREQ(doc["job_class"].GetString(), "Admin::SyncJob");
   EXPECT_EQ(doc["job_id"].GetString(), sent_job->job_id);
   EXPECT_TRUE(doc["provider_job_id"].IsNull());

@@ -7,7 +7,8 @@
 //
 // Each job travels as a signed envelope (docs/wire-protocol.md): the body is the envelope JSON,
 // with String attributes message-digest (HMAC-SHA256 of the body under SECRET_KEY_BASE) and
-// origin=ebworker. Before anything is sent the message is checked (size, delay, characters,
+// origin=ebworker; or, for a Rails worker (ClientConfig::message_format), ActiveJob's body
+// signed as active_elastic_job checks or unsigned (docs/rails.md). Before anything is sent the message is checked (size, delay, characters,
 // FIFO rules); after, SQS's MD5s are checked against it: a success is a message SQS holds intact.
 //
 // Thread-safe; copies share one connection pool.
