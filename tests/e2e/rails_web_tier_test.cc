@@ -68,11 +68,8 @@ class RailsWebTier : public LocalStackTest {
 TEST_F(RailsWebTier, RailsJobsRunWithTheirArgumentsAsPlainJson) {
   const auto messages = rails_messages();
   const std::string queue = create_queue("rails");
-  auto& worker = start_next_worker(
-      workers_, {.binary = EBWORKER_TEST_APP,
-                 .env = worker_env({{"EBWORKER_ACCEPT", "ebworker,active_elastic_job,active_job"},
-                                    {"EBWORKER_UNSIGNED_JOBS", "EchoJob"}}),
-                 .dir = dir_.path()});
+  auto& worker = start_worker({{"EBWORKER_ACCEPT", "ebworker,active_elastic_job,active_job"},
+                               {"EBWORKER_UNSIGNED_JOBS", "EchoJob"}});
   start_sqsd(queue, worker.url(""), {"--error-visibility-timeout", "600"});
   for (const char* name : {"table", "namespaced", "unsigned"}) send(queue, messages.at(name));
   const std::string forged = send(queue, messages.at("forged"));

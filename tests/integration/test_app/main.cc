@@ -121,8 +121,6 @@ class Marker : public ebworker::Middleware {
 int main(int argc, char** argv) {
   ebworker::JobRegistry jobs;
   jobs.add<EchoJob>();
-  // A Rails job class's name, as a Rails web tier enqueues it (tests/e2e/rails_web_tier_test.cc).
-  jobs.add("Admin::EchoJob", [] { return std::make_unique<EchoJob>(); });
   jobs.add<GateJob>();
   jobs.add<GatedTask>();
   jobs.add<ThreadJob>();

@@ -6,6 +6,7 @@
 //   GatedJob            fails until a file exists; one attempt, then the dead-letter queue
 //   OutcomeJob          ends the way its arguments say
 //   RetriedOutcomeJob   OutcomeJob under a retry policy with a retry_if
+//   Admin::EchoJob      EchoJob under a Rails class name, as a Rails web tier enqueues it
 
 #include <chrono>
 #include <memory>
@@ -36,5 +37,6 @@ int main(int argc, char** argv) {
                       .base_delay = std::chrono::seconds(1),
                       .max_delay = std::chrono::seconds(1),
                       .retry_if = [](const ebworker::FailedRun& f) { return !f.reason.starts_with("permanent"); }}});
+  jobs.add("Admin::EchoJob", [] { return std::make_unique<EchoJob>(); });
   return ebworker::run_cli(argc, argv, jobs);
 }
