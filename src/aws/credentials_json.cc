@@ -12,19 +12,33 @@
 
 namespace ebworker {
 
-namespace {
-
-// A string member, or nullopt when absent or null; an error when present but not a string.
-Result<std::optional<std::string_view>> optional_string(const rapidjson::Value& root, const char* name) {
-  const auto value = json_string(root, name);
+Result<std::optional<std::string_view>> optional_string_field(const rapidjson::Value& object, const char* name) {
+  const auto value = json_string(object, name);
   if (value) return std::optional<std::string_view>(*value);
   if (value.error() == JsonStringProblem::not_a_string)
     return fail(std::string("field \"") + name + "\" is not a string");
   return std::optional<std::string_view>();
 }
 
+Result<std::optional<std::chrono::system_clock::time_point>> expiration_field(const rapidjson::Value& object) {
+  auto text = optional_string_field(object, "Expiration");
+  if (!text) return Unexpected{text.error()};
+  if (!*text) return std::optional<std::chrono::system_clock::time_point>();
+  const auto time = parse_iso8601_utc(**text);
+  if (!time) return fail("field \"Expiration\" is not an ISO 8601 UTC time");
+  // system_clock counts nanoseconds in 64 bits, 1677 to 2262: converting a time outside that
+  // would overflow. Compared in seconds, which hold any year.
+  using std::chrono::seconds, std::chrono::system_clock;
+  if (*time < std::chrono::ceil<seconds>(system_clock::time_point::min()) ||
+      *time > std::chrono::floor<seconds>(system_clock::time_point::max()))
+    return fail("field \"Expiration\" is outside the years this clock can hold");
+  return std::optional<system_clock::time_point>(*time);
+}
+
+namespace {
+
 Result<std::string> required_string(const rapidjson::Value& root, const char* name) {
-  auto field = optional_string(root, name);
+  auto field = optional_string_field(root, name);
   if (!field) return Unexpected{field.error()};
   if (!*field || (*field)->empty()) return fail(std::string("missing field \"") + name + "\"");
   return std::string(**field);
@@ -51,7 +65,7 @@ Result<AwsCredentials> parse_credentials_json(std::string_view body) {
   if (!doc.IsObject()) return fail("answer is not a JSON object");
 
   // IMDS says whether it succeeded; the code is a plain word, safe to quote.
-  auto code = optional_string(doc, "Code");
+  auto code = optional_string_field(doc, "Code");
   if (!code) return Unexpected{code.error()};
   if (*code) {
     const std::string_view value = **code;
@@ -65,25 +79,15 @@ Result<AwsCredentials> parse_credentials_json(std::string_view body) {
   if (!key_id) return Unexpected{key_id.error()};
   auto secret = required_string(doc, "SecretAccessKey");
   if (!secret) return Unexpected{secret.error()};
-  auto token = optional_string(doc, "Token");
+  auto token = optional_string_field(doc, "Token");
   if (!token) return Unexpected{token.error()};
-  auto expiration = optional_string(doc, "Expiration");
+  auto expiration = expiration_field(doc);
   if (!expiration) return Unexpected{expiration.error()};
 
   credentials.access_key_id = std::move(*key_id);
   credentials.secret_access_key = std::move(*secret);
   if (*token) credentials.session_token = std::string(**token);
-  if (*expiration) {
-    const auto expiration_time = parse_iso8601_utc(**expiration);
-    if (!expiration_time) return fail("field \"Expiration\" is not an ISO 8601 UTC time");
-    // system_clock counts nanoseconds in 64 bits, 1677 to 2262: converting a time outside that
-    // would overflow. Compared in seconds, which hold any year.
-    using std::chrono::seconds, std::chrono::system_clock;
-    if (*expiration_time < std::chrono::ceil<seconds>(system_clock::time_point::min()) ||
-        *expiration_time > std::chrono::floor<seconds>(system_clock::time_point::max()))
-      return fail("field \"Expiration\" is outside the years this clock can hold");
-    credentials.expiration = *expiration_time;
-  }
+  if (*expiration) credentials.expiration = **expiration;
   return credentials;
 }
 

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <optional>
 
-#include "core/iso_time.h"
+#include "aws/credentials_json.h"
 #include "core/json.h"
 
 extern char** environ;
@@ -22,14 +22,6 @@ namespace {
 
 // A credential process prints a few hundred bytes; more is not credentials.
 constexpr std::size_t kMaxProcessOutput = 64 * 1024;
-
-Result<std::optional<std::string>> process_string_field(const rapidjson::Value& root, const char* name) {
-  const auto value = json_string(root, name);
-  if (value) return std::optional<std::string>(std::string(*value));
-  if (value.error() == JsonStringProblem::not_a_string)
-    return fail(std::string("field \"") + name + "\" is not a string");
-  return std::optional<std::string>();
-}
 
 // Closes a descriptor when it goes out of scope.
 struct ClosingFd {
@@ -63,25 +55,16 @@ Result<AwsCredentials> parse_process_credentials(std::string_view output) {
   for (auto [name, field] : {std::pair{"AccessKeyId", &credentials.access_key_id},
                              std::pair{"SecretAccessKey", &credentials.secret_access_key},
                              std::pair{"SessionToken", &credentials.session_token}}) {
-    auto value = process_string_field(doc, name);
+    auto value = optional_string_field(doc, name);
     if (!value) return Unexpected{value.error()};
-    if (*value) *field = std::move(**value);
+    if (*value) *field = std::string(**value);
   }
   if (credentials.access_key_id.empty()) return fail("output has no \"AccessKeyId\"");
   if (credentials.secret_access_key.empty()) return fail("output has no \"SecretAccessKey\"");
 
-  auto expiration = process_string_field(doc, "Expiration");
+  auto expiration = expiration_field(doc);
   if (!expiration) return Unexpected{expiration.error()};
-  if (*expiration) {
-    const auto time = parse_iso8601_utc(**expiration);
-    if (!time) return fail("field \"Expiration\" is not an ISO 8601 UTC time");
-    // system_clock holds the years 1677 to 2262; compared in seconds, which hold any year.
-    using std::chrono::seconds, std::chrono::system_clock;
-    if (*time < std::chrono::ceil<seconds>(system_clock::time_point::min()) ||
-        *time > std::chrono::floor<seconds>(system_clock::time_point::max()))
-      return fail("field \"Expiration\" is outside the years this clock can hold");
-    credentials.expiration = *time;
-  }
+  if (*expiration) credentials.expiration = **expiration;
   return credentials;
 }
 
