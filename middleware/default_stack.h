@@ -10,10 +10,10 @@
 
 #include "cron/cron_file.h"
 #include "envelope/signer.h"
-#include "http/server_metrics.h"
 #include "worker/exclusive_runs.h"
 #include "worker/job_counters.h"
 #include "worker/retry_hops.h"
+#include "worker/server_metrics.h"
 #include "worker/worker_config.h"
 
 namespace ebworker {

@@ -18,7 +18,7 @@
 
 #include "cron/cron_file.h"
 #include "http/own_endpoints.h"
-#include "http/server_metrics.h"
+#include "worker/server_metrics.h"
 #include "worker/job_counters.h"
 
 namespace ebworker {

@@ -10,6 +10,7 @@
 #include "envelope/signer.h"
 #include "middleware/default_stack.h"
 #include "sqs/sqs_endpoint.h"
+#include "worker/busy_warning.h"
 #include "worker/exclusive_runs.h"
 #include "worker/retry_hops.h"
 
@@ -87,17 +88,21 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
   }
   WorkerChain chain = default_stack(config, registry, std::move(parts), std::move(options.app));
   if (options.edit_stack) options.edit_stack(chain.stack);
+  // The server's handler threads are the job threads: its busy refusals speak of them.
+  std::shared_ptr<ServerObserver> observer = chain.server_metrics;
+  if (!observer) observer = std::make_shared<BusyWarning>(config.job_threads);
   auto server = std::make_unique<Server>(ServerOptions{.bind = config.bind,
                                                        .port = config.port,
                                                        .io_threads = config.io_threads,
-                                                       .job_threads = config.job_threads,
+                                                       .handler_threads = config.job_threads,
                                                        .max_body = config.max_body,
                                                        .max_connections = config.max_connections,
                                                        .read_timeout = config.read_timeout,
                                                        .connection_timeout = config.connection_timeout,
                                                        .on_stop_accepting = [shutdown] { shutdown->request_stop(); },
                                                        .answer_inline = chain.answer_inline,
-                                                       .metrics = chain.server_metrics},
+                                                       .busy_reason = job_threads_busy_reason(config.job_threads),
+                                                       .observer = std::move(observer)},
                                          std::move(chain.stack), std::move(chain.end));
   if (auto started = server->start(); !started) return Unexpected{started.error()};
 

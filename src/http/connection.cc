@@ -3,7 +3,6 @@
 #include <ebworker/worker/response.h>
 
 #include "http/request_log_line.h"
-#include "http/server_metrics.h"
 
 namespace ebworker {
 
@@ -37,7 +36,7 @@ Connection::~Connection() {
   request.peer_address = peer_address;
   log_request(request, Response::refuse(408, "request not whole within EBWORKER_READ_TIMEOUT (" +
                                                  std::to_string(count->read_timeout.count()) + " s)"));
-  if (count->metrics) count->metrics->answered(408);
+  if (count->observer) count->observer->answered(408);
 }
 
 }  // namespace ebworker

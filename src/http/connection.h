@@ -11,16 +11,15 @@
 #include <string>
 
 #include "http/request_gate.h"
+#include "http/server_observer.h"
 
 namespace ebworker {
-
-class ServerMetrics;
 
 // Shared by the connections of one I/O thread: the count of those open.
 struct ConnectionCount {
   std::atomic<std::size_t> open{0};
   std::chrono::seconds read_timeout{60};
-  std::shared_ptr<ServerMetrics> metrics;
+  std::shared_ptr<ServerObserver> observer;
 };
 
 struct Connection {

@@ -2,7 +2,7 @@
 // How many connections the worker keeps open at most. Each takes a file descriptor, and pistache
 // 0.0.5's listener retries a failing accept() at once, forever: at RLIMIT_NOFILE an accept
 // failing with EMFILE kept a core busy and every new connection (the health probe's too) waiting.
-// So the cap leaves descriptors in reserve below the limit (for the jobs' own files and sockets,
+// So the cap leaves descriptors in reserve below the limit (for the handlers' own files and sockets,
 // the logs, pistache's timers), and accept() never meets EMFILE because of connections.
 
 #include <cstddef>

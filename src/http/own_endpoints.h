@@ -1,7 +1,7 @@
 #pragma once
 // The worker's own endpoints (metrics, health, status page): the one place that knows their
 // prefix, their default paths and which paths they may take. They live under one prefix, so
-// they never shadow a route of the app's, and their answers are told apart from the jobs' in
+// they never shadow a route of the app's, and their answers are told apart from the app's in
 // the log. Here, in src/http, because the lowest of the places that ask is the request's log line.
 
 #include <optional>

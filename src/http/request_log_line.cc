@@ -11,7 +11,7 @@ void log_request(const Request& request, const Response& response) {
   const auto elapsed = duration_cast<microseconds>(steady_clock::now() - request.received_at);
   const double ms = static_cast<double>(elapsed.count()) / 1000.0;
   // A probe or scrape of the worker's own endpoints comes every few seconds: its successes go to
-  // debug, so they do not bury the jobs' lines; its failures stay warnings.
+  // debug, so they do not bury the app's lines; its failures stay warnings.
   const bool own_endpoint = is_under_own_prefix(request.path);
   const auto level = response.status >= 400 ? spdlog::level::warn
                      : own_endpoint         ? spdlog::level::debug

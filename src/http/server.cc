@@ -2,7 +2,7 @@
 // its workarounds (keep-alive, closing after a response, typed headers, the write-completion
 // callback, the gate tied to pistache's private transport) touches the same Core, handler and
 // transport in one order that the races fixed here depend on. The pieces that stand alone are
-// already their own files: the request gate, the connection cap, the log line, the metrics.
+// already their own files: the request gate, the connection cap, the log line, the observer.
 #include "http/server.h"
 
 #include <fcntl.h>
@@ -20,12 +20,10 @@
 #include <ebworker/worker/headers.h>
 
 #include "core/text.h"
-#include "http/busy_warning.h"
 #include "http/connection.h"
 #include "http/connection_cap.h"
 #include "http/request_gate.h"
 #include "http/request_log_line.h"
-#include "http/server_metrics.h"
 #include "core/bounded_pool.h"
 
 namespace ebworker {
@@ -38,8 +36,8 @@ namespace Tcp = Pistache::Tcp;
 constexpr std::size_t kHeaderAllowance = RequestLimits{}.max_header_bytes + 1024;
 
 struct Server::Core {
-  Core(Stack s, App a, std::size_t job_threads, std::size_t body_limit)
-      : stack(std::move(s)), app(std::move(a)), max_body(body_limit), pool(job_threads) {}
+  Core(Stack s, App a, std::size_t handler_threads, std::size_t body_limit)
+      : stack(std::move(s)), app(std::move(a)), max_body(body_limit), pool(handler_threads) {}
 
   // A request is "answering" from when it is taken until its answer is handed to pistache, then
   // "writing" until pistache says it is written.
@@ -66,9 +64,9 @@ struct Server::Core {
   std::condition_variable changed;
   std::size_t answering = 0;
   std::size_t writing = 0;
-  BusyWarning busy_warning;
   std::function<bool(const Request&)> answer_inline;
-  std::shared_ptr<ServerMetrics> metrics;
+  std::string busy_reason;
+  std::shared_ptr<ServerObserver> observer;
   RequestLimits limits;
   std::size_t max_connections = 1000;
   // The cap is shared evenly between the I/O threads: each holds its own connections to its share.
@@ -170,7 +168,7 @@ std::shared_ptr<Connection> connection_of(const std::shared_ptr<Tcp::Peer>& peer
 
 // Calls `done` once everything queued on the peer's socket before it is written. pistache 0.0.5
 // resolves the promise ResponseWriter::send returns on the I/O thread without that promise's lock,
-// so a continuation attached to it from a job thread could be pushed while the I/O thread walked
+// so a continuation attached to it from a handler thread could be pushed while the I/O thread walked
 // the list (seen as a SEGV in Transport::asyncWriteImpl). The promise of an asyncWrite of its own
 // is resolved under its lock, the lock then() takes: a continuation on it is safe from any thread.
 void when_written(Tcp::Transport* transport, const Http::ResponseWriter& writer, std::function<void()> done) {
@@ -188,7 +186,7 @@ void when_written(Tcp::Transport* transport, const Http::ResponseWriter& writer,
 void send(Http::ResponseWriter& writer, const Response& response, Server::Core* core, Tcp::Transport* transport,
           const std::shared_ptr<CloseAfterResponse>& closer, const std::shared_ptr<Connection>& connection) {
   core->handed_over();
-  if (core->metrics) core->metrics->answered(response.status);
+  if (core->observer) core->observer->answered(response.status);
   const auto done = [core, closer, connection] {
     if (closer) closer->close_now();
     if (connection) --connection->answers_owed;
@@ -216,7 +214,7 @@ void send(Http::ResponseWriter& writer, const Response& response, Server::Core* 
   when_written(transport, writer, done);
 }
 
-// A request taken by the job pool, and what it will be answered.
+// A request taken by the handler pool, and what it will be answered.
 struct Answer {
   std::shared_ptr<Request> request;
   Http::ResponseWriter writer;
@@ -261,7 +259,7 @@ class RequestHandler : public Http::Handler {
       return;
     }
     // The request is whole: from now until its answer the connection counts as idle to pistache,
-    // whose read timeouts would otherwise cut a job off after read_timeout (see ServerOptions).
+    // whose read timeouts would otherwise cut a handler off after read_timeout (see ServerOptions).
     if (core_->answer_inline && core_->answer_inline(*request)) {
       send(writer, respond(*core_, *request), core_.get(), transport(), closer, connection);
       return;
@@ -271,13 +269,13 @@ class RequestHandler : public Http::Handler {
     // A raw pointer: the pool lives inside Core, so Core outlives every task it runs (and a
     // task must never hold the last reference, or the pool would be joined from its own thread).
     Server::Core* core = core_.get();
-    // The answer is sent only once the job's slot is free, so a daemon that posts again as soon
+    // The answer is sent only once the handler's slot is free, so a daemon that posts again as soon
     // as it hears back never meets a 503 for a slot that is in fact free.
     const auto admission = core_->pool.try_submit(
         [core, answer] {
-          if (core->metrics) core->metrics->job_started();
+          if (core->observer) core->observer->handler_started();
           answer->response = respond(*core, *answer->request);
-          if (core->metrics) core->metrics->job_ended();
+          if (core->observer) core->observer->handler_finished();
         },
         [core, answer] {
           send(answer->writer, answer->response, core, answer->transport, answer->closer, answer->connection);
@@ -287,10 +285,8 @@ class RequestHandler : public Http::Handler {
       reply_now(*request, answer->writer, closer, connection, Response::refuse(503, "shutting down"));
       return;
     }
-    if (auto warning = core_->busy_warning.first(core_->pool.size())) spdlog::warn("{}", *warning);
-    if (core_->metrics) core_->metrics->busy();
-    Response busy = Response::refuse(
-        503, "all " + std::to_string(core_->pool.size()) + " job threads are busy (EBWORKER_JOB_THREADS)");
+    if (core_->observer) core_->observer->busy();
+    Response busy = Response::refuse(503, core_->busy_reason);
     // A slot frees soon: `ebworker sqsd` brings the message back after this many seconds rather
     // than after ErrorVisibilityTimeout (aws-sqsd ignores it).
     busy.headers.add("Retry-After", "1");
@@ -400,7 +396,7 @@ class Gate : public Http::Handler {
     connection.close_by_worker();
     refusal.request.peer_address = connection.peer_address;
     log_request(refusal.request, Response::refuse(refusal.status, refusal.reason));
-    if (core_->metrics) core_->metrics->answered(refusal.status);
+    if (core_->observer) core_->observer->answered(refusal.status);
     const int fd = ::fcntl(peer.fd(), F_DUPFD_CLOEXEC, 0);
     const auto closer = fd < 0 ? nullptr : std::make_shared<CloseAfterResponse>(fd);
     const std::string answer =
@@ -459,7 +455,7 @@ class Gate : public Http::Handler {
   static std::shared_ptr<ConnectionCount> new_count(const Server::Core& core) {
     auto count = std::make_shared<ConnectionCount>();
     count->read_timeout = core.read_timeout;
-    count->metrics = core.metrics;
+    count->observer = core.observer;
     return count;
   }
 
@@ -479,9 +475,10 @@ struct Server::Listener {
 
 Server::Server(ServerOptions options, Stack stack, App app)
     : options_(std::move(options)),
-      core_(std::make_shared<Core>(std::move(stack), std::move(app), options_.job_threads, options_.max_body)) {
+      core_(std::make_shared<Core>(std::move(stack), std::move(app), options_.handler_threads, options_.max_body)) {
   core_->answer_inline = options_.answer_inline;
-  core_->metrics = options_.metrics;
+  core_->busy_reason = options_.busy_reason;
+  core_->observer = options_.observer;
   core_->limits.max_body = options_.max_body;
   core_->read_timeout = options_.read_timeout;
 }
@@ -535,7 +532,7 @@ bool Server::drain(std::chrono::milliseconds timeout) {
   std::unique_lock lock(core_->mutex);
   if (!core_->changed.wait_until(lock, deadline, [this] { return core_->answering == 0; })) return false;
   // pistache 0.0.5 never confirms a write to a peer that has gone away (the daemon gave up on a
-  // slow job, say), so wait for the writes only briefly: the answers are all handed over.
+  // slow handler, say), so wait for the writes only briefly: the answers are all handed over.
   const auto grace = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(2));
   if (!core_->changed.wait_until(lock, grace, [this] { return core_->writing == 0; }))
     spdlog::info("{} answers handed to pistache were not confirmed written within 2 s; stopping anyway",

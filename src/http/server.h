@@ -1,8 +1,9 @@
 #pragma once
 // The HTTP listener (pistache). Its I/O threads parse requests and write responses; they never
-// run a job. Each request is handed whole to the job pool, where the middleware stack runs; if
-// no job thread is free the answer is 503 at once. The few requests ServerOptions::answer_inline
-// picks (the worker's metrics, health and status) run the stack on the I/O thread instead.
+// run a handler. Each request is handed whole to the bounded pool of handler threads, where the
+// middleware stack runs; if no handler thread is free the answer is 503 at once. The few requests
+// ServerOptions::answer_inline picks (the worker's metrics, health and status) run the stack on
+// the I/O thread instead.
 
 #include <chrono>
 #include <cstddef>
@@ -16,16 +17,15 @@
 #include <ebworker/worker/stack.h>
 
 #include "core/limits.h"
+#include "http/server_observer.h"
 
 namespace ebworker {
-
-class ServerMetrics;
 
 struct ServerOptions {
   std::string bind = "127.0.0.1";
   std::uint16_t port = 5000;  // 0 picks a free port; see Server::port()
   std::size_t io_threads = 2;
-  std::size_t job_threads = 50;
+  std::size_t handler_threads = 50;
   std::size_t max_body = kSqsMaxMessageBytes;
   // Connections open at once, at most (lowered below RLIMIT_NOFILE, see http/connection_cap.h),
   // shared evenly between the I/O threads. An I/O thread at its share takes a new connection by
@@ -36,17 +36,19 @@ struct ServerOptions {
   // or it gets 408 and its connection is closed: a client slow to send holds nothing for long.
   std::chrono::seconds read_timeout{60};
   // Once a request is whole its connection counts as idle to pistache 0.0.5 (the only way to
-  // stop its read timeouts from cutting off a running job), so from the request's arrival this
-  // bounds the job's run and, after the answer, the keep-alive wait for the next request.
+  // stop its read timeouts from cutting off a running handler), so from the request's arrival
+  // this bounds the handler's run and, after the answer, the keep-alive wait for the next request.
   std::chrono::seconds connection_timeout = kSqsMaxVisibility;
-  // Called once stop_accepting() has refused new requests: the worker asks running jobs to stop.
+  // Called once stop_accepting() has refused new requests: the worker asks running handlers to stop.
   std::function<void()> on_stop_accepting{};
-  // Requests answered on the I/O thread, without a job slot, so they are answered even while
-  // every job thread is busy: the worker's metrics, health and status paths. The stack runs
-  // there for them, and must answer them at once.
+  // Requests answered on the I/O thread, without a handler thread, so they are answered even
+  // while every handler thread is busy: the worker's metrics, health and status paths. The stack
+  // runs there for them, and must answer them at once.
   std::function<bool(const Request&)> answer_inline{};
-  // Counts answers by status, busy refusals and requests holding a job thread; optional.
-  std::shared_ptr<ServerMetrics> metrics{};
+  // The reason a 503 gives when every handler thread is busy (the worker names its setting).
+  std::string busy_reason = "every handler thread is busy";
+  // Told of answers, handlers starting and finishing, and busy refusals; optional.
+  std::shared_ptr<ServerObserver> observer{};
 };
 
 class Server {

@@ -11,8 +11,8 @@ namespace ebworker {
 SqsdHealthServer::SqsdHealthServer(std::string bind, std::uint16_t port, std::function<Response()> health,
                                    std::function<Response()> metrics)
     : health_(std::move(health)), metrics_(std::move(metrics)) {
-  // Two job threads: a scrape and a health check at the same moment both get an answer.
-  ServerOptions options{.bind = std::move(bind), .port = port, .io_threads = 1, .job_threads = 2,
+  // Two handler threads: a scrape and a health check at the same moment both get an answer.
+  ServerOptions options{.bind = std::move(bind), .port = port, .io_threads = 1, .handler_threads = 2,
                         .max_body = 4096, .read_timeout = std::chrono::seconds(10),
                         .connection_timeout = std::chrono::seconds(60)};
   server_ = std::make_unique<Server>(std::move(options), Stack{}, [this](Request& request) -> Response {

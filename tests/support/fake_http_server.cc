@@ -6,7 +6,7 @@ namespace ebworker::testing {
 
 FakeHttpServer::FakeHttpServer(Script script, std::size_t threads)
     : script_(std::move(script)),
-      server_(ServerOptions{.bind = "127.0.0.1", .port = 0, .io_threads = 1, .job_threads = threads,
+      server_(ServerOptions{.bind = "127.0.0.1", .port = 0, .io_threads = 1, .handler_threads = threads,
                             .max_body = 4 * 1024 * 1024},
               Stack{}, [this](Request& r) { return handle(r); }) {
   if (auto started = server_.start(); !started) throw std::runtime_error(started.error().message);

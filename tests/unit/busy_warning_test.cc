@@ -7,14 +7,14 @@
 #include <thread>
 #include <vector>
 
-#include "http/busy_warning.h"
+#include "worker/busy_warning.h"
 
 namespace ebworker {
 namespace {
 
 TEST(BusyWarning, FirstCallWarnsNamingBothSettings) {
-  BusyWarning warning;
-  const auto text = warning.first(10);
+  BusyWarning warning(10);
+  const auto text = warning.first();
   ASSERT_TRUE(text.has_value());
   EXPECT_NE(text->find("all 10 job threads busy"), std::string::npos) << *text;
   EXPECT_NE(text->find("HttpConnections"), std::string::npos) << *text;
@@ -23,20 +23,20 @@ TEST(BusyWarning, FirstCallWarnsNamingBothSettings) {
 }
 
 TEST(BusyWarning, OnlyOnce) {
-  BusyWarning warning;
-  EXPECT_TRUE(warning.first(3).has_value());
-  EXPECT_FALSE(warning.first(3).has_value());
-  EXPECT_FALSE(warning.first(3).has_value());
+  BusyWarning warning(3);
+  EXPECT_TRUE(warning.first().has_value());
+  EXPECT_FALSE(warning.first().has_value());
+  EXPECT_FALSE(warning.first().has_value());
 }
 
 TEST(BusyWarning, OnceAcrossThreads) {
-  BusyWarning warning;
+  BusyWarning warning(8);
   std::atomic<int> warned{0};
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i)
     threads.emplace_back([&] {
       for (int j = 0; j < 100; ++j)
-        if (warning.first(8)) ++warned;
+        if (warning.first()) ++warned;
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(warned.load(), 1);

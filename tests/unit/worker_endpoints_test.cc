@@ -81,7 +81,7 @@ TEST_F(WorkerEndpointsTest, MetricsAreThePrometheusTextOfTheRegistry) {
 }
 
 TEST_F(WorkerEndpointsTest, HealthIsOkUntilShutdownBegins) {
-  server->job_started();
+  server->handler_started();
   Response r = get("/_ebworker/health");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "{\"status\":\"ok\",\"jobs_running\":1,\"job_threads\":4}\n");

@@ -1,4 +1,4 @@
-#include "http/server_metrics.h"
+#include "worker/server_metrics.h"
 
 #include <string>
 
@@ -11,7 +11,8 @@ ServerMetrics::ServerMetrics(metrics::Registry& registry, std::size_t job_thread
                              "Requests answered 503 because every job thread was busy (EBWORKER_JOB_THREADS).")
                 .with({})),
       running_(registry.gauge("ebworker_jobs_running", "Requests holding a job thread now.").with({})),
-      job_threads_(job_threads) {
+      job_threads_(job_threads),
+      warning_(job_threads) {
   registry.gauge_function("ebworker_job_threads", "Job threads: the most jobs that run at once.",
                           [n = job_threads] { return static_cast<double>(n); });
 }
