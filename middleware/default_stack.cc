@@ -37,11 +37,12 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
   chain.stack.add<SourceCheck>(built(SourceCheck::trusting(trusted)));
   const OwnEndpointPaths& paths = config.endpoints;
   if (paths.any()) {
-    chain.stack.add<WorkerEndpoints>(WorkerEndpointSources{.paths = paths,
-                                                           .jobs = counters,
-                                                           .server = chain.server_metrics,
-                                                           .tasks = parts->cron.tasks(),
-                                                           .shutdown = parts->shutdown});
+    chain.stack.add<WorkerEndpoints>(std::make_shared<const WorkerEndpoints::Sources>(
+        WorkerEndpoints::Sources{.paths = paths,
+                                 .jobs = counters,
+                                 .server = chain.server_metrics,
+                                 .tasks = parts->cron.tasks(),
+                                 .shutdown = parts->shutdown}));
     chain.answer_inline = [paths](const Request& request) { return paths.matches(request.path); };
   }
   const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters));

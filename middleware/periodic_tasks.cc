@@ -36,6 +36,15 @@ PeriodicTasks periodic_tasks(CronFile cron, Dispatch dispatch, std::shared_ptr<c
 
 PeriodicTasks::PeriodicTasks(std::shared_ptr<State> state) : state_(std::move(state)) {}
 
+Result<PeriodicTasks> PeriodicTasks::declared_in(std::string_view cron_yaml, const JobRegistry& jobs,
+                                                 const Environment& env) {
+  auto cron = CronFile::parse(cron_yaml, "cron.yaml", jobs);
+  if (!cron) return Unexpected{cron.error()};
+  auto exclusive = exclusive_runs_for(*cron, env);
+  if (!exclusive) return Unexpected{exclusive.error()};
+  return periodic_tasks(std::move(cron).value(), Dispatch(jobs), std::move(exclusive).value());
+}
+
 Response PeriodicTasks::call(Request& request, const Next& next) const {
   const std::string_view name = request.task_name();
   if (name.empty()) return next(request);

@@ -7,7 +7,8 @@
 #     none includes an internal one), and that a job the registry can't take fails to compile
 #     with an error naming the RegistrableJob concept;
 #   - tests/deploy/consumer (the worker: find_package, its own job through a signed request, 200;
-#     and the same main.cc with only `pkg-config --cflags --libs ebworker`);
+#     and the same main.cc with only `pkg-config --cflags --libs ebworker`); its own_stack builds
+#     every default middleware from public types and answers requests through them;
 #   - the consumer installed beside the package runs `dev --once` from a directory of its own:
 #     the installed fauxqs launcher is found (and, before its npm packages are there, the one line
 #     saying how to install them), the env file it names lets `enqueue` reach the local stack, the
@@ -72,6 +73,9 @@ cd "$tmp"  # no cron.yaml here: the consumer has no periodic tasks
 roundtrip "$tmp/consumer-build/consumer" GreetingJob '["consumer"]'
 [ "$(cat "$GREETING_OUT")" = "hello, consumer" ] || { echo "GreetingJob wrote: $(cat "$GREETING_OUT")" >&2; exit 1; }
 echo "consumer's GreetingJob ran and answered 200"
+
+echo "== the default middlewares, each built from public types, in a stack of the consumer's own"
+"$tmp/consumer-build/own_stack"
 
 echo "== the consumer's own binary runs \`dev --once\` outside the source tree"
 "$cmake" --install "$tmp/consumer-build" --prefix "$prefix" >/dev/null

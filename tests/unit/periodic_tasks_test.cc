@@ -66,7 +66,7 @@ class PeriodicTasksOverlap : public ::testing::Test {
   }
   std::unique_ptr<TaskChain> tasks() {
     auto chain = std::make_unique<TaskChain>();
-    chain->stack.add<PeriodicTasks>(periodic_tasks(CronFile::parse(kCron, "cron.yaml", registry).value(), Dispatch(registry)));
+    chain->stack.add<PeriodicTasks>(PeriodicTasks::declared_in(kCron, registry, {}).value());
     return chain;
   }
   // Starts a run of `name` and returns once it is running.
@@ -112,6 +112,21 @@ TEST_F(PeriodicTasksOverlap, AClassThatAllowsOverlapRunsTwiceAtOnce) {
   release.set_value();
   EXPECT_EQ(first.get().reason, "");
   EXPECT_EQ(second.get().reason, "");
+}
+
+// Built from cron.yaml's text: what is wrong in it is the error, as when the worker loads it.
+TEST(PeriodicTasksDeclaredIn, AnUnregisteredClassOrAnExclusiveTaskWithoutItsTableIsRefused) {
+  JobRegistry only_report;
+  only_report.add("Report", [] { return std::unique_ptr<Job>(); });
+  const auto unregistered = PeriodicTasks::declared_in(kCron, only_report, {});
+  ASSERT_FALSE(unregistered);
+  EXPECT_NE(unregistered.error().message.find("task \"Sweep\" is not a registered job"), std::string::npos) << unregistered.error().message;
+  const auto exclusive = PeriodicTasks::declared_in(
+      "version: 1\ncron:\n  - name: \"Report\"\n    url: \"/t\"\n    schedule: \"* * * * *\"\n"
+      "    exclusive: true\n",
+      only_report, {});
+  ASSERT_FALSE(exclusive);
+  EXPECT_NE(exclusive.error().message.find("EBWORKER_LOCK_TABLE"), std::string::npos) << exclusive.error().message;
 }
 
 TEST_F(PeriodicTasksOverlap, WhatIsNotATaskGoesOnDownTheChainAndAnUndeclaredTaskIs404) {

@@ -46,12 +46,12 @@ class WorkerEndpointsTest : public ::testing::Test {
     jobs->recognise({"EchoJob"});
     jobs->count({.outcome = JobOutcome::done, .job = "EchoJob", .ran = std::chrono::milliseconds(3)});
     server->answered(200);
-    stack.add<WorkerEndpoints>(WorkerEndpointSources{
+    stack.add<WorkerEndpoints>(std::make_shared<const WorkerEndpoints::Sources>(WorkerEndpoints::Sources{
         .paths = {.metrics = "/_ebworker/metrics", .health = "/_ebworker/health", .status = "/_ebworker/status"},
         .jobs = jobs,
         .server = server,
         .tasks = {},
-        .shutdown = stop.get_token()});
+        .shutdown = stop.get_token()}));
   }
 
   Response get(std::string path, std::string method = "GET") {
@@ -105,6 +105,30 @@ TEST_F(WorkerEndpointsTest, OtherMethodsAre405AndOtherPathsGoOn) {
   EXPECT_EQ(post.headers.get("Allow"), "GET");
   EXPECT_EQ(get("/").body, "the app\n");
   EXPECT_EQ(get("/_ebworker/other").body, "the app\n");
+}
+
+// Built from public types only: the same paths' rules, and answers with no counts of its own.
+TEST(WorkerEndpointsAt, ChecksThePathsAndAnswersHealthUntilShutdown) {
+  EXPECT_FALSE(WorkerEndpoints::at("/metrics", "", ""));
+  auto twice = WorkerEndpoints::at("/_ebworker/a", "/_ebworker/a", "");
+  ASSERT_FALSE(twice);
+  EXPECT_EQ(twice.error().message, "/_ebworker/a is named twice");
+  std::stop_source stop;
+  auto endpoints = WorkerEndpoints::at("/_ebworker/metrics", "/_ebworker/health", "", stop.get_token());
+  ASSERT_TRUE(endpoints) << endpoints.error().message;
+  Stack stack;
+  stack.add<WorkerEndpoints>(std::move(endpoints).value());
+  const auto get = [&](std::string path) {
+    Request r;
+    r.method = "GET";
+    r.path = std::move(path);
+    return stack.call(r, [](Request&) { return Response::ok("the app\n"); });
+  };
+  EXPECT_EQ(get("/_ebworker/health").body, "{\"status\":\"ok\",\"jobs_running\":0,\"job_threads\":0}\n");
+  EXPECT_NE(get("/_ebworker/metrics").body.find("ebworker_busy_total 0\n"), std::string::npos);
+  EXPECT_EQ(get("/_ebworker/status").body, "the app\n");
+  stop.request_stop();
+  EXPECT_EQ(get("/_ebworker/health").status, 503);
 }
 
 TEST(OwnEndpointPathsMatch, AnEmptyPathMatchesNothing) {
