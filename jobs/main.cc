@@ -13,11 +13,13 @@
 #include "echo_job.h"
 #include "nightly_cleanup_job.h"
 #include "sleep_job.h"
+#include "steps_job.h"
 
 int main(int argc, char** argv) {
   ebworker::JobRegistry jobs;
   jobs.add<EchoJob>();
   jobs.add<SleepJob>();
+  jobs.add<StepsJob>();
   jobs.add<NightlyCleanupJob>();
   return ebworker::run_cli(argc, argv, jobs);
 }

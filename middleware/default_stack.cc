@@ -45,7 +45,8 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
                                  .shutdown = parts->shutdown}));
     chain.answer_inline = [paths](const Request& request) { return paths.matches(request.path); };
   }
-  const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters));
+  const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters),
+                          config.job_time_budget);
   chain.stack.add<SqsdOnly>(std::move(app))
       .add<PeriodicTasks>(periodic_tasks(std::move(parts->cron), dispatch, std::move(parts->exclusive)))
       .add<VerifySignature>(built(VerifySignature::with_keys(parts->keys.current, parts->keys.previous, config.accept)));

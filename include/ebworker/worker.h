@@ -2,6 +2,7 @@
 // ebworker::worker: the worker endpoint, the local daemon and the command line.
 //   worker/job.h             Job: name + perform(arguments, context); JobContext
 //   worker/job_result.h      done(), fail("why"), retry_in(delay, "why"), discard("why")
+//   worker/job_steps.h       continuable jobs: context.step(...), Step, the cursor, the budget
 //   worker/job_log.h         JobLog: a job's log lines, tagged with its message and job id
 //   worker/job_registry.h    JobRegistry: add<J>(options), the class's retry policy and limits
 //   worker/cli.h             run_cli(argc, argv, registry, options): the commands dev, serve,
@@ -21,6 +22,7 @@
 #include <ebworker/worker/job_log.h>
 #include <ebworker/worker/job_registry.h>
 #include <ebworker/worker/job_result.h>
+#include <ebworker/worker/job_steps.h>
 #include <ebworker/worker/middleware.h>
 #include <ebworker/worker/middlewares.h>
 #include <ebworker/worker/request.h>

@@ -69,6 +69,8 @@ Result<Envelope, ArgumentsProblem> parse_active_job(std::string_view body, Messa
       e.scheduled_at = *instant;
   }
 
+  if (auto ok = read_continuation_fields(root, e); !ok) return malformed(ok.error().message);
+
   const rapidjson::Value* arguments = member(root, "arguments");
   if (!arguments) return malformed("missing field \"arguments\"");
   auto decoded = decode_active_job_arguments(*arguments);
@@ -88,6 +90,13 @@ std::string active_job_json(const Envelope& envelope) {
     else
       w.Null();
   };
+  const auto write_continuation = [&] {
+    w.Key("continuation");
+    envelope.continuation.Accept(w);
+    w.Key("resumptions");
+    w.Int64(envelope.resumptions);
+  };
+  const bool continued = !envelope.continuation.IsNull();
   w.StartObject();
   if (const rapidjson::Document* body = envelope.active_job_body.get(); body && body->IsObject()) {
     bool executions = false;
@@ -101,6 +110,8 @@ std::string active_job_json(const Envelope& envelope) {
       } else if (key == "scheduled_at" && envelope.scheduled_at) {
         scheduled_at = true;
         write_scheduled_at();
+      } else if (continued && (key == "continuation" || key == "resumptions")) {
+        continue;  // written once, below, as the envelope now says
       } else {
         w.Key(m.name.GetString(), m.name.GetStringLength());
         m.value.Accept(w);
@@ -111,6 +122,7 @@ std::string active_job_json(const Envelope& envelope) {
       w.Int64(envelope.executions);
     }
     if (!scheduled_at && envelope.scheduled_at) write_scheduled_at();
+    if (continued) write_continuation();
     w.EndObject();
     return {out.GetString(), out.GetSize()};
   }
@@ -139,6 +151,7 @@ std::string active_job_json(const Envelope& envelope) {
   w.Key("enqueued_at");
   write_string(w, envelope.enqueued_at);
   write_scheduled_at();
+  if (continued) write_continuation();
   w.EndObject();
   return {out.GetString(), out.GetSize()};
 }

@@ -6,8 +6,9 @@
 //    "timezone":"UTC","enqueued_at":"2026-11-23T10:31:40.123456789Z","scheduled_at":null}
 // Every key but job_class, job_id and arguments may be missing; enqueued_at and scheduled_at
 // are ISO 8601 UTC with 0 to 9 fraction digits, or null; keys this worker has no use for
-// (priority, locale, timezone, exception_executions, continuation, resumptions, …) are kept
-// as they are.
+// (priority, locale, timezone, exception_executions, …) are kept as they are. "continuation"
+// and "resumptions" are read as an ebworker envelope's (a continuable job's progress), and
+// written back as the envelope says when it is handed on.
 
 #include <string>
 #include <string_view>

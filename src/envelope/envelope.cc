@@ -43,6 +43,36 @@ Result<rapidjson::Document> parse_json_array(std::string_view json) {
   return std::move(doc).value();
 }
 
+Status check_continuation(const rapidjson::Value& continuation) {
+  if (!continuation.IsObject()) return fail("field \"continuation\" must be an object");
+  if (const auto completed = continuation.FindMember("completed"); completed != continuation.MemberEnd()) {
+    if (!completed->value.IsArray()) return fail("field \"continuation\": \"completed\" must be an array of step names");
+    for (const auto& step : completed->value.GetArray())
+      if (!step.IsString() || step.GetStringLength() == 0)
+        return fail("field \"continuation\": \"completed\" must be an array of step names");
+  }
+  if (const auto current = continuation.FindMember("current");
+      current != continuation.MemberEnd() && !current->value.IsNull()) {
+    const rapidjson::Value& c = current->value;
+    if (!c.IsArray() || c.Size() != 2 || !c[0].IsString() || c[0].GetStringLength() == 0)
+      return fail("field \"continuation\": \"current\" must be [step name, cursor]");
+  }
+  return {};
+}
+
+Status read_continuation_fields(const rapidjson::Value& root, Envelope& e) {
+  if (const auto c = root.FindMember("continuation"); c != root.MemberEnd() && !c->value.IsNull()) {
+    if (auto ok = check_continuation(c->value); !ok) return ok;
+    e.continuation.CopyFrom(c->value, e.continuation.GetAllocator());
+  }
+  if (const auto r = root.FindMember("resumptions"); r != root.MemberEnd() && !r->value.IsNull()) {
+    if (!r->value.IsInt64() || r->value.GetInt64() < 0 || r->value.GetInt64() > kMaxExecutions)
+      return fail("field \"resumptions\" must be an integer from 0 to " + std::to_string(kMaxExecutions));
+    e.resumptions = r->value.GetInt64();
+  }
+  return {};
+}
+
 Result<Envelope> Envelope::make(std::string job_class, std::string_view arguments_json,
                                 std::string queue_name) {
   auto args = parse_json_array(arguments_json);
@@ -104,6 +134,7 @@ Result<Envelope> Envelope::parse(std::string_view body) {
     if (!at) return fail("field \"scheduled_at\" is not an ISO 8601 UTC time (YYYY-MM-DDTHH:MM:SSZ) of " + kIsoYears);
     e.scheduled_at = *at;
   }
+  if (auto ok = read_continuation_fields(root, e); !ok) return Unexpected{ok.error()};
   // The arguments become the document's root, without a copy: rapidjson's assignment moves
   // (the arguments' old place is left null), and the parsed document's allocator, which holds
   // their strings and elements, goes with it. Last, once no other field is read from root.
@@ -134,6 +165,14 @@ std::string Envelope::to_json() const {
     const std::string at = iso8601_utc(*scheduled_at);
     w.Key("scheduled_at");
     write_json_string(w, at);
+  }
+  if (!continuation.IsNull()) {
+    w.Key("continuation");
+    continuation.Accept(w);
+  }
+  if (resumptions > 0) {
+    w.Key("resumptions");
+    w.Int64(resumptions);
   }
   w.EndObject();
   return {out.GetString(), out.GetSize()};

@@ -6,7 +6,9 @@
 //    "executions":0,"enqueued_at":"2026-11-23T10:31:40.123Z"}
 // and, for a job due later than SQS can delay a message (15 minutes), when it is due:
 //    "scheduled_at":"2026-11-23T12:00:00.000Z" (as ActiveJob writes it); a worker receiving it
-//    earlier sends it on again with the time left (retry_hops.h), without running it.
+//    earlier sends it on again with the time left (retry_hops.h), without running it;
+// and, for a continuable job handed on (include/ebworker/worker/job_steps.h), where its steps stand:
+//    "continuation":{"completed":["download"],"current":["rows",57]},"resumptions":3
 // Unknown fields are ignored; everything else is checked strictly.
 
 #include <rapidjson/document.h>
@@ -41,6 +43,9 @@ struct Envelope {
   // are written from, so that they stay readable to a Rails worker on the same queue.
   MessageFormat format = MessageFormat::ebworker;
   std::shared_ptr<const rapidjson::Document> active_job_body{};
+  // A continuable job's progress, checked by check_continuation: null in a first run.
+  rapidjson::Document continuation{};
+  std::int64_t resumptions = 0;  // runs that handed on before this message
 
   // A fresh envelope: new job id, enqueued now. `arguments_json` must be a JSON array.
   static Result<Envelope> make(std::string job_class, std::string_view arguments_json,
@@ -52,6 +57,13 @@ struct Envelope {
   std::string to_json() const;
   std::string arguments_json() const;
 };
+
+// A "continuation" field's shape: an object whose "completed" (if any) is an array of non-empty
+// strings and whose "current" (if any, or null) is [step name, cursor]; other keys are ignored.
+Status check_continuation(const rapidjson::Value& continuation);
+
+// Reads the optional "continuation" and "resumptions" fields of a body's root into `e`.
+Status read_continuation_fields(const rapidjson::Value& root, Envelope& e);
 
 // Parses `json` as one JSON array (nothing after it), the form job arguments take.
 Result<rapidjson::Document> parse_json_array(std::string_view json);

@@ -91,6 +91,10 @@ const std::vector<SqsdSetting>& sqsd_settings() {
       {"EBWORKER_SQSD_VISIBILITY_TIMEOUT", "--visibility-timeout", "300",
        "seconds a received message stays hidden from other receivers, 0-43200",
        seconds(0, kMaxVisibilitySeconds, [](SqsdConfig& c, int n) { c.visibility_timeout = n; })},
+      {"EBWORKER_SQSD_NO_HEARTBEAT", "--no-heartbeat", "false",
+       "true: never extend a running message's visibility, as Beanstalk's aws-sqsd does not (a message "
+       "still running when its visibility ends is received again)",
+       bool_setting(&SqsdConfig::no_heartbeat), true},
       {"EBWORKER_SQSD_ERROR_VISIBILITY_TIMEOUT", "--error-visibility-timeout", "2",
        "seconds before a failed message is retried, 0-43200",
        seconds(0, kMaxVisibilitySeconds, [](SqsdConfig& c, int n) { c.error_visibility_timeout = n; })},

@@ -20,6 +20,9 @@ struct SqsdConfig {
   int connect_timeout = 5;           // seconds
   int inactivity_timeout = 299;      // seconds a POST may take
   int visibility_timeout = 300;      // seconds a received message stays hidden
+  // No visibility heartbeat: a running message's visibility is never extended, as with
+  // Beanstalk's aws-sqsd (for testing how jobs fare behind it).
+  bool no_heartbeat = false;
   int error_visibility_timeout = 2;  // seconds before a failed message is visible again
   int retention_period = 345600;     // seconds; older messages are deleted unposted
   int max_retries = 10;              // receives before the dead-letter queue (--create-queues)

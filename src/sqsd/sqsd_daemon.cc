@@ -323,7 +323,7 @@ void SqsdDaemon::poll_until_stopped() {
       ++in_flight_;
       ++counters_.posted;
       const long id = next_id_++;
-      heartbeat_.watch(id, message.receipt_handle);  // from receipt: its visibility counts from there
+      if (!config_.no_heartbeat) heartbeat_.watch(id, message.receipt_handle);  // from receipt: its visibility counts from there
       lock.unlock();
       post(id, std::make_shared<const ReceivedMessage>(std::move(message)));
       lock.lock();

@@ -8,17 +8,19 @@
 #include "core/iso_time.h"
 #include "core/limits.h"
 #include "envelope/active_job_body.h"
+#include "worker/continuation.h"
 #include "worker/incoming_format.h"
 #include "worker/job_context.h"
 
 namespace ebworker {
 
 Dispatch::Dispatch(const JobRegistry& registry, std::stop_token shutdown, std::shared_ptr<const RetryHops> hops,
-                   std::shared_ptr<JobCounters> counters)
+                   std::shared_ptr<JobCounters> counters, std::chrono::seconds job_time_budget)
     : registry_(&registry),
       shutdown_(std::move(shutdown)),
       hops_(std::move(hops)),
-      counters_(counters ? std::move(counters) : std::make_shared<JobCounters>()) {}
+      counters_(counters ? std::move(counters) : std::make_shared<JobCounters>()),
+      job_time_budget_(job_time_budget) {}
 
 Response Dispatch::answer(Outcome outcome) const { return ebworker::answer(outcome, *counters_); }
 
@@ -77,7 +79,13 @@ Outcome Dispatch::run_message(Request& request) const {
   JobContext context = job_context(request, envelope->job_class, envelope->job_id);
   context.attempt = static_cast<int>(std::min<std::int64_t>(envelope->executions, 1'000'000)) + 1;
   if (envelope->active_job_body) context.active_job_arguments = &(*envelope->active_job_body)["arguments"];
+  context.continuation = continuation_of(envelope->continuation);
+  context.resumptions = static_cast<int>(std::min<std::int64_t>(envelope->resumptions, 1'000'000'000));
+  if (hops_) context.budget = job_time_budget_;
   const JobRun run = run_job(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
+  if (run.handed_on && hops_) return hand_on(*envelope, context, run);
+  // A retry starts from the steps this run completed: they are not done again.
+  if (context.continuation.advanced) envelope->continuation = continuation_json(context.continuation);
   return hops_ && run.known && !run.stopped ? follow_policy(request, *envelope, context.attempt, run)
                                             : outcome_of(run);
 }
@@ -99,6 +107,32 @@ Outcome Dispatch::not_due(const Envelope& envelope, std::chrono::seconds left) c
                                 "): the message comes back as it is");
   return Outcome::accepted(JobOutcome::not_due,
                            due + ": sent on with a delay of " + std::to_string(delay.count()) + " s", "not due\n");
+}
+
+// The rest of a continuable job goes back to the queue, as a hop does: only once SQS holds it is
+// this message answered 200, so a failed send leaves the message to come back whole.
+Outcome Dispatch::hand_on(Envelope& envelope, const JobContext& context, const JobRun& run) const {
+  const std::string why = run.time_limit_passed ? "at its time limit of " + std::to_string(run.time_limit.count()) + " s"
+                          : run.stopped        ? std::string("for shutdown")
+                                               : "with its budget of " + std::to_string(context.budget.count()) + " s spent";
+  const std::string where = where_steps_stand(context.continuation);
+  envelope.continuation = continuation_json(context.continuation);
+  envelope.resumptions += 1;
+  Outcome outcome;
+  if (auto sent = hops_->send_next_attempt(envelope, std::chrono::seconds(0)); !sent)
+    outcome = Outcome::refused(JobOutcome::failed, 500,
+                               "stopped " + why + " " + where + "; its continuation could not be sent (" +
+                                   sent.error().message + "): the message comes back whole");
+  else
+    outcome = Outcome::accepted(JobOutcome::continued,
+                                "continued " + where + " (" + why + "; resumption " +
+                                    std::to_string(envelope.resumptions) + " sent)",
+                                "continued\n");
+  outcome.job = run.job;
+  outcome.job_id = run.job_id;
+  outcome.message_id = run.message_id;
+  outcome.ran = run.ran;
+  return outcome;
 }
 
 Outcome Dispatch::follow_policy(const Request& request, Envelope& envelope, int attempt, const JobRun& run) const {

@@ -9,6 +9,10 @@
 //     could not be sent.
 //     A message received before its envelope's scheduled_at is not run: it is sent on with the
 //     time left (200), or, without hops, answered 503 with Retry-After.
+//     A continuable job (job_steps.h) that stops at a step boundary, its budget spent or the
+//     worker shutting down, is handed on: with hops, its continuation (the same job id, where its
+//     steps stand, resumptions counted up) is sent in the format it came in and then it is
+//     answered 200, 500 if the send failed; without hops, 503 (the message comes back whole).
 //   periodic task (run_task): runs with no arguments, once the PeriodicTasks middleware has
 //     admitted it (declared in cron.yaml at that path, not overlapping, its lease taken).
 //   then, both: 404 unknown job · 500 the job failed or threw · 200 done.
@@ -34,8 +38,10 @@ class Dispatch {
  public:
   // `shutdown` is requested when the worker stops accepting: every running job's stop token is.
   // `counters`, when given, counts every outcome (else the dispatcher keeps its own).
+  // `job_time_budget` is each message's run's budget (EBWORKER_JOB_TIME_BUDGET) when it can hand
+  // on (with hops); zero: none.
   Dispatch(const JobRegistry& registry, std::stop_token shutdown = {}, std::shared_ptr<const RetryHops> hops = nullptr,
-           std::shared_ptr<JobCounters> counters = nullptr);
+           std::shared_ptr<JobCounters> counters = nullptr, std::chrono::seconds job_time_budget = {});
   const JobCounters& counters() const { return *counters_; }
   const JobRegistry& registry() const { return *registry_; }
 
@@ -48,11 +54,13 @@ class Dispatch {
   Outcome run_message(Request& request) const;
   Outcome not_due(const Envelope& envelope, std::chrono::seconds left) const;
   Outcome follow_policy(const Request& request, Envelope& envelope, int attempt, const JobRun& run) const;
+  Outcome hand_on(Envelope& envelope, const JobContext& context, const JobRun& run) const;
 
   const JobRegistry* registry_;
   std::stop_token shutdown_;
   std::shared_ptr<const RetryHops> hops_;
   std::shared_ptr<JobCounters> counters_;
+  std::chrono::seconds job_time_budget_;
 };
 
 }  // namespace ebworker

@@ -14,7 +14,8 @@ namespace ebworker {
 
 namespace {
 
-// The outcomes a record reports; skipped and not_due are the scheduler's, not a job's fate.
+// The outcomes a record reports; skipped and not_due are the scheduler's, not a job's fate, and
+// continued is a run's, not its job's (the job's fate comes with its last run).
 constexpr std::array kReported = {JobOutcome::done, JobOutcome::failed, JobOutcome::retried, JobOutcome::discarded,
                                   JobOutcome::dead_lettered};
 

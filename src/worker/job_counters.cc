@@ -16,7 +16,7 @@ JobCounters::JobCounters(std::shared_ptr<metrics::Registry> registry)
     : registry_(std::move(registry)),
       jobs_(registry_->counter("ebworker_jobs_total",
                                "Requests for jobs answered, by job class or periodic task and outcome "
-                               "(done, failed, retried, discarded, dead_lettered, skipped, not_due).",
+                               "(done, failed, retried, discarded, dead_lettered, skipped, not_due, continued).",
                                {"job", "outcome"})),
       durations_(registry_->histogram("ebworker_job_duration_seconds",
                                       "Run time of each job's perform(), by job class or periodic task.",

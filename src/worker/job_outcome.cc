@@ -10,7 +10,7 @@ namespace ebworker {
 namespace {
 
 constexpr std::array<std::string_view, kJobOutcomes> kOutcomeNames = {
-    "done", "failed", "retried", "discarded", "dead_lettered", "skipped", "not_due"};
+    "done", "failed", "retried", "discarded", "dead_lettered", "skipped", "not_due", "continued"};
 
 // What perform()'s result asks for.
 Outcome outcome_of_result(const JobRun& run) {
@@ -55,6 +55,14 @@ Outcome outcome_of(const JobRun& run) {
   Outcome outcome;
   if (!run.known) {
     outcome = Outcome::refused(JobOutcome::failed, 404, "unknown job " + run.job);
+  } else if (run.handed_on) {
+    outcome = Outcome::refused(JobOutcome::failed, 503,
+                               "at a step boundary, with no EBWORKER_QUEUE_URL to send its continuation to: "
+                               "the message comes back whole");
+    outcome.reason = (run.time_limit_passed
+                          ? "stopped at its time limit of " + std::to_string(run.time_limit.count()) + " s "
+                          : std::string("stopped for shutdown ")) +
+                     outcome.reason;
   } else if (run.threw) {
     outcome = Outcome::refused(JobOutcome::failed, 500,
                                run.exception_text ? "job threw: " + run.reason : "job threw a non-standard exception");

@@ -26,9 +26,11 @@ enum class JobOutcome {
   dead_lettered,  // a retry policy's attempts spent: sent to the dead-letter queue
   skipped,        // a periodic task whose previous run was still going, or another instance's
   not_due,        // received before its scheduled_at: sent on, not run
+  continued,      // a continuable job handed on at a step boundary: its continuation sent
 };
-inline constexpr std::size_t kJobOutcomes = 7;
-// The outcome label's value: done, failed, retried, discarded, dead_lettered, skipped, not_due.
+inline constexpr std::size_t kJobOutcomes = 8;
+// The outcome label's value: done, failed, retried, discarded, dead_lettered, skipped, not_due,
+// continued.
 std::string_view outcome_name(JobOutcome outcome);
 
 struct Outcome {
@@ -51,8 +53,9 @@ struct Outcome {
 };
 
 // The run's own outcome, before any retry policy: done and discard() 200, retry_in 503 with
-// Retry-After, fail() and a throw 500, an unknown class 404. A run that was asked to stop and
-// did not finish says so, and why, in front of its reason.
+// Retry-After, fail() and a throw 500, an unknown class 404, a continuable job that stopped at a
+// step boundary with nowhere to send its continuation 503. A run that was asked to stop and did
+// not finish says so, and why, in front of its reason.
 Outcome outcome_of(const JobRun& run);
 
 // The answer the daemon gets, the outcome counted: the only place either is decided.

@@ -56,6 +56,7 @@ JobRun run_job(const JobRegistry& registry, std::string_view job_name, const rap
       return out;
     }
     started = std::chrono::steady_clock::now();
+    context.started = *started;
     JobResult result = [&] {
       const TimeLimit watchdog(out.time_limit, run, limit_passed);
       return job->perform(arguments, context);
@@ -67,6 +68,11 @@ JobRun run_job(const JobRegistry& registry, std::string_view job_name, const rap
     out.stopped = result.kind() != JobResult::Kind::done && run.stop_requested();
     out.time_limit_passed = limit_passed;
     return out;
+  } catch (const StepsInterrupted&) {
+    ran_until_now();
+    out.handed_on = true;
+    out.stopped = run.stop_requested();
+    out.time_limit_passed = limit_passed;
   } catch (const std::exception& e) {
     ran_until_now();
     out.threw = true;

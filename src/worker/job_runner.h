@@ -29,13 +29,15 @@ struct JobRun {
   std::chrono::seconds delay{0};     // retry_in's
   std::string reason;                // the job's own reason (or the exception's)
   bool stopped = false;              // asked to stop (shutdown, time limit), and not done
+  bool handed_on = false;            // a continuable job stopped at a step boundary (job_steps.h)
   bool time_limit_passed = false;    // it was the time limit that asked
   std::chrono::seconds time_limit{0};
   std::optional<std::chrono::duration<double>> ran{};  // perform()'s run time, when it was called
 };
 
 // `shutdown` is the worker's: when it is requested, so is the run's context.stop; so is it once
-// the run passes the job class's time limit.
+// the run passes the job class's time limit. context.started is set as perform() is called
+// (context.budget counts from it); context.continuation is where the steps stand after it.
 JobRun run_job(const JobRegistry& registry, std::string_view job_name, const rapidjson::Value& arguments,
                JobContext& context, std::stop_token shutdown = {});
 

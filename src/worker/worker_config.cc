@@ -123,6 +123,11 @@ const std::vector<WorkerSetting>& worker_settings() {
       {"EBWORKER_SHUTDOWN_TIMEOUT", "--shutdown-timeout", "30",
        "seconds running jobs get to finish after SIGTERM; those cut off get no 200 and come back",
        number<long>(0, 86400, [](WorkerConfig& c, long n) { c.shutdown_timeout = std::chrono::seconds(n); })},
+      {"EBWORKER_JOB_TIME_BUDGET", "--job-time-budget", "600",
+       "seconds a continuable job runs before it hands the rest on at its next step boundary (with "
+       "EBWORKER_QUEUE_URL); keep it well under the daemon's InactivityTimeout: the default is two "
+       "thirds of the deploy kit's 900 s",
+       number<long>(1, 36000, [](WorkerConfig& c, long n) { c.job_time_budget = std::chrono::seconds(n); })},
       {"EBWORKER_METRICS_PATH", "--metrics-path", kDefaultMetricsPath,
        "GET: Prometheus metrics, to trusted sources only; empty for none",
        endpoint_path(&OwnEndpointPaths::metrics)},

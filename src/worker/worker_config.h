@@ -42,6 +42,9 @@ struct WorkerConfig {
   std::chrono::seconds read_timeout{60};
   std::chrono::seconds connection_timeout = kSqsMaxVisibility;
   std::chrono::seconds shutdown_timeout{30};
+  // How long a continuable job's run goes before it hands the rest on (job_steps.h): two thirds
+  // of the InactivityTimeout the deploy kit sets (900 s), so it answers before the daemon gives up.
+  std::chrono::seconds job_time_budget{600};
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;
   // Where a retry policy sends a message whose attempts are spent (with EBWORKER_QUEUE_URL set).

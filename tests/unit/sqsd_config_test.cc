@@ -25,7 +25,7 @@ namespace {
 
 using Args = std::vector<std::string>;
 
-constexpr const char* kQueue = "http://sqs.us-east-1.localhost:4566/000000000000/jobs";
+constexpr const char* kSqsdQueueUrl = "http://sqs.us-east-1.localhost:4566/000000000000/jobs";
 
 struct Range {
   long long min, max;
@@ -65,6 +65,8 @@ const std::map<std::string, Spec, std::less<>>& specs() {
       {"EBWORKER_SQSD_VISIBILITY_TIMEOUT",
        {[](const SqsdConfig& c) { return std::to_string(c.visibility_timeout); }, "960", "", "30", Range{0, 43200},
         {}}},
+      {"EBWORKER_SQSD_NO_HEARTBEAT",
+       {[](const SqsdConfig& c) { return text_of(c.no_heartbeat); }, "true", "", "false", {}, {"yes", "off!"}}},
       {"EBWORKER_SQSD_ERROR_VISIBILITY_TIMEOUT",
        {[](const SqsdConfig& c) { return std::to_string(c.error_visibility_timeout); }, "30", "", "0",
         Range{0, 43200}, {}}},
@@ -108,7 +110,7 @@ bool contains(std::string_view haystack, std::string_view needle) {
 
 // The environment with the required queue URL, plus `extra`.
 Environment env_with(std::map<std::string, std::string> extra = {}) {
-  Environment env{{"EBWORKER_SQSD_QUEUE_URL", kQueue}};
+  Environment env{{"EBWORKER_SQSD_QUEUE_URL", kSqsdQueueUrl}};
   for (auto& [k, v] : extra) env[k] = v;
   return env;
 }

@@ -20,12 +20,18 @@
 
 #include <rapidjson/document.h>
 
+#include <chrono>
+#include <concepts>
+#include <cstdint>
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include <ebworker/worker/job_log.h>
 #include <ebworker/worker/job_result.h>
+#include <ebworker/worker/job_steps.h>
 #include <ebworker/result.h>
 
 namespace ebworker {
@@ -49,6 +55,53 @@ struct JobContext {
   // limit. A long job should watch it and return early (fail, or retry_in): it then gets no 200
   // and its message comes back, instead of being cut off when the shutdown timeout ends.
   std::stop_token stop{};
+
+  // Continuable jobs (job_steps.h). `budget` is how long this run may go before it hands the
+  // rest on at a step boundary (EBWORKER_JOB_TIME_BUDGET), counted from `started`; zero when the
+  // run cannot hand on (no EBWORKER_QUEUE_URL to send to, or a periodic task): it then stops
+  // early only when asked to (`stop`), and gets no 200.
+  std::chrono::seconds budget{0};
+  std::chrono::steady_clock::time_point started{};
+  int resumptions = 0;  // how many runs of this job handed on before this one
+  Continuation continuation{};
+
+  bool budget_spent() const;
+  // At a boundary: stop asked for, or the budget spent.
+  bool should_stop() const;
+
+  // A step run once: body().
+  template <std::invocable<> Body>
+  void step(std::string_view name, Body&& body) {
+    if (std::optional<Step> s = begin_step(name)) {
+      std::forward<Body>(body)();
+      end_step();
+    }
+  }
+  // A step with a cursor of its own: body(step), which sets it (Step::advance).
+  template <std::invocable<Step&> Body>
+  void step(std::string_view name, Body&& body) {
+    if (std::optional<Step> s = begin_step(name)) {
+      std::forward<Body>(body)(*s);
+      end_step();
+    }
+  }
+  // A step over the indices [from, to): each(i), in order; the cursor is the next index.
+  template <std::invocable<std::int64_t> Each>
+  void step(std::string_view name, std::int64_t from, std::int64_t to, Each&& each) {
+    if (std::optional<Step> s = begin_step(name)) {
+      for (std::int64_t i = s->cursor().IsInt64() ? s->cursor().GetInt64() : from; i < to; ++i) {
+        each(i);
+        s->set_cursor(i + 1);
+        if (i + 1 < to) s->checkpoint();
+      }
+      end_step();
+    }
+  }
+
+ private:
+  // A boundary, then the step: nullopt when an earlier run completed it.
+  std::optional<Step> begin_step(std::string_view name);
+  void end_step();
 };
 
 

@@ -20,11 +20,13 @@
 #include "nightly_cleanup_job.h"
 #include "outcome_job.h"
 #include "sleep_job.h"
+#include "steps_job.h"
 
 int main(int argc, char** argv) {
   ebworker::JobRegistry jobs;
   jobs.add<EchoJob>();
   jobs.add<SleepJob>();
+  jobs.add<StepsJob>();
   jobs.add<NightlyCleanupJob>();
   jobs.add<FailingJob>();
   jobs.add<FlakyJob>();
