@@ -15,12 +15,12 @@
 namespace ebworker {
 
 Dispatch::Dispatch(const JobRegistry& registry, std::stop_token shutdown, std::shared_ptr<const RetryHops> hops,
-                   std::shared_ptr<JobCounters> counters, std::chrono::seconds job_time_budget)
+                   std::shared_ptr<JobCounters> counters, DispatchTimes times)
     : registry_(&registry),
       shutdown_(std::move(shutdown)),
       hops_(std::move(hops)),
       counters_(counters ? std::move(counters) : std::make_shared<JobCounters>()),
-      job_time_budget_(job_time_budget) {}
+      times_(times) {}
 
 Response Dispatch::answer(Outcome outcome) const { return ebworker::answer(outcome, *counters_); }
 
@@ -76,12 +76,19 @@ Outcome Dispatch::run_message(Request& request) const {
       return early;
     }
   }
+  if (hops_ && times_.unknown_job_grace.count() > 0 && !registry_->contains(envelope->job_class)) {
+    Outcome outcome = unknown_job(request, *envelope);
+    outcome.job = envelope->job_class;
+    outcome.job_id = envelope->job_id;
+    outcome.message_id = std::string(request.message_id());
+    return outcome;
+  }
   JobContext context = job_context(request, envelope->job_class, envelope->job_id);
   context.attempt = static_cast<int>(std::min<std::int64_t>(envelope->executions, 1'000'000)) + 1;
   if (envelope->active_job_body) context.active_job_arguments = &(*envelope->active_job_body)["arguments"];
   context.continuation = continuation_of(envelope->continuation);
   context.resumptions = static_cast<int>(std::min<std::int64_t>(envelope->resumptions, 1'000'000'000));
-  if (hops_) context.budget = job_time_budget_;
+  if (hops_) context.budget = times_.job_time_budget;
   const JobRun run = run_job(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
   if (run.handed_on && hops_) return hand_on(*envelope, context, run);
   // A retry starts from the steps this run completed: they are not done again.
@@ -133,6 +140,45 @@ Outcome Dispatch::hand_on(Envelope& envelope, const JobContext& context, const J
   outcome.message_id = run.message_id;
   outcome.ran = run.ran;
   return outcome;
+}
+
+// During a rolling deploy a message may reach a worker without its class while one that has it
+// is minutes away: it is sent on, each hop at most kUnknownJobHop later, carrying when it first
+// arrived, and never burns the daemon's receives; once the grace is over it is dead-lettered.
+Outcome Dispatch::unknown_job(const Request& request, const Envelope& envelope) const {
+  constexpr std::chrono::seconds kUnknownJobHop{30};
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::string since_header = std::string(sqsd_header::kAttributePrefix) + std::string(kUnknownSinceAttribute);
+  auto since = parse_iso8601_utc(request.headers.get(since_header));
+  if (!since) since = parse_iso8601_utc(request.headers.get(sqsd_header::kFirstReceivedAt));
+  const std::chrono::sys_seconds first = since && *since <= now ? *since : now;
+  const auto waited = now - first;
+  const std::string unknown = "unknown job " + envelope.job_class;
+  if (waited < times_.unknown_job_grace) {
+    const auto left = times_.unknown_job_grace - waited;
+    const auto delay = std::max(std::chrono::seconds(1), std::min({kUnknownJobHop, hops_->max_hop_delay(), left}));
+    if (auto sent = hops_->send_next_attempt(envelope, delay,
+                                             {{std::string(kUnknownSinceAttribute), "String", iso8601_utc(first)}});
+        !sent)
+      return Outcome::refused(JobOutcome::failed, 500,
+                              unknown + "; could not be sent on (" + sent.error().message +
+                                  "): the message comes back as it is");
+    return Outcome::accepted(JobOutcome::unknown_sent_on,
+                             unknown + ": sent on for a worker that has it, in " + std::to_string(delay.count()) +
+                                 " s (" + std::to_string(left.count()) + " s of EBWORKER_UNKNOWN_JOB_GRACE left)",
+                             "sent on\n");
+  }
+  const std::string why = unknown + " for " + std::to_string(waited.count()) + " s, past EBWORKER_UNKNOWN_JOB_GRACE (" +
+                          std::to_string(times_.unknown_job_grace.count()) + " s)";
+  if (!hops_->has_dead_letter_queue())
+    return Outcome::refused(JobOutcome::failed, 404,
+                            why + "; no EBWORKER_DEAD_LETTER_QUEUE_URL: left to the queue's redrive");
+  const int attempt = static_cast<int>(std::min<std::int64_t>(envelope.executions, 1'000'000)) + 1;
+  if (auto sent = hops_->dead_letter(request, why, attempt); !sent)
+    return Outcome::refused(JobOutcome::failed, 500,
+                            why + "; could not be dead-lettered (" + sent.error().message +
+                                "): the message comes back as it is");
+  return Outcome::accepted(JobOutcome::dead_lettered, why + "; dead-lettered");
 }
 
 Outcome Dispatch::follow_policy(const Request& request, Envelope& envelope, int attempt, const JobRun& run) const {

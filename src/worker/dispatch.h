@@ -15,6 +15,9 @@
 //     answered 200, 500 if the send failed; without hops, 503 (the message comes back whole).
 //   periodic task (run_task): runs with no arguments, once the PeriodicTasks middleware has
 //     admitted it (declared in cron.yaml at that path, not overlapping, its lease taken).
+//     A message naming a class not registered here, with hops and EBWORKER_UNKNOWN_JOB_GRACE,
+//     is sent on (200) until the grace from its first arrival is over (a rolling deploy brings
+//     the worker that has it), then dead-lettered with the reason (404 without a dead-letter queue).
 //   then, both: 404 unknown job · 500 the job failed or threw · 200 done.
 
 #include <chrono>
@@ -34,14 +37,20 @@
 
 namespace ebworker {
 
+// Zero: none.
+struct DispatchTimes {
+  std::chrono::seconds job_time_budget{0};    // EBWORKER_JOB_TIME_BUDGET
+  std::chrono::seconds unknown_job_grace{0};  // EBWORKER_UNKNOWN_JOB_GRACE
+};
+
 class Dispatch {
  public:
   // `shutdown` is requested when the worker stops accepting: every running job's stop token is.
   // `counters`, when given, counts every outcome (else the dispatcher keeps its own).
-  // `job_time_budget` is each message's run's budget (EBWORKER_JOB_TIME_BUDGET) when it can hand
-  // on (with hops); zero: none.
+  // `times`: a message's run's budget when it can hand on, and how long a message of an unknown
+  // class is sent on (both with hops).
   Dispatch(const JobRegistry& registry, std::stop_token shutdown = {}, std::shared_ptr<const RetryHops> hops = nullptr,
-           std::shared_ptr<JobCounters> counters = nullptr, std::chrono::seconds job_time_budget = {});
+           std::shared_ptr<JobCounters> counters = nullptr, DispatchTimes times = {});
   const JobCounters& counters() const { return *counters_; }
   const JobRegistry& registry() const { return *registry_; }
 
@@ -55,12 +64,13 @@ class Dispatch {
   Outcome not_due(const Envelope& envelope, std::chrono::seconds left) const;
   Outcome follow_policy(const Request& request, Envelope& envelope, int attempt, const JobRun& run) const;
   Outcome hand_on(Envelope& envelope, const JobContext& context, const JobRun& run) const;
+  Outcome unknown_job(const Request& request, const Envelope& envelope) const;
 
   const JobRegistry* registry_;
   std::stop_token shutdown_;
   std::shared_ptr<const RetryHops> hops_;
   std::shared_ptr<JobCounters> counters_;
-  std::chrono::seconds job_time_budget_;
+  DispatchTimes times_;
 };
 
 }  // namespace ebworker

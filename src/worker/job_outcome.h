@@ -27,10 +27,11 @@ enum class JobOutcome {
   skipped,        // a periodic task whose previous run was still going, or another instance's
   not_due,        // received before its scheduled_at: sent on, not run
   continued,      // a continuable job handed on at a step boundary: its continuation sent
+  unknown_sent_on,  // its class not registered here: sent on for a worker that has it (a deploy)
 };
-inline constexpr std::size_t kJobOutcomes = 8;
+inline constexpr std::size_t kJobOutcomes = 9;
 // The outcome label's value: done, failed, retried, discarded, dead_lettered, skipped, not_due,
-// continued.
+// continued, unknown_sent_on.
 std::string_view outcome_name(JobOutcome outcome);
 
 struct Outcome {

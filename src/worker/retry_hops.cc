@@ -40,7 +40,8 @@ RetryHops::RetryHops(ClientConfig config, Signer signer, std::string dead_letter
       dead_letter_queue_url_(std::move(dead_letter_queue_url)),
       aej_signer_(std::move(aej_signer)) {}
 
-Status RetryHops::send_next_attempt(const Envelope& next, std::chrono::seconds delay) const {
+Status RetryHops::send_next_attempt(const Envelope& next, std::chrono::seconds delay,
+                                    std::vector<MessageAttribute> extra) const {
   OutgoingMessage m;
   switch (next.format) {
     case MessageFormat::ebworker:
@@ -60,6 +61,7 @@ Status RetryHops::send_next_attempt(const Envelope& next, std::chrono::seconds d
                       {std::string(kActiveJobVersionAttribute), "String", std::string(kActiveJobVersionValue)}};
       break;
   }
+  for (auto& attribute : extra) m.attributes.push_back(std::move(attribute));
   m.delay_seconds = static_cast<int>(std::min<long long>(delay.count(), kMaxDelaySeconds));
   auto sent = sqs_.send_message(config_.queue_url, m);
   if (!sent) return fail(sent.error().describe());

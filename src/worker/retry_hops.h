@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <ebworker/client/client.h>
 #include <ebworker/worker/job_registry.h>
@@ -26,6 +27,9 @@ namespace ebworker {
 // The message attributes a dead-lettered message carries besides its own.
 inline constexpr std::string_view kFailureAttribute = "ebworker-failure";
 inline constexpr std::string_view kAttemptsAttribute = "ebworker-attempts";
+// When a message naming a job class no worker here registers first arrived (ISO 8601 UTC): its
+// hops carry it, so the grace counts from then however often it is sent on.
+inline constexpr std::string_view kUnknownSinceAttribute = "ebworker-unknown-since";
 
 // The delay before the attempt after `failed_attempt` (1-based): the ceiling doubles from
 // base_delay up to max_delay (and SQS's 900 s), and the delay is drawn uniformly from its upper
@@ -50,8 +54,10 @@ class RetryHops {
   // The longest delay one hop carries (EBWORKER_MAX_HOP_DELAY, at most SQS's 900 s).
   std::chrono::seconds max_hop_delay() const { return config_.max_hop_delay; }
 
-  // `next` is the envelope to send (its executions already counted up).
-  Status send_next_attempt(const Envelope& next, std::chrono::seconds delay) const;
+  // `next` is the envelope to send (its executions already counted up); `extra` attributes go
+  // with it.
+  Status send_next_attempt(const Envelope& next, std::chrono::seconds delay,
+                           std::vector<MessageAttribute> extra = {}) const;
   // The original body and its attributes (from the daemon's X-Aws-Sqsd-Attr-* headers), plus
   // why and after how many attempts.
   Status dead_letter(const Request& original, std::string_view reason, int attempts) const;

@@ -128,6 +128,11 @@ const std::vector<WorkerSetting>& worker_settings() {
        "EBWORKER_QUEUE_URL); keep it well under the daemon's InactivityTimeout: the default is two "
        "thirds of the deploy kit's 900 s",
        number<long>(1, 36000, [](WorkerConfig& c, long n) { c.job_time_budget = std::chrono::seconds(n); })},
+      {"EBWORKER_UNKNOWN_JOB_GRACE", "--unknown-job-grace", "1800",
+       "seconds a message naming a job class this worker does not register is sent on (with "
+       "EBWORKER_QUEUE_URL), from its first arrival, for a worker that has it (a rolling deploy); then "
+       "dead-lettered with the reason; 0: answered 404 at once",
+       number<long>(0, 1209600, [](WorkerConfig& c, long n) { c.unknown_job_grace = std::chrono::seconds(n); })},
       {"EBWORKER_METRICS_PATH", "--metrics-path", kDefaultMetricsPath,
        "GET: Prometheus metrics, to trusted sources only; empty for none",
        endpoint_path(&OwnEndpointPaths::metrics)},

@@ -45,6 +45,9 @@ struct WorkerConfig {
   // How long a continuable job's run goes before it hands the rest on (job_steps.h): two thirds
   // of the InactivityTimeout the deploy kit sets (900 s), so it answers before the daemon gives up.
   std::chrono::seconds job_time_budget{600};
+  // How long a message of a job class this worker does not register is sent on (a rolling
+  // deploy), from its first arrival, before it is dead-lettered; 0: answered 404 at once.
+  std::chrono::seconds unknown_job_grace{1800};
   std::string log_level = "info";
   LogFormat log_format = LogFormat::text;
   // Where a retry policy sends a message whose attempts are spent (with EBWORKER_QUEUE_URL set).
