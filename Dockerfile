@@ -4,8 +4,10 @@
 # the build at your own CMake project; see docs/deployment.md, "Use ebworker in your own CMake
 # project").
 #
-# The build's real steps are in scripts/container_build.sh (CI runs them on Debian 12 without a
-# Docker engine); this file only copies the tree and calls it.
+# The build's real steps are in scripts/container_build.sh; this file only copies the tree, calls
+# it, and copies what it installed. deploy.container_build runs this file's steps on Debian 12
+# without a Docker engine (tests/deploy/dockerfile_steps.py interprets each instruction, and
+# refuses one it does not know), so the two cannot drift apart.
 
 # ---- build: compile the binary (Release, no tests) -------------------------------------------
 # The base images come from Amazon ECR Public's mirror of Docker's Debian image: each instance

@@ -1,41 +1,33 @@
 #!/usr/bin/env bash
-# The container build's real steps run here as the Dockerfile's build stage runs them:
-# scripts/container_build.sh into a temporary prefix (Release, no tests, one build). The binary
-# it produces then starts with the Dockerfile's environment, from a directory laid out like the
-# image's /app (the binary and cron.yaml), and answers a signed EchoJob with 200.
+# The Dockerfile's steps, run here without a Docker engine (tests/deploy/dockerfile_steps.py reads
+# them): the build stage copies the tree (.dockerignore applied) and runs
+# scripts/container_build.sh as its RUN line says (Release, no tests, one build); the runtime
+# stage copies from the build stage what the Dockerfile names, the packages its apt-get installs
+# exist, and the user it adds is the one deploy/'s task and pod run as. Then the image's CMD starts
+# from its WORKDIR with its ENV and answers a signed EchoJob with 200. So neither the Dockerfile
+# nor the script can change without the other: a file the script no longer writes, a path it
+# moved, an instruction or a RUN the test does not know, each fails here.
 #   container_build_test.sh SOURCE_DIR
 set -euo pipefail
-src=$1
+src=$(cd "$1" && pwd)
 source "$src/tests/deploy/roundtrip.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/image"
 
-"$src/scripts/container_build.sh" "$tmp/prefix" "$tmp/build"
-rm -rf "$tmp/build"  # only the prefix goes into the image
+python3 "$src/tests/deploy/dockerfile_steps.py" "$src/Dockerfile" "$src" "$tmp/image" >"$tmp/steps.sh"
+# The steps leave image_workdir, image_cmd and the final stage's ENV behind.
+# shellcheck disable=SC1091
+source "$tmp/steps.sh"
 
-binary=$tmp/prefix/bin/ebworker
-packages=$tmp/prefix/share/ebworker/runtime-packages
-[ -x "$binary" ] || { echo "no $binary" >&2; exit 1; }
-grep -qx 'libpistache0' "$packages" || { echo "runtime-packages lacks libpistache0:" >&2; cat "$packages" >&2; exit 1; }
-# What the runtime stage installs must exist in Debian's archive.
-while read -r p; do
-  dpkg-query -W "$p" >/dev/null 2>&1 || { echo "runtime package $p is not a Debian package here" >&2; exit 1; }
-done <"$packages"
-
-# /app as the image has it.
-mkdir "$tmp/app"
-cp "$binary" "$tmp/app/ebworker"
-cp "$src/cron.yaml" "$tmp/app/cron.yaml"
-cd "$tmp/app"
-
-# The Dockerfile's ENV lines; tests listen on loopback only, so roundtrip overrides the bind.
-while IFS='=' read -r name value; do
-  export "$name=$value"
-  echo "Dockerfile: $name=$value"
-done < <(sed -n 's/^ENV \([A-Z_][A-Z_0-9]*=[^ ]*\)[[:space:]]*$/\1/p' "$src/Dockerfile")
+[ "${image_cmd[*]:1}" = serve ] || { echo "the image's CMD is ${image_cmd[*]}, expected PROGRAM serve" >&2; exit 1; }
+cd "$image_workdir"
+[ -f cron.yaml ] || { echo "the image has no cron.yaml in its WORKDIR (EBWORKER_CRON_FILE's default)" >&2; exit 1; }
+# The image's ENV applies; tests listen on loopback only, so roundtrip overrides the bind.
+env | grep -E '^(PORT|EBWORKER_[A-Z_]*)=' | sed 's/^/image ENV: /'
 
 export ECHO_JOB_OUT=$tmp/echo.jsonl
-roundtrip ./ebworker EchoJob '["from the container build", 1]'
+roundtrip "${image_cmd[0]}" EchoJob '["from the container build", 1]'
 grep -q 'from the container build' "$ECHO_JOB_OUT" || { echo "EchoJob did not run" >&2; exit 1; }
-echo "container build: binary answered a signed job with 200"
+echo "container build: the Dockerfile's steps built the image's /app, and its CMD answered a signed job with 200"
