@@ -3,23 +3,28 @@
 #   1. cfn-lint passes on each (AWS's own resource schemas);
 #   2. docs/deployment.md's blocks marked as steps (```sh step) run in order, in one shell, in a
 #      snapshot of this tree (a git repository, as a user's checkout), against a local moto_server:
-#      they deploy every template with `aws cloudformation deploy` and enqueue the first job (with
-#      credentials from a profile's credential_process, as on a developer's machine); what
+#      they deploy every template with `aws cloudformation deploy`, enqueue the first job (with
+#      credentials from a profile's credential_process, as on a developer's machine) and rotate
+#      the secret (the old key becomes SECRET_KEY_BASE_PREVIOUS, a new one is put); what
 #      cannot run here is named with its reason as it is passed over (tests/deploy/guide_steps.py
 #      lists it). Then what the stacks made is read back: the queue's redrive, the ECS task's
 #      queue, table and secret, the log group, the service, the instance profile, the EKS roles,
 #      the Kubernetes manifests the steps wrote; the policies the route stacks attach by name are
 #      base.yaml's and exist;
-#   3. the worker and `ebworker sqsd` run the guide's job and a signed job of the test's own
-#      through the queue the base stack created, with the secret from Secrets Manager and the
-#      leader lease in the stack's table.
+#   3. the worker and `ebworker sqsd` run the guide's job (signed before the rotation, so with the
+#      previous key) and a signed job of the test's own (the new key) through the queue the base
+#      stack created, with both keys from Secrets Manager and the leader lease in the stack's table.
 # What moto does not emulate, and so is not checked here beyond cfn-lint:
 #   - AWS::SecretsManager::Secret, AWS::ElasticBeanstalk::*, AWS::ApplicationAutoScaling::*,
 #     AWS::EKS::*: moto's CloudFormation skips these types; the test makes the secret itself
 #     (secretsmanager create-secret, the template's name) as the template would;
+#     ecs.yaml's task definition, scalable target and scaling policy, resolved with the deployed
+#     stack's names (stack_requests.py), are registered through the CLI instead, the policy on the
+#     stack's service;
 #   - the table's TimeToLiveSpecification, a role's ManagedPolicyArns, a task definition's
 #     NetworkMode and a service's LaunchType (moto's CloudFormation ignores them): the policies a
-#     route stack attaches are checked by name against base.yaml's and the deployed base stack's;
+#     route stack attaches are checked by name against base.yaml's and the deployed base stack's
+#     (deploy.DeployRecipes.Iam* checks who holds which), the task as registered through the CLI;
 #   - running the ECS service's tasks, the Beanstalk environments and the EKS pods (no
 #     containers here): the job runs on the test's own worker and daemon instead.
 # The tools (cfn-lint, aws, moto_server) are on the developers' and CI's machines; where one is
@@ -75,7 +80,7 @@ ln -s "$binary" "$repo/build/ebworker"
 
 python3 "$(dirname "$0")/guide_steps.py" "$src/docs/deployment.md" >"$tmp/steps.sh" || { fail "guide_steps.py"; exit 1; }
 cat >>"$tmp/steps.sh" <<'STATE'
-declare -p AWS_DEFAULT_REGION queue_url secret_arn image >"$STEPS_STATE"
+declare -p AWS_DEFAULT_REGION queue_url secret_arn previous_arn image >"$STEPS_STATE"
 STATE
 # The steps run as from a developer's machine: no keys in the environment, a profile whose
 # credential_process prints them, for the AWS CLI and for `ebworker enqueue` alike.
@@ -118,32 +123,60 @@ case $redrive in
   *) fail "the queue's redrive policy is \"$redrive\", expected $dead_letter_arn after 10 receives" ;;
 esac
 
+# ecs.yaml's task definition and scaling, resolved with the deployed stack's parameters, names
+# and ARNs (tests/deploy/stack_requests.py), go through the CLI's request validation and into
+# moto: its CloudFormation ignores some of the task's properties, loses them on an update and
+# skips Application Auto Scaling. The task must name the base stack's queue, table and secret
+# (and, after the guide's rotation steps, the previous key's), the scaling policy target the
+# stack's own service.
 if stack_resource ebworker-ecs TaskDefinition >/dev/null; then
-  aws ecs describe-task-definition --task-definition ebworker-ecs --query taskDefinition >"$tmp/task.json"
-  python3 - "$tmp/task.json" "$queue_url" "$secret_arn" "$table" <<'PY' || fail "ecs.yaml's task definition"
+  mkdir -p "$tmp/ecs"
+  if python3 "$(dirname "$0")/stack_requests.py" "$src/deploy/cloudformation/ecs.yaml" ebworker-ecs "$tmp/ecs" &&
+     aws ecs register-task-definition --cli-input-json "file://$tmp/ecs/task-definition.json" >"$tmp/ecs/registered.json" &&
+     aws application-autoscaling register-scalable-target --cli-input-json "file://$tmp/ecs/scalable-target.json" >/dev/null &&
+     aws application-autoscaling put-scaling-policy --cli-input-json "file://$tmp/ecs/scaling-policy.json" >/dev/null; then
+    python3 - "$tmp/ecs/registered.json" "$queue_url" "$secret_arn" "$previous_arn" "$table" <<'PY' ||
 import json, sys
-task, queue_url, secret_arn, table = json.load(open(sys.argv[1])), *sys.argv[2:]
+task = json.load(open(sys.argv[1]))["taskDefinition"]
+queue_url, secret_arn, previous_arn, table = sys.argv[2:]
 containers = {c["name"]: c for c in task["containerDefinitions"]}
 env = {c: {e["name"]: e["value"] for e in containers[c].get("environment", [])} for c in containers}
+secrets = {s["name"]: s["valueFrom"] for s in containers["worker"].get("secrets", [])}
 problems = []
 for name, got, want in [
+    ("networkMode", task.get("networkMode"), "awsvpc"),
+    ("requiresCompatibilities", task.get("requiresCompatibilities"), ["FARGATE"]),
+    ("containers", sorted(containers), ["sqsd", "worker"]),
     ("worker EBWORKER_QUEUE_URL", env["worker"].get("EBWORKER_QUEUE_URL"), queue_url),
     ("sqsd EBWORKER_SQSD_QUEUE_URL", env["sqsd"].get("EBWORKER_SQSD_QUEUE_URL"), queue_url),
     ("worker EBWORKER_LOCK_TABLE", env["worker"].get("EBWORKER_LOCK_TABLE"), table),
     ("sqsd --leader", containers["sqsd"]["command"][-1], "dynamodb:" + table),
-    ("worker SECRET_KEY_BASE", [s["valueFrom"] for s in containers["worker"].get("secrets", [])], [secret_arn]),
+    ("worker secrets", secrets, {"SECRET_KEY_BASE": secret_arn, "SECRET_KEY_BASE_PREVIOUS": previous_arn}),
 ]:
     if got != want:
         problems.append(f"{name}: {got!r}, expected {want!r}")
-print("\n".join(problems) or "ok: the ECS task names the base stack's queue, table and secret")
+print("\n".join(problems) or "ok: the ECS task (awsvpc, Fargate) names the base stack's queue, table, secret and the previous key")
 sys.exit(1 if problems else 0)
 PY
-  cluster=$(stack_resource ebworker-ecs Cluster)
+      fail "ecs.yaml's task definition"
+    resource=$(aws application-autoscaling describe-scaling-policies --service-namespace ecs \
+                 --query "ScalingPolicies[?PolicyName=='ebworker-ecs-backlog-per-task'].ResourceId | [0]" --output text)
+    service_name=${resource##*/} cluster_name=${resource#service/}; cluster_name=${cluster_name%%/*}
+    status=$(aws ecs describe-services --cluster "$cluster_name" --services "$service_name" \
+               --query 'services[0].status' --output text 2>&1)
+    if [ "$status" = ACTIVE ]; then
+      echo "ok: ecs.yaml's scaling registered on $resource, the stack's service"
+    else
+      fail "ecs.yaml's scaling policy targets $resource, which is not the stack's service ($status)"
+    fi
+  else
+    fail "ecs.yaml's task definition or scaling did not register"
+    cat "$tmp"/ecs/*.json
+  fi
   aws logs describe-log-groups --log-group-name-prefix /ecs/ebworker-ecs --query 'logGroups[0].logGroupName' \
     --output text | grep -qx /ecs/ebworker-ecs || fail "ecs.yaml: no log group /ecs/ebworker-ecs"
-  service=$(aws ecs describe-services --cluster "$cluster" --services ebworker-ecs --query 'services[0].status' --output text)
-  [ "$service" = ACTIVE ] || fail "ecs.yaml's service: $service"
 fi
+
 
 if stack_resource ebworker-beanstalk WorkerInstanceRole >/dev/null; then
   role=$(stack_resource ebworker-beanstalk WorkerInstanceRole)
@@ -165,26 +198,16 @@ done
 grep -qF "dynamodb:$table" "$repo/deployment.yaml" || fail "deployment.yaml's leader table is not $table"
 grep -qF "$image" "$repo/deployment.yaml" || fail "deployment.yaml does not run $image"
 
-# The hand-registration files (deploy/ecs/*.json), placeholders filled, go through the CLI's own
-# parameter validation and into moto, as scaling.md says to use them.
-mkdir -p "$tmp/ecs"
-for f in "$src"/deploy/ecs/*.json; do
-  sed -e "s|ACCOUNT|$LOCAL_AWS_ACCOUNT|g; s|REGION|$AWS_REGION|g; s|:TAG|:1.0|g; s|-SUFFIX|-AbCdEf|g" "$f" >"$tmp/ecs/${f##*/}"
-done
-subnet=$(aws ec2 describe-subnets --query 'Subnets[0].SubnetId' --output text)
-aws ecs create-cluster --cluster-name ebworker >/dev/null &&
-  aws ecs register-task-definition --cli-input-json "file://$tmp/ecs/task-definition.json" >/dev/null &&
-  aws ecs create-service --cluster ebworker --service-name ebworker-worker --task-definition ebworker-worker \
-    --desired-count 1 --launch-type FARGATE \
-    --network-configuration "awsvpcConfiguration={subnets=[$subnet],securityGroups=[$(stack_resource ebworker-ecs SecurityGroup)],assignPublicIp=ENABLED}" >/dev/null &&
-  aws application-autoscaling register-scalable-target --cli-input-json "file://$tmp/ecs/scalable-target.json" >/dev/null &&
-  aws application-autoscaling put-scaling-policy --cli-input-json "file://$tmp/ecs/scaling-policy.json" >/dev/null &&
-  echo "ok: deploy/ecs/*.json registered" || fail "deploy/ecs/*.json did not register"
 
 # ---- 3. jobs through the stack's queue ---------------------------------------------------------
+# The worker as the ECS task has it after the guide's rotation steps: the new key, and the old
+# one, with which the guide's first job was signed, as SECRET_KEY_BASE_PREVIOUS.
 secret=$(aws secretsmanager get-secret-value --secret-id "$secret_arn" --query SecretString --output text)
+SECRET_KEY_BASE_PREVIOUS=$(aws secretsmanager get-secret-value --secret-id "$previous_arn" --query SecretString --output text)
+export SECRET_KEY_BASE_PREVIOUS
 queue_roundtrip "$binary" "$queue_url" "$table" "$secret" "$tmp" || fail "the job through the stack's queue"
-grep -qxF '["hello"]' "$tmp/echo.out" || fail "the guide's first job (EchoJob [\"hello\"]) did not run"
+grep -qxF '["hello"]' "$tmp/echo.out" ||
+  fail "the guide's first job (EchoJob [\"hello\"]), signed with the key before the rotation, did not run"
 
 if [ "$failures" -ne 0 ]; then
   echo "--- moto_server:"; tail -40 "$tmp/moto.log"

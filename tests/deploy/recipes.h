@@ -1,10 +1,9 @@
 #pragma once
-// The scale-out recipes under deploy/ (Kubernetes, ECS, Elastic Beanstalk, IAM), read as the
+// The scale-out recipes under deploy/ (Kubernetes, CloudFormation, Elastic Beanstalk), read as the
 // tests of tests/deploy/recipes_test.cc and probes_test.cc need them: each container's command
 // line, environment and health probes, whichever format it came from, and docs/configuration.md's
 // settings tables, read at run time.
 
-#include <rapidjson/document.h>
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -25,7 +24,6 @@ std::string read_file(const fs::path& path);
 std::vector<fs::path> files_in(const fs::path& dir, const std::string& suffix);
 
 // Throws std::runtime_error naming the file and the parse error.
-rapidjson::Document load_json(const fs::path& path);
 std::vector<YAML::Node> load_yaml_documents(const fs::path& path);
 
 // One container of a pod or a task.
@@ -52,7 +50,42 @@ struct Pod {
   const Container* find(const std::string& command) const;  // by ebworker_command()
 };
 
-// The Deployment's pod in deploy/kubernetes and the task definition in deploy/ecs.
+// A template under deploy/cloudformation read as the guide deploys it (docs/deployment.md):
+// parameters at their defaults (one without a default stays its name: SecretArn, Image), the
+// pseudo-parameters as the placeholders REGION, ACCOUNT, aws and amazonaws.com, the stack under
+// the guide's name; a resource's Ref and GetAtt as AWS answers them for the types the templates
+// use (a queue's URL, a table's ARN, ...), !If on the conditions, AWS::NoValue dropped. Another
+// intrinsic function throws: teach it here first.
+class CloudFormationTemplate {
+ public:
+  CloudFormationTemplate(const std::string& file, std::string stack_name);  // file under kRoot
+  const std::string& source() const { return source_; }
+  // The logical ids of the resources of `type` that the template creates.
+  std::vector<std::string> resources_of_type(const std::string& type) const;
+  // A resource's Properties, resolved; throws when the template has no such resource.
+  YAML::Node properties(const std::string& logical_id) const;
+  YAML::Node resolve(const YAML::Node& node) const;
+
+ private:
+  std::string ref(const std::string& name) const;
+  std::string get_att(const std::string& logical_id, const std::string& attribute) const;
+  std::string sub(const std::string& text) const;
+  std::string property(const std::string& logical_id, const std::string& key) const;
+  std::string type_of(const std::string& logical_id) const;
+  bool condition(const YAML::Node& node) const;
+
+  std::string source_;
+  std::string stack_name_;
+  YAML::Node doc_;
+};
+
+// The stacks as docs/deployment.md names them.
+CloudFormationTemplate base_stack();         // base.yaml as "ebworker"
+CloudFormationTemplate ecs_stack();          // ecs.yaml as "ebworker-ecs"
+CloudFormationTemplate beanstalk_stack();    // beanstalk.yaml as "ebworker-beanstalk"
+CloudFormationTemplate eks_stack();          // eks.yaml as "ebworker-eks"
+
+// The Deployment's pod in deploy/kubernetes and ecs.yaml's task definition.
 Pod kubernetes_pod();
 Pod ecs_task();
 

@@ -26,7 +26,7 @@ constexpr long kDefaultShutdownTimeout = 30;
 std::vector<fs::path> recipe_files() {
   std::vector<fs::path> files;
   for (const auto& [dir, suffix] : std::vector<std::pair<std::string, std::string>>{
-           {"deploy/kubernetes", ".yaml"}, {"deploy/ecs", ".json"}, {"deploy/iam", ".json"},
+           {"deploy/kubernetes", ".yaml"}, {"deploy/cloudformation", ".yaml"},
            {"deploy/elasticbeanstalk", ".config"}})
     for (auto& f : files_in(kRoot / dir, suffix)) files.push_back(f);
   return files;
@@ -34,16 +34,12 @@ std::vector<fs::path> recipe_files() {
 
 TEST(DeployRecipes, EveryFileParses) {
   const auto files = recipe_files();
-  ASSERT_GE(files.size(), 10u) << "the Kubernetes, ECS, Beanstalk and IAM recipes";
+  ASSERT_GE(files.size(), 7u) << "the Kubernetes, CloudFormation and Beanstalk recipes";
   for (const auto& file : files) {
-    if (file.extension() == ".json") {
-      EXPECT_NO_THROW(load_json(file)) << file;
-    } else {
-      std::vector<YAML::Node> docs;
-      EXPECT_NO_THROW(docs = load_yaml_documents(file)) << file;
-      EXPECT_FALSE(docs.empty()) << file;
-      EXPECT_NE(read_file(file).find('#'), std::string::npos) << file << " has no comment";
-    }
+    std::vector<YAML::Node> docs;
+    EXPECT_NO_THROW(docs = load_yaml_documents(file)) << file;
+    EXPECT_FALSE(docs.empty()) << file;
+    EXPECT_NE(read_file(file).find('#'), std::string::npos) << file << " has no comment";
   }
 }
 
@@ -188,47 +184,54 @@ TEST(DeployRecipes, ScaledObjectScalesTheDeploymentOnItsQueue) {
   EXPECT_EQ(auth["spec"]["podIdentity"]["provider"].as<std::string>(), "aws");
 }
 
+// ecs.yaml's task definition, resolved (recipes.h, CloudFormationTemplate).
+YAML::Node ecs_task_definition() {
+  const CloudFormationTemplate stack = ecs_stack();
+  const auto ids = stack.resources_of_type("AWS::ECS::TaskDefinition");
+  if (ids.size() != 1) throw std::runtime_error(stack.source() + " makes not exactly one task definition");
+  return stack.properties(ids[0]);
+}
+
 TEST(DeployRecipes, EcsContainersStartAndStopInOrder) {
-  const auto doc = load_json(kRoot / "deploy/ecs/task-definition.json");
+  const YAML::Node task = ecs_task_definition();
   const Pod pod = ecs_task();
   ASSERT_TRUE(pod.find("serve") && pod.find("sqsd"));
   long shutdown = kDefaultShutdownTimeout;
-  for (const auto& c : doc["containerDefinitions"].GetArray()) {
-    const std::string name = c["name"].GetString();
-    ASSERT_TRUE(c.HasMember("stopTimeout")) << name << ": ECS's default is 30 s";
-    const long stop = c["stopTimeout"].GetInt();
+  for (const auto& c : task["ContainerDefinitions"]) {
+    const std::string name = c["Name"].as<std::string>();
+    ASSERT_TRUE(c["StopTimeout"]) << name << ": ECS's default is 30 s";
+    const long stop = c["StopTimeout"].as<long>();
     EXPECT_LE(stop, kMaxFargateStopTimeout) << name;
-    ASSERT_TRUE(c.HasMember("healthCheck")) << name;
+    ASSERT_TRUE(c["HealthCheck"]) << name;
     if (name == pod.find("serve")->name) {
       shutdown = pod.find("serve")->env_number("EBWORKER_SHUTDOWN_TIMEOUT").value_or(kDefaultShutdownTimeout);
-      EXPECT_GT(stop, shutdown) << "the worker's stopTimeout must exceed EBWORKER_SHUTDOWN_TIMEOUT";
+      EXPECT_GT(stop, shutdown) << "the worker's StopTimeout must exceed EBWORKER_SHUTDOWN_TIMEOUT";
     }
     if (name == pod.find("sqsd")->name) {
       // Starts once the worker is healthy; stops first (ECS reverses dependencies at stop).
-      ASSERT_TRUE(c.HasMember("dependsOn")) << name;
-      ASSERT_EQ(c["dependsOn"].Size(), 1u);
-      EXPECT_EQ(std::string(c["dependsOn"][0]["containerName"].GetString()), pod.find("serve")->name);
-      EXPECT_EQ(std::string(c["dependsOn"][0]["condition"].GetString()), "HEALTHY");
+      ASSERT_TRUE(c["DependsOn"]) << name;
+      ASSERT_EQ(c["DependsOn"].size(), 1u);
+      EXPECT_EQ(c["DependsOn"][0]["ContainerName"].as<std::string>(), pod.find("serve")->name);
+      EXPECT_EQ(c["DependsOn"][0]["Condition"].as<std::string>(), "HEALTHY");
       EXPECT_GT(stop, kDaemonDrainSeconds);
     }
   }
-  EXPECT_EQ(std::string(doc["networkMode"].GetString()), "awsvpc") << "one network namespace: loopback between the two";
+  EXPECT_EQ(task["NetworkMode"].as<std::string>(), "awsvpc") << "one network namespace: loopback between the two";
 }
 
 // The worker keeps EBWORKER_MAX_CONNECTIONS (1000 by default) a quarter below its open-files
 // limit (src/http/connection_cap.h): the task's nofile leaves the default cap whole.
 TEST(DeployRecipes, EcsContainersHaveAnOpenFilesLimitAboveTheConnectionCap) {
   constexpr long kDefaultMaxConnections = 1000;
-  const auto doc = load_json(kRoot / "deploy/ecs/task-definition.json");
-  for (const auto& c : doc["containerDefinitions"].GetArray()) {
-    const std::string name = c["name"].GetString();
-    ASSERT_TRUE(c.HasMember("ulimits")) << name << " sets no nofile limit";
+  for (const auto& c : ecs_task_definition()["ContainerDefinitions"]) {
+    const std::string name = c["Name"].as<std::string>();
+    ASSERT_TRUE(c["Ulimits"]) << name << " sets no nofile limit";
     bool nofile = false;
-    for (const auto& u : c["ulimits"].GetArray()) {
-      if (std::string(u["name"].GetString()) != "nofile") continue;
+    for (const auto& u : c["Ulimits"]) {
+      if (u["Name"].as<std::string>() != "nofile") continue;
       nofile = true;
-      const long soft = u["softLimit"].GetInt64();
-      EXPECT_LE(soft, u["hardLimit"].GetInt64()) << name;
+      const long soft = u["SoftLimit"].as<long>();
+      EXPECT_LE(soft, u["HardLimit"].as<long>()) << name;
       EXPECT_GE(soft - std::max(64L, soft / 4), kDefaultMaxConnections) << name;
     }
     EXPECT_TRUE(nofile) << name << " sets no nofile limit";
@@ -236,42 +239,51 @@ TEST(DeployRecipes, EcsContainersHaveAnOpenFilesLimitAboveTheConnectionCap) {
 }
 
 TEST(DeployRecipes, EcsScalesOnBacklogPerTask) {
-  const auto policy = load_json(kRoot / "deploy/ecs/scaling-policy.json");
-  const auto target = load_json(kRoot / "deploy/ecs/scalable-target.json");
+  const CloudFormationTemplate stack = ecs_stack();
+  const auto targets = stack.resources_of_type("AWS::ApplicationAutoScaling::ScalableTarget");
+  const auto policies = stack.resources_of_type("AWS::ApplicationAutoScaling::ScalingPolicy");
+  const auto services = stack.resources_of_type("AWS::ECS::Service");
+  ASSERT_EQ(targets.size(), 1u);
+  ASSERT_EQ(policies.size(), 1u);
+  ASSERT_EQ(services.size(), 1u);
+  const YAML::Node target = stack.properties(targets[0]);
+  const YAML::Node policy = stack.properties(policies[0]);
+  const YAML::Node service = stack.properties(services[0]);
   const Pod pod = ecs_task();
   ASSERT_TRUE(pod.find("sqsd"));
   const std::string queue = queue_name(pod.find("sqsd")->env.at("EBWORKER_SQSD_QUEUE_URL"));
 
-  for (const auto* doc : {&policy, &target}) {
-    EXPECT_EQ(std::string((*doc)["ServiceNamespace"].GetString()), "ecs");
-    EXPECT_EQ(std::string((*doc)["ScalableDimension"].GetString()), "ecs:service:DesiredCount");
-  }
-  const std::string resource = policy["ResourceId"].GetString();
-  EXPECT_EQ(resource, target["ResourceId"].GetString());
+  EXPECT_EQ(target["ServiceNamespace"].as<std::string>(), "ecs");
+  EXPECT_EQ(target["ScalableDimension"].as<std::string>(), "ecs:service:DesiredCount");
+  EXPECT_EQ(policy["ScalingTargetId"].as<std::string>(), targets[0]);
+  // The target is the stack's service in the stack's cluster.
+  const std::string resource = target["ResourceId"].as<std::string>();
+  EXPECT_EQ(resource, "service/" + service["Cluster"].as<std::string>() + "/" + service["ServiceName"].as<std::string>());
   std::smatch parts;
   ASSERT_TRUE(std::regex_match(resource, parts, std::regex("service/([^/]+)/([^/]+)"))) << resource;
-  EXPECT_GE(target["MinCapacity"].GetInt(), 1) << "backlog per task divides by the running tasks";
-  EXPECT_GE(target["MaxCapacity"].GetInt(), target["MinCapacity"].GetInt());
+  EXPECT_GE(target["MinCapacity"].as<long>(), 1) << "backlog per task divides by the running tasks";
+  EXPECT_GE(target["MaxCapacity"].as<long>(), target["MinCapacity"].as<long>());
+  EXPECT_EQ(service["DesiredCount"].as<long>(), target["MinCapacity"].as<long>());
 
-  EXPECT_EQ(std::string(policy["PolicyType"].GetString()), "TargetTrackingScaling");
-  const auto& config = policy["TargetTrackingScalingPolicyConfiguration"];
-  EXPECT_GT(config["TargetValue"].GetDouble(), 0);
+  EXPECT_EQ(policy["PolicyType"].as<std::string>(), "TargetTrackingScaling");
+  const auto config = policy["TargetTrackingScalingPolicyConfiguration"];
+  EXPECT_GT(config["TargetValue"].as<double>(), 0);
   std::map<std::string, std::string> metric_of_id;  // id → namespace/name
   std::string expression;
   int returned = 0;
-  for (const auto& m : config["CustomizedMetricSpecification"]["Metrics"].GetArray()) {
-    const std::string id = m["Id"].GetString();
-    if (m.HasMember("ReturnData") && m["ReturnData"].GetBool()) ++returned;
-    if (m.HasMember("Expression")) {
-      expression = m["Expression"].GetString();
-      EXPECT_TRUE(m["ReturnData"].GetBool());
+  for (const auto& m : config["CustomizedMetricSpecification"]["Metrics"]) {
+    const std::string id = m["Id"].as<std::string>();
+    if (m["ReturnData"] && m["ReturnData"].as<bool>()) ++returned;
+    if (m["Expression"]) {
+      expression = m["Expression"].as<std::string>();
+      EXPECT_TRUE(m["ReturnData"].as<bool>());
       continue;
     }
-    const auto& metric = m["MetricStat"]["Metric"];
-    const std::string name = std::string(metric["Namespace"].GetString()) + "/" + metric["MetricName"].GetString();
+    const auto metric = m["MetricStat"]["Metric"];
+    const std::string name = metric["Namespace"].as<std::string>() + "/" + metric["MetricName"].as<std::string>();
     metric_of_id[id] = name;
     std::map<std::string, std::string> dims;
-    for (const auto& d : metric["Dimensions"].GetArray()) dims[d["Name"].GetString()] = d["Value"].GetString();
+    for (const auto& d : metric["Dimensions"]) dims[d["Name"].as<std::string>()] = d["Value"].as<std::string>();
     if (name == "AWS/SQS/ApproximateNumberOfMessagesVisible") {
       EXPECT_EQ(dims["QueueName"], queue) << "the queue the task's daemon reads";
     } else if (name == "ECS/ContainerInsights/RunningTaskCount") {
@@ -290,6 +302,11 @@ TEST(DeployRecipes, EcsScalesOnBacklogPerTask) {
   ASSERT_FALSE(visible.empty() || tasks.empty());
   EXPECT_TRUE(std::regex_match(expression, std::regex("\\(?" + visible + "\\)?\\s*/\\s*\\(?" + tasks + "\\)?")))
       << expression;
+  // RunningTaskCount comes from Container Insights.
+  bool insights = false;
+  for (const auto& setting : stack.properties(stack.resources_of_type("AWS::ECS::Cluster").at(0))["ClusterSettings"])
+    insights |= setting["Name"].as<std::string>() == "containerInsights" && setting["Value"].as<std::string>() == "enabled";
+  EXPECT_TRUE(insights) << "the cluster must have Container Insights on for RunningTaskCount";
 }
 
 // ---- IAM ------------------------------------------------------------------------------------
@@ -297,41 +314,62 @@ TEST(DeployRecipes, EcsScalesOnBacklogPerTask) {
 // Actions that take no resource-level permission: "*" is their only possible Resource.
 const std::set<std::string> kResourceless = {"cloudwatch:PutMetricData", "ecr:GetAuthorizationToken"};
 
-std::vector<std::string> strings_of(const rapidjson::Value& v) {
+std::vector<std::string> strings_of(const YAML::Node& v) {
   std::vector<std::string> out;
-  if (v.IsString()) out.emplace_back(v.GetString());
-  if (v.IsArray())
-    for (const auto& item : v.GetArray()) out.emplace_back(item.IsString() ? item.GetString() : "(not a string)");
+  if (v && v.IsScalar()) out.push_back(v.as<std::string>());
+  if (v && v.IsSequence())
+    for (const auto& item : v) out.push_back(item.IsScalar() ? item.as<std::string>() : "(not a string)");
+  return out;
+}
+
+struct PolicyDocument {
+  std::string where;  // "base.yaml WorkerPolicy"
+  YAML::Node doc;
+  bool trust;         // a role's AssumeRolePolicyDocument
+};
+
+// Every policy document the stacks make: managed policies, roles' inline policies and their
+// trust policies, resolved.
+std::vector<PolicyDocument> policy_documents() {
+  std::vector<PolicyDocument> out;
+  for (const auto& stack : {base_stack(), ecs_stack(), beanstalk_stack(), eks_stack()}) {
+    for (const auto& id : stack.resources_of_type("AWS::IAM::ManagedPolicy"))
+      out.push_back({stack.source() + " " + id, stack.properties(id)["PolicyDocument"], false});
+    for (const auto& id : stack.resources_of_type("AWS::IAM::Role")) {
+      const YAML::Node role = stack.properties(id);
+      out.push_back({stack.source() + " " + id + " (trust)", role["AssumeRolePolicyDocument"], true});
+      for (const auto& inline_policy : role["Policies"])
+        out.push_back({stack.source() + " " + id + " " + inline_policy["PolicyName"].as<std::string>(),
+                       inline_policy["PolicyDocument"], false});
+    }
+  }
   return out;
 }
 
 TEST(DeployRecipes, IamPoliciesAreWellFormed) {
-  const auto files = files_in(kRoot / "deploy/iam", ".json");
-  ASSERT_GE(files.size(), 5u);
+  const auto documents = policy_documents();
+  ASSERT_GE(documents.size(), 10u);
   const std::regex action(R"([a-z0-9-]+:[A-Za-z0-9*]+)");
-  for (const auto& file : files) {
-    const auto doc = load_json(file);
-    const std::string where = file.filename().string();
-    ASSERT_TRUE(doc.IsObject() && doc.HasMember("Version") && doc.HasMember("Statement")) << where;
-    EXPECT_EQ(std::string(doc["Version"].GetString()), "2012-10-17") << where;
-    ASSERT_TRUE(doc["Statement"].IsArray() && !doc["Statement"].Empty()) << where;
-    const bool trust = where.rfind("trust-", 0) == 0;
-    for (const auto& st : doc["Statement"].GetArray()) {
-      const std::string effect = st["Effect"].GetString();
+  for (const auto& [where, doc, trust] : documents) {
+    ASSERT_TRUE(doc.IsMap() && doc["Version"] && doc["Statement"]) << where;
+    EXPECT_EQ(doc["Version"].as<std::string>(), "2012-10-17") << where;
+    ASSERT_TRUE(doc["Statement"].IsSequence() && doc["Statement"].size() > 0) << where;
+    for (const auto& st : doc["Statement"]) {
+      const std::string effect = st["Effect"].as<std::string>();
       EXPECT_TRUE(effect == "Allow" || effect == "Deny") << where;
-      if (st.HasMember("Sid")) {
-        EXPECT_TRUE(std::regex_match(std::string(st["Sid"].GetString()), std::regex("[A-Za-z0-9]+"))) << where;
+      if (st["Sid"]) {
+        EXPECT_TRUE(std::regex_match(st["Sid"].as<std::string>(), std::regex("[A-Za-z0-9]+"))) << where;
       }
       const auto actions = strings_of(st["Action"]);
       ASSERT_FALSE(actions.empty()) << where;
       for (const auto& a : actions) EXPECT_TRUE(std::regex_match(a, action)) << where << ": " << a;
       if (trust) {
-        EXPECT_TRUE(st.HasMember("Principal")) << where;
-        EXPECT_FALSE(st.HasMember("Resource")) << where << ": a trust policy names no resource";
+        EXPECT_TRUE(st["Principal"]) << where;
+        EXPECT_FALSE(st["Resource"]) << where << ": a trust policy names no resource";
         continue;
       }
-      EXPECT_FALSE(st.HasMember("Principal")) << where;
-      ASSERT_TRUE(st.HasMember("Resource")) << where;
+      EXPECT_FALSE(st["Principal"]) << where;
+      ASSERT_TRUE(st["Resource"]) << where;
       for (const auto& r : strings_of(st["Resource"])) {
         if (r == "*") {
           for (const auto& a : actions) EXPECT_TRUE(kResourceless.count(a)) << where << ": " << a << " on *";
@@ -339,7 +377,7 @@ TEST(DeployRecipes, IamPoliciesAreWellFormed) {
         }
         std::smatch arn;
         ASSERT_TRUE(std::regex_match(r, arn, std::regex(R"(arn:aws:([a-z0-9-]+):([a-zA-Z0-9*-]*):([A-Z0-9*]*):(.+))")))
-            << where << ": " << r << " is not an ARN (REGION and ACCOUNT may stand for the values)";
+            << where << ": " << r << " is not an ARN";
         for (const auto& a : actions)
           EXPECT_EQ(a.substr(0, a.find(':')), arn[1].str()) << where << ": " << a << " on " << r;
       }
@@ -347,12 +385,13 @@ TEST(DeployRecipes, IamPoliciesAreWellFormed) {
   }
 }
 
-// action → resources, over every Allow statement of one policy file.
-std::map<std::string, std::set<std::string>> grants(const std::string& file) {
-  std::map<std::string, std::set<std::string>> out;
-  const auto doc = load_json(kRoot / "deploy/iam" / file);
-  for (const auto& st : doc["Statement"].GetArray()) {
-    if (std::string(st["Effect"].GetString()) != "Allow") continue;
+using Grants = std::map<std::string, std::set<std::string>>;  // action → resources
+
+// Over every Allow statement of one of base.yaml's managed policies.
+Grants grants(const std::string& policy) {
+  Grants out;
+  for (const auto& st : base_stack().properties(policy)["PolicyDocument"]["Statement"]) {
+    if (st["Effect"].as<std::string>() != "Allow") continue;
     for (const auto& a : strings_of(st["Action"]))
       for (const auto& r : strings_of(st["Resource"])) out[a].insert(r);
   }
@@ -360,42 +399,100 @@ std::map<std::string, std::set<std::string>> grants(const std::string& file) {
 }
 
 TEST(DeployRecipes, IamGrantsWhatTheRecipesUseAndNoMore) {
+  const CloudFormationTemplate base = base_stack();
   const std::string queue_arn = "arn:aws:sqs:REGION:ACCOUNT:ebworker-jobs";
+  const std::string dead_letter_arn = "arn:aws:sqs:REGION:ACCOUNT:ebworker-jobs-dlq";
+  const std::string table_arn = "arn:aws:dynamodb:REGION:ACCOUNT:table/ebworker-leader";
   for (const Pod& pod : {kubernetes_pod(), ecs_task()}) {
-    ASSERT_TRUE(pod.find("sqsd"));
-    EXPECT_EQ(pod.find("sqsd")->env.at("EBWORKER_SQSD_QUEUE_URL"), "https://sqs.REGION.amazonaws.com/ACCOUNT/ebworker-jobs");
+    ASSERT_TRUE(pod.find("sqsd") && pod.find("serve"));
+    EXPECT_EQ(pod.find("sqsd")->env.at("EBWORKER_SQSD_QUEUE_URL"), base.resolve(YAML::Load("!Ref Queue")).as<std::string>())
+        << pod.source << ": the base stack's queue";
     const auto leader = pod.find("sqsd")->flag_value("--leader");
     ASSERT_TRUE(leader);
     EXPECT_EQ(*leader, "dynamodb:ebworker-leader") << pod.source << ": the table the policy names";
     const auto flags = pod.find("sqsd")->flags();
     EXPECT_EQ(std::count(flags.begin(), flags.end(), "--create-leader-table"), 0)
-        << "worker-task-role.json has no CreateTable (leader-table-create.json adds it)";
+        << "the worker policy has no CreateTable: the base stack makes the table";
+    // The worker's optional queue and table are the ones the worker policy covers.
+    const auto& env = pod.find("serve")->env;
+    if (env.count("EBWORKER_DEAD_LETTER_QUEUE_URL")) {
+      EXPECT_EQ(env.at("EBWORKER_DEAD_LETTER_QUEUE_URL"), "https://sqs.REGION.amazonaws.com/ACCOUNT/ebworker-jobs-dlq")
+          << pod.source;
+    }
+    if (env.count("EBWORKER_LOCK_TABLE")) {
+      EXPECT_EQ(env.at("EBWORKER_LOCK_TABLE"), "ebworker-leader") << pod.source;
+    }
   }
-  const auto worker = grants("worker-task-role.json");
-  for (const char* a : {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility",
-                        "sqs:GetQueueAttributes", "sqs:SendMessage"})
-    EXPECT_EQ(worker.count(a) ? *worker.at(a).begin() : "", queue_arn) << a;
-  const std::string table_arn = "arn:aws:dynamodb:REGION:ACCOUNT:table/ebworker-leader";
+
+  const Grants worker = grants("WorkerPolicy");
+  for (const char* a : {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"})
+    EXPECT_EQ(worker.count(a) ? worker.at(a) : std::set<std::string>{}, std::set<std::string>{queue_arn}) << a;
+  EXPECT_EQ(worker.count("sqs:SendMessage") ? worker.at("sqs:SendMessage") : std::set<std::string>{},
+            (std::set<std::string>{queue_arn, dead_letter_arn}))
+      << "the queue (cron tasks, retries, hops) and the dead-letter queue (EBWORKER_DEAD_LETTER_QUEUE_URL)";
   for (const char* a : {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                         "dynamodb:DescribeTable"})
-    EXPECT_EQ(worker.count(a) ? *worker.at(a).begin() : "", table_arn) << a;
-  EXPECT_EQ(worker.size(), 10u) << "nothing beyond the queue and the lease table";
-  EXPECT_FALSE(worker.count("cloudwatch:PutMetricData")) << "only Beanstalk's own agents publish metrics";
+    EXPECT_EQ(worker.count(a) ? worker.at(a) : std::set<std::string>{}, std::set<std::string>{table_arn}) << a;
+  EXPECT_EQ(worker.size(), 10u) << "nothing beyond the queues and the lease table";
 
-  EXPECT_EQ(grants("leader-table-create.json"),
-            (std::map<std::string, std::set<std::string>>{{"dynamodb:CreateTable", {table_arn}}}));
-  EXPECT_EQ(grants("web-tier.json"), (std::map<std::string, std::set<std::string>>{{"sqs:SendMessage", {queue_arn}}}));
-  EXPECT_EQ(grants("keda-operator.json"),
-            (std::map<std::string, std::set<std::string>>{{"sqs:GetQueueAttributes", {queue_arn}}}));
-  const auto dlq = grants("worker-dead-letter-send.json");
-  ASSERT_EQ(dlq.size(), 1u);
-  EXPECT_TRUE(dlq.count("sqs:SendMessage"));
+  EXPECT_EQ(grants("EnqueuePolicy"), (Grants{{"sqs:SendMessage", {queue_arn}}}));
+  EXPECT_EQ(grants("QueueDepthPolicy"), (Grants{{"sqs:GetQueueAttributes", {queue_arn}}}));
+  EXPECT_EQ(grants("DeadLetterOperatorPolicy"),
+            (Grants{{"sqs:ReceiveMessage", {dead_letter_arn}}, {"sqs:DeleteMessage", {dead_letter_arn}},
+                    {"sqs:ChangeMessageVisibility", {dead_letter_arn}}, {"sqs:GetQueueAttributes", {dead_letter_arn}},
+                    {"sqs:SendMessage", {queue_arn}}}))
+      << "ebworker dlq: read and delete dead letters, requeue them";
+  const Grants secret = grants("SecretReadPolicy");
+  ASSERT_EQ(secret.size(), 1u);
+  for (const auto& r : secret.at("secretsmanager:GetSecretValue"))
+    EXPECT_TRUE(std::regex_match(r, std::regex(R"(arn:aws:secretsmanager:REGION:ACCOUNT:secret:ebworker/SECRET_KEY_BASE(_PREVIOUS)?-\?{6})")))
+        << r << ": the secret by name, whatever six characters Secrets Manager appends";
 
-  // The ScaledObject reads the queue keda-operator.json covers.
+  // The ScaledObject reads the queue the queue-depth policy covers.
   const YAML::Node scaled = kubernetes_object("ScaledObject");
   ASSERT_TRUE(scaled.IsMap());
   EXPECT_EQ(queue_name(scaled["spec"]["triggers"][0]["metadata"]["queueURL"].as<std::string>()),
             queue_arn.substr(queue_arn.rfind(':') + 1));
+}
+
+// One role per principal, trusting only it, holding only the base stack's policies it needs.
+TEST(DeployRecipes, IamOneRolePerPrincipal) {
+  const CloudFormationTemplate base = base_stack();
+  std::map<std::string, std::string> base_policy;  // its ARN → its logical id
+  for (const auto& id : base.resources_of_type("AWS::IAM::ManagedPolicy"))
+    base_policy[base.resolve(YAML::Load("!Ref " + id)).as<std::string>()] = id;
+  struct Expected {
+    CloudFormationTemplate stack;
+    std::string role, principal;
+    std::set<std::string> policies;  // base.yaml's, by logical id
+  };
+  const std::vector<Expected> roles = {
+      {ecs_stack(), "TaskRole", "ecs-tasks.amazonaws.com", {"WorkerPolicy"}},
+      {ecs_stack(), "ExecutionRole", "ecs-tasks.amazonaws.com", {"SecretReadPolicy"}},
+      {eks_stack(), "WorkerRole", "pods.eks.amazonaws.com", {"WorkerPolicy"}},
+      {eks_stack(), "KedaRole", "pods.eks.amazonaws.com", {"QueueDepthPolicy"}},
+      {beanstalk_stack(), "WorkerInstanceRole", "ec2.amazonaws.com", {"WorkerPolicy", "SecretReadPolicy"}},
+      {beanstalk_stack(), "WebInstanceRole", "ec2.amazonaws.com", {"EnqueuePolicy", "SecretReadPolicy"}},
+  };
+  for (const auto& [stack, id, principal, policies] : roles) {
+    const YAML::Node role = stack.properties(id);
+    const std::string where = stack.source() + " " + id;
+    std::set<std::string> trusted;
+    for (const auto& st : role["AssumeRolePolicyDocument"]["Statement"])
+      for (const auto& p : strings_of(st["Principal"]["Service"])) trusted.insert(p);
+    EXPECT_EQ(trusted, std::set<std::string>{principal}) << where;
+    std::set<std::string> held;
+    for (const auto& arn : strings_of(role["ManagedPolicyArns"])) {
+      if (arn.rfind("arn:aws:iam::aws:policy/", 0) == 0) continue;  // AWS's own
+      ASSERT_TRUE(base_policy.count(arn)) << where << " attaches " << arn << ", which base.yaml does not make";
+      held.insert(base_policy.at(arn));
+    }
+    EXPECT_EQ(held, policies) << where;
+  }
+  // Every role of a route stack is one of those above (Beanstalk's service role aside).
+  std::size_t count = 0;
+  for (const auto& stack : {ecs_stack(), eks_stack(), beanstalk_stack()}) count += stack.resources_of_type("AWS::IAM::Role").size();
+  EXPECT_EQ(count, roles.size() + 1) << "a role was added: say above what it may do";
 }
 
 // ---- Elastic Beanstalk ----------------------------------------------------------------------
