@@ -168,12 +168,14 @@ std::string CloudFormationTemplate::type_of(const std::string& logical_id) const
   return resource["Type"].as<std::string>();
 }
 
-std::vector<std::string> CloudFormationTemplate::resources_of_type(const std::string& type) const {
+std::vector<std::string> CloudFormationTemplate::resources_of_type(const std::string& type, bool conditional) const {
   std::vector<std::string> out;
   for (const auto& kv : doc_["Resources"]) {
     const YAML::Node resource = kv.second;
     if (resource["Type"].as<std::string>() != type) continue;
-    if (resource["Condition"] && !condition(doc_["Conditions"][resource["Condition"].as<std::string>()])) continue;
+    if (!conditional && resource["Condition"] &&
+        !condition(doc_["Conditions"][resource["Condition"].as<std::string>()]))
+      continue;
     out.push_back(kv.first.as<std::string>());
   }
   return out;

@@ -60,8 +60,9 @@ class CloudFormationTemplate {
  public:
   CloudFormationTemplate(const std::string& file, std::string stack_name);  // file under kRoot
   const std::string& source() const { return source_; }
-  // The logical ids of the resources of `type` that the template creates.
-  std::vector<std::string> resources_of_type(const std::string& type) const;
+  // The logical ids of the resources of `type` that the template creates; with `conditional`,
+  // also those whose condition is false with the defaults.
+  std::vector<std::string> resources_of_type(const std::string& type, bool conditional = false) const;
   // A resource's Properties, resolved; throws when the template has no such resource.
   YAML::Node properties(const std::string& logical_id) const;
   YAML::Node resolve(const YAML::Node& node) const;

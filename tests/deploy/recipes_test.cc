@@ -329,11 +329,14 @@ struct PolicyDocument {
 };
 
 // Every policy document the stacks make: managed policies, roles' inline policies and their
-// trust policies, resolved.
+// trust policies, and the policies attached to a role (even one made only when asked for,
+// ecs.yaml's TaskProtection), resolved.
 std::vector<PolicyDocument> policy_documents() {
   std::vector<PolicyDocument> out;
   for (const auto& stack : {base_stack(), ecs_stack(), beanstalk_stack(), eks_stack()}) {
     for (const auto& id : stack.resources_of_type("AWS::IAM::ManagedPolicy"))
+      out.push_back({stack.source() + " " + id, stack.properties(id)["PolicyDocument"], false});
+    for (const auto& id : stack.resources_of_type("AWS::IAM::Policy", true))
       out.push_back({stack.source() + " " + id, stack.properties(id)["PolicyDocument"], false});
     for (const auto& id : stack.resources_of_type("AWS::IAM::Role")) {
       const YAML::Node role = stack.properties(id);
