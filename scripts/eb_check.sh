@@ -15,6 +15,10 @@
 #     (a note). The binary must register the jobs cron.yaml names.
 #   - nginx's proxy_read_timeout and proxy_send_timeout (.platform/nginx/conf.d/*.conf) are at
 #     least InactivityTimeout (AWS's default 299 s when unset); nginx's own default is 60 s.
+#   - The timeouts that follow InactivityTimeout (docs/deployment.md, "Timeouts from one setting")
+#     agree with it: VisibilityTimeout (AWS's default 300 s) above it, EBWORKER_JOB_TIME_BUDGET
+#     (the worker's default 600 s) below it, EBWORKER_CONNECTION_TIMEOUT (43200 s) above it; and
+#     EBWORKER_SHUTDOWN_TIMEOUT (30 s) below Docker's 10 s stop grace on Beanstalk.
 #   - HttpConnections (AWS's default 50) equals EBWORKER_JOB_THREADS (the worker's default 50).
 #     Values set in the console override the bundle's and cannot be checked here.
 #   - No secret in any file of the bundle (everything under DIR but .git, build*/ directories and
@@ -124,6 +128,30 @@ for directive in proxy_read_timeout proxy_send_timeout; do
     problem "nginx: $directive ${value} is less than InactivityTimeout ${inactivity} s: longer jobs get 504 and are retried while running"
   fi
 done
+
+# ---- the timeouts that follow InactivityTimeout -----------------------------------------------
+# Option NAME's seconds in $seconds (DEFAULT when unset); false, with a problem, if not a number.
+seconds_of() {
+  seconds=$(option "$1")
+  seconds=${seconds:-$2}
+  [[ $seconds =~ ^[0-9]+$ ]] && return 0
+  problem "$1 \"$seconds\" is not a number of seconds"
+  return 1
+}
+if [ "$inactivity" -gt 0 ]; then
+  if seconds_of VisibilityTimeout 300 && [ "$seconds" -le "$inactivity" ]; then
+    problem "VisibilityTimeout ${seconds} s is not above InactivityTimeout ${inactivity} s: a second instance gets the message while the first still runs it (the kit's: InactivityTimeout + 60)"
+  fi
+  if seconds_of EBWORKER_JOB_TIME_BUDGET 600 && [ "$seconds" -ge "$inactivity" ]; then
+    problem "EBWORKER_JOB_TIME_BUDGET ${seconds} s is not below InactivityTimeout ${inactivity} s: a continuable job hands itself on after aws-sqsd stopped waiting, and runs again (the kit's: InactivityTimeout x 2/3)"
+  fi
+  if seconds_of EBWORKER_CONNECTION_TIMEOUT 43200 && [ "$seconds" -le "$inactivity" ]; then
+    problem "EBWORKER_CONNECTION_TIMEOUT ${seconds} s is not above InactivityTimeout ${inactivity} s: the worker closes a job's connection before aws-sqsd stops waiting"
+  fi
+fi
+if seconds_of EBWORKER_SHUTDOWN_TIMEOUT 30 && [ "$seconds" -ge 10 ]; then
+  problem "EBWORKER_SHUTDOWN_TIMEOUT ${seconds} s is not below Docker's 10 s stop grace on Beanstalk: running jobs are killed before they finish or hand on"
+fi
 
 # ---- HttpConnections = EBWORKER_JOB_THREADS -----------------------------------------------------
 connections=$(option HttpConnections)

@@ -92,6 +92,54 @@ out=$(bash "$check" "$d" 2>/dev/null)
 [ "$(printf '%s\n' "$out" | grep -c 'less than InactivityTimeout 1200')" -eq 2 ] &&
   echo "ok: InactivityTimeout raised above nginx: both timeouts named" || fail "InactivityTimeout raised: $out"
 
+# The timeouts that follow InactivityTimeout (docs/deployment.md, "Timeouts from one setting"):
+# each one out of step is named alone.
+sqsd_config=.ebextensions/01-sqsd.config
+env_config=.ebextensions/02-environment.config
+
+d=$(kit visibility_short)
+sed -i 's|^    VisibilityTimeout: .*|    VisibilityTimeout: 900|' "$d/$sqsd_config"
+expect "VisibilityTimeout not above InactivityTimeout" "$d" '^VisibilityTimeout 900 s is not above InactivityTimeout 900 s'
+
+d=$(kit visibility_default)
+sed -i '/^    VisibilityTimeout:/d' "$d/$sqsd_config"
+expect "VisibilityTimeout left at AWS's default" "$d" '^VisibilityTimeout 300 s is not above InactivityTimeout 900 s'
+
+d=$(kit budget_long)
+sed -i 's|^    EBWORKER_JOB_TIME_BUDGET: .*|    EBWORKER_JOB_TIME_BUDGET: "900"|' "$d/$env_config"
+expect "job time budget not below InactivityTimeout" "$d" '^EBWORKER_JOB_TIME_BUDGET 900 s is not below InactivityTimeout 900 s'
+
+d=$(kit budget_not_a_number)
+sed -i 's|^    EBWORKER_JOB_TIME_BUDGET: .*|    EBWORKER_JOB_TIME_BUDGET: "ten"|' "$d/$env_config"
+expect "job time budget not a number" "$d" '^EBWORKER_JOB_TIME_BUDGET "ten" is not a number of seconds'
+
+d=$(kit inactivity_lowered)
+sed -i 's|^    InactivityTimeout: .*|    InactivityTimeout: 300|' "$d/$sqsd_config"
+expect "InactivityTimeout lowered alone: the budget no longer below it" "$d" \
+  '^EBWORKER_JOB_TIME_BUDGET 600 s is not below InactivityTimeout 300 s'
+
+d=$(kit budget_default)
+sed -i 's|^    InactivityTimeout: .*|    InactivityTimeout: 600|; s|^    VisibilityTimeout: .*|    VisibilityTimeout: 660|' "$d/$sqsd_config"
+sed -i '/^    EBWORKER_JOB_TIME_BUDGET:/d' "$d/$env_config"
+expect "budget left at the worker's default 600 s with InactivityTimeout 600" "$d" \
+  '^EBWORKER_JOB_TIME_BUDGET 600 s is not below InactivityTimeout 600 s'
+
+d=$(kit connection_timeout)
+printf '    EBWORKER_CONNECTION_TIMEOUT: "600"\n' >>"$d/$env_config"
+expect "connection timeout not above InactivityTimeout" "$d" \
+  '^EBWORKER_CONNECTION_TIMEOUT 600 s is not above InactivityTimeout 900 s'
+
+d=$(kit shutdown_timeout)
+sed -i 's|^    EBWORKER_SHUTDOWN_TIMEOUT: .*|    EBWORKER_SHUTDOWN_TIMEOUT: "30"|' "$d/$env_config"
+expect "shutdown timeout not below Docker's stop grace" "$d" "^EBWORKER_SHUTDOWN_TIMEOUT 30 s is not below Docker's 10 s stop grace"
+
+d=$(kit timeouts_raised_together)
+sed -i 's|^    InactivityTimeout: .*|    InactivityTimeout: 3600|; s|^    VisibilityTimeout: .*|    VisibilityTimeout: 3660|' "$d/$sqsd_config"
+sed -i 's|^    EBWORKER_JOB_TIME_BUDGET: .*|    EBWORKER_JOB_TIME_BUDGET: "2400"|' "$d/$env_config"
+sed -i -E 's/^(proxy_read_timeout|proxy_send_timeout|send_timeout)( +).*/\1\23605s;/' "$d/.platform/nginx/conf.d/ebworker.conf"
+out=$(bash "$check" "$d" 2>/dev/null) && echo "ok: InactivityTimeout raised with everything that follows it passes" ||
+  fail "timeouts raised together: $out"
+
 d=$(kit connections)
 sed -i 's|^    HttpConnections: .*|    HttpConnections: 20|' "$d/.ebextensions/01-sqsd.config"
 expect "HttpConnections above job threads" "$d" '^HttpConnections 20 differs from EBWORKER_JOB_THREADS 10'
