@@ -22,6 +22,7 @@
 
 #include <ebworker/environment.h>
 
+#include "timeouts.h"
 #include "worker/worker_config.h"
 
 namespace {
@@ -162,8 +163,24 @@ TEST_F(DeployConfig, SqsdTextOptions) {
   }
 }
 
-TEST_F(DeployConfig, VisibilityTimeoutExceedsInactivityTimeout) {
-  EXPECT_LT(sqsd_number("InactivityTimeout"), sqsd_number("VisibilityTimeout"));
+// Every timeout of the kit follows InactivityTimeout (tests/deploy/timeouts.h); nginx's are
+// checked with the nginx file below.
+TEST_F(DeployConfig, TimeoutsFollowInactivityTimeout) {
+  const ebworker::deploy::Timeouts kit{sqsd_number("InactivityTimeout")};
+  EXPECT_EQ(sqsd_number("VisibilityTimeout"), kit.visibility()) << "VisibilityTimeout = InactivityTimeout + 60";
+  ASSERT_TRUE(env().count("EBWORKER_JOB_TIME_BUDGET")) << "the kit sets the budget next to the timeout it follows";
+  EXPECT_EQ(parse_long(env().at("EBWORKER_JOB_TIME_BUDGET")), kit.job_time_budget())
+      << "EBWORKER_JOB_TIME_BUDGET = InactivityTimeout x 2/3";
+
+  ebworker::Environment environment(env().begin(), env().end());
+  environment["SECRET_KEY_BASE"] = std::string(64, 'k');
+  auto config = ebworker::load_worker_config(environment, {});
+  ASSERT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->job_time_budget.count(), kit.job_time_budget());
+  EXPECT_GT(config->connection_timeout.count(), kit.inactivity) << "EBWORKER_CONNECTION_TIMEOUT";
+  // Beanstalk's stop timeout is Docker's, fixed: running jobs get the shutdown timeout within it.
+  EXPECT_LT(config->shutdown_timeout.count(), ebworker::deploy::kDockerStopGraceSeconds)
+      << "EBWORKER_SHUTDOWN_TIMEOUT";
 }
 
 TEST_F(DeployConfig, WorkerEnvironmentMatchesTheDaemon) {
@@ -237,17 +254,17 @@ std::map<std::string, std::string> nginx_directives(const fs::path& file) {
   return out;
 }
 
-TEST_F(DeployConfig, NginxTimeoutsCoverInactivityTimeout) {
+TEST_F(DeployConfig, NginxTimeoutsFollowInactivityTimeout) {
   const auto files = files_in(kRoot / ".platform/nginx/conf.d", ".conf");
   ASSERT_FALSE(files.empty());
   std::map<std::string, std::string> all;
   for (const auto& file : files) all.merge(nginx_directives(file));
-  const long inactivity = sqsd_number("InactivityTimeout");
-  for (const char* name : {"proxy_read_timeout", "proxy_send_timeout"}) {
+  const ebworker::deploy::Timeouts kit{sqsd_number("InactivityTimeout")};
+  for (const char* name : {"proxy_read_timeout", "proxy_send_timeout", "send_timeout"}) {
     ASSERT_TRUE(all.count(name)) << name << " not set: nginx's 60 s default cuts long jobs";
     auto seconds = nginx_seconds(all.at(name));
     ASSERT_TRUE(seconds) << name << " " << all.at(name);
-    EXPECT_GE(*seconds, inactivity) << name;
+    EXPECT_EQ(*seconds, kit.nginx()) << name << " = InactivityTimeout + 5 s";
   }
   ASSERT_TRUE(all.count("client_max_body_size"));
   auto bytes = nginx_bytes(all.at("client_max_body_size"));

@@ -261,6 +261,12 @@ YAML::Node CloudFormationTemplate::resolve(const YAML::Node& node) const {
     const std::string name = argument.as<std::string>();
     return YAML::Node(get_att(name.substr(0, name.find('.')), name.substr(name.find('.') + 1)));
   }
+  if (function == "Fn::FindInMap") {
+    const YAML::Node value = doc_["Mappings"][resolve(argument[0]).as<std::string>()][resolve(argument[1]).as<std::string>()]
+                                 [resolve(argument[2]).as<std::string>()];
+    if (!value) throw std::runtime_error(source_ + ": FindInMap finds nothing");
+    return YAML::Clone(value);
+  }
   if (function == "Fn::If") {
     const bool holds = condition(doc_["Conditions"][argument[0].as<std::string>()]);
     return resolve(argument[holds ? 1 : 2]);

@@ -54,7 +54,7 @@ struct Pod {
 // parameters at their defaults (one without a default stays its name: SecretArn, Image), the
 // pseudo-parameters as the placeholders REGION, ACCOUNT, aws and amazonaws.com, the stack under
 // the guide's name; a resource's Ref and GetAtt as AWS answers them for the types the templates
-// use (a queue's URL, a table's ARN, ...), !If on the conditions, AWS::NoValue dropped. Another
+// use (a queue's URL, a table's ARN, ...), !If on the conditions, !FindInMap, AWS::NoValue dropped. Another
 // intrinsic function throws: teach it here first.
 class CloudFormationTemplate {
  public:

@@ -7,9 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <optional>
 #include <regex>
 
 #include "recipes.h"
+#include "timeouts.h"
 
 namespace ebworker::recipes {
 namespace {
@@ -96,9 +98,12 @@ void expect_wired(const Pod& pod) {
   // Sizes and timeouts agree (docs/deployment.md, "What every setup needs").
   EXPECT_EQ(daemon->env_number("EBWORKER_SQSD_HTTP_CONNECTIONS"), worker->env_number("EBWORKER_JOB_THREADS"))
       << pod.source;
-  EXPECT_LT(daemon->env_number("EBWORKER_SQSD_INACTIVITY_TIMEOUT").value_or(299),
-            daemon->env_number("EBWORKER_SQSD_VISIBILITY_TIMEOUT").value_or(300))
-      << pod.source;
+  // The timeouts follow the daemon's inactivity timeout, the one setting (timeouts.h).
+  const deploy::Timeouts timeouts{daemon->env_number("EBWORKER_SQSD_INACTIVITY_TIMEOUT").value_or(299)};
+  EXPECT_EQ(daemon->env_number("EBWORKER_SQSD_VISIBILITY_TIMEOUT"), timeouts.visibility())
+      << pod.source << ": EBWORKER_SQSD_VISIBILITY_TIMEOUT = EBWORKER_SQSD_INACTIVITY_TIMEOUT + 60";
+  EXPECT_EQ(worker->env_number("EBWORKER_JOB_TIME_BUDGET"), timeouts.job_time_budget())
+      << pod.source << ": EBWORKER_JOB_TIME_BUDGET = EBWORKER_SQSD_INACTIVITY_TIMEOUT x 2/3";
   EXPECT_EQ(daemon->env.at("EBWORKER_SQSD_WORKER_URL"), "http://127.0.0.1:" + worker->env.at("PORT")) << pod.source;
   // The worker's retries and hops go to the queue the daemon reads.
   EXPECT_EQ(worker->env.at("EBWORKER_QUEUE_URL"), daemon->env.at("EBWORKER_SQSD_QUEUE_URL")) << pod.source;
@@ -130,6 +135,53 @@ void expect_wired(const Pod& pod) {
 
 TEST(DeployRecipes, KubernetesPodIsWired) { expect_wired(kubernetes_pod()); }
 TEST(DeployRecipes, EcsTaskIsWired) { expect_wired(ecs_task()); }
+
+// CloudFormation has no arithmetic: base.yaml and ecs.yaml take the one setting as their
+// InactivityTimeout parameter, with the same choices, and look up what follows from it in a
+// Timeouts mapping, each row of which follows timeouts.h.
+TEST(DeployRecipes, CloudFormationTimeoutsFollowOneParameter) {
+  std::optional<YAML::Node> choices;
+  for (const char* file : {"deploy/cloudformation/base.yaml", "deploy/cloudformation/ecs.yaml"}) {
+    const YAML::Node doc = load_yaml_documents(kRoot / file).at(0);
+    const YAML::Node parameter = doc["Parameters"]["InactivityTimeout"];
+    ASSERT_TRUE(parameter && parameter["AllowedValues"]) << file << ": no InactivityTimeout parameter with its choices";
+    if (!choices) choices = parameter["AllowedValues"];
+    EXPECT_EQ(YAML::Dump(parameter["AllowedValues"]), YAML::Dump(*choices)) << file << ": other choices than base.yaml's";
+    EXPECT_EQ(parameter["Default"].as<std::string>(), "900") << file;
+    const YAML::Node rows = doc["Mappings"]["Timeouts"];
+    ASSERT_TRUE(rows && rows.IsMap()) << file << ": no Timeouts mapping";
+    EXPECT_EQ(rows.size(), parameter["AllowedValues"].size()) << file << ": one row per choice";
+    for (const auto& choice : parameter["AllowedValues"]) {
+      const std::string key = choice.as<std::string>();
+      const YAML::Node row = rows[key];
+      ASSERT_TRUE(row && row.IsMap()) << file << ": no Timeouts row " << key;
+      const deploy::Timeouts timeouts{std::stol(key)};
+      EXPECT_EQ(row["VisibilityTimeout"].as<long>(), timeouts.visibility()) << file << ": row " << key;
+      if (row["JobTimeBudget"]) {
+        EXPECT_EQ(row["JobTimeBudget"].as<long>(), timeouts.job_time_budget()) << file << ": row " << key;
+      }
+    }
+  }
+  // The queue hides a message as long as the task's daemon does.
+  const CloudFormationTemplate base = base_stack();
+  const Pod task = ecs_task();
+  ASSERT_TRUE(task.find("sqsd"));
+  EXPECT_EQ(base.properties("Queue")["VisibilityTimeout"].as<long>(),
+            task.find("sqsd")->env_number("EBWORKER_SQSD_VISIBILITY_TIMEOUT"));
+}
+
+// On Beanstalk the bundle holds the timeouts (nginx's can only be there, and scripts/eb_check.sh
+// checks them together): beanstalk.yaml overriding one of them would split what follows one setting.
+TEST(DeployRecipes, BeanstalkStackLeavesTheTimeoutsToTheBundle) {
+  const CloudFormationTemplate stack = beanstalk_stack();
+  for (const auto& id : stack.resources_of_type("AWS::ElasticBeanstalk::Environment", true))
+    for (const auto& setting : stack.properties(id)["OptionSettings"]) {
+      const std::string name = setting["OptionName"].as<std::string>();
+      for (const char* timeout : {"InactivityTimeout", "VisibilityTimeout", "EBWORKER_JOB_TIME_BUDGET",
+                                  "EBWORKER_CONNECTION_TIMEOUT", "EBWORKER_SHUTDOWN_TIMEOUT"})
+        EXPECT_NE(name, timeout) << stack.source() << ": " << id << " sets " << name;
+    }
+}
 
 TEST(DeployRecipes, KubernetesGraceCoversTheShutdownTimeoutAndTheDaemonsDrain) {
   const YAML::Node deployment = kubernetes_object("Deployment");

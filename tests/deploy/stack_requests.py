@@ -111,6 +111,11 @@ class Stack:
                     else self.get_att(*m.group(1).split(".", 1))), argument)
             if function == "Fn::GetAtt":
                 return self.get_att(*(argument if isinstance(argument, list) else argument.split(".", 1)))
+            if function == "Fn::FindInMap":
+                # A number as text, as a Ref to a parameter gives it (the requests' types are fixed below).
+                value = self.template["Mappings"][self.resolve(argument[0])][self.resolve(argument[1])][
+                    self.resolve(argument[2])]
+                return str(value) if isinstance(value, (int, float)) else value
             if function == "Fn::If":
                 return self.resolve(argument[1] if self.condition(self.template["Conditions"][argument[0]])
                                     else argument[2])
