@@ -1,10 +1,12 @@
 #include "worker/status_page.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 #include "core/iso_time.h"
 #include "core/text.h"
+#include "worker/job_outcome.h"
 
 namespace ebworker {
 
@@ -86,10 +88,14 @@ void throughput(std::string& out, const StatusPage& page) {
   out += "</table>\n";
 }
 
+// The column of each outcome, in JobOutcome's order.
+constexpr std::array<std::string_view, kJobOutcomes> kOutcomeHeadings = {
+    "done", "failed", "retried", "discarded", "dead-lettered", "skipped", "not due", "continued", "unknown, sent on"};
+
 void jobs(std::string& out, const StatusPage& page) {
-  out += "<h2>Jobs</h2>\n<table id=\"jobs\"><tr><th class=\"l\">job</th><th>done</th><th>failed</th><th>retried</th>"
-         "<th>discarded</th><th>dead-lettered</th><th>skipped</th><th>not due</th><th>runs</th><th>mean</th>"
-         "<th>p95</th></tr>\n";
+  out += "<h2>Jobs</h2>\n<table id=\"jobs\"><tr><th class=\"l\">job</th>";
+  for (const auto heading : kOutcomeHeadings) out += "<th>" + std::string(heading) + "</th>";
+  out += "<th>runs</th><th>mean</th><th>p95</th></tr>\n";
   for (const auto& j : page.jobs) {
     std::vector<std::string> cells = {html_escape(j.job)};
     for (const auto count : j.counts) cells.push_back(std::to_string(count));
@@ -99,7 +105,7 @@ void jobs(std::string& out, const StatusPage& page) {
     cells.push_back(d.count ? seconds_text(metrics::quantile(d, 0.95)) : "-");
     row(out, cells);
   }
-  if (page.jobs.empty()) out += "<tr><td class=\"l\" colspan=\"11\">no jobs yet</td></tr>\n";
+  if (page.jobs.empty()) out += "<tr><td class=\"l\" colspan=\"" + std::to_string(kJobOutcomes + 4) + "\">no jobs yet</td></tr>\n";
   out += "</table>\n";
 }
 

@@ -66,7 +66,12 @@ TEST_F(UnknownJobGrace, PastTheGraceItIsDeadLetteredSayingWhy) {
   ASSERT_NE(failure, nullptr);
   EXPECT_NE(failure->value.find("unknown job OutcomeJob for "), std::string::npos) << failure->value;
   EXPECT_NE(failure->value.find("past EBWORKER_UNKNOWN_JOB_GRACE (2 s)"), std::string::npos) << failure->value;
-  EXPECT_FALSE(lines_with(old_worker.log(), {"status=200", "job=OutcomeJob", "; dead-lettered"}).empty())
+  // The answer's log line is written after the dead letter is sent: wait for it.
+  EXPECT_TRUE(old_worker.wait_for_line(
+      [](std::string_view l) {
+        return l.find("status=200") != l.npos && l.find("job=OutcomeJob") != l.npos && l.find("; dead-lettered") != l.npos;
+      },
+      10s))
       << old_worker.log();
   EXPECT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 10s)) << sqsd_log();
 }
