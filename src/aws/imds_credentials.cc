@@ -1,6 +1,8 @@
 #include "aws/imds_credentials.h"
 
+#include <algorithm>
 #include <cctype>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -17,6 +19,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kImdsConnectTimeout{1000};
 constexpr std::chrono::milliseconds kImdsTimeout{2000};
+constexpr long kImdsMaxTimeoutSeconds = 3600;
 constexpr size_t kImdsMaxAnswer = 64 * 1024;
 constexpr std::string_view kCredentialsPath = "/latest/meta-data/iam/security-credentials/";
 
@@ -28,6 +31,21 @@ std::string endpoint_of(const Environment& env) {
                    : "http://169.254.169.254";
   while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
   return endpoint;
+}
+
+// AWS_METADATA_SERVICE_TIMEOUT, the SDKs' setting: whole seconds for the connection and for each
+// request. Empty when unset; an error value when it is not 1 to 3600.
+std::optional<Result<std::chrono::milliseconds>> timeout_of(const Environment& env) {
+  const std::string value = lookup_or(env, "AWS_METADATA_SERVICE_TIMEOUT");
+  if (value.empty()) return std::nullopt;
+  const bool digits = value.size() <= 4 && std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+  const long seconds = digits ? std::stol(value) : 0;
+  if (seconds < 1 || seconds > kImdsMaxTimeoutSeconds)
+    return Result<std::chrono::milliseconds>(
+        fail("AWS_METADATA_SERVICE_TIMEOUT must be a whole number of seconds from 1 to 3600"));
+  return Result<std::chrono::milliseconds>(std::chrono::seconds(seconds));
 }
 
 // IAM role names are 1 to 64 of [A-Za-z0-9+=,.@_-]; anything else is not put in a URL.
@@ -44,12 +62,14 @@ class ImdsCredentials final : public CredentialsSource {
   ImdsCredentials(const Environment& env, std::shared_ptr<HttpClient> http)
       : http_(std::move(http)),
         endpoint_(endpoint_of(env)),
-        disabled_(iequals(lookup_or(env, "AWS_EC2_METADATA_DISABLED"), "true")) {}
+        disabled_(iequals(lookup_or(env, "AWS_EC2_METADATA_DISABLED"), "true")),
+        timeout_(timeout_of(env)) {}
 
   std::string_view name() const override { return "instance metadata (IMDSv2)"; }
 
   Result<AwsCredentials> fetch() override {
     if (disabled_) return fail("disabled by AWS_EC2_METADATA_DISABLED");
+    if (timeout_ && !*timeout_) return Unexpected{timeout_->error()};
 
     auto token = ask("PUT", "/latest/api/token", "X-aws-ec2-metadata-token-ttl-seconds: 21600", "token");
     if (!token) return Unexpected{token.error()};
@@ -84,8 +104,8 @@ class ImdsCredentials final : public CredentialsSource {
     request.method = std::move(method);
     request.url = endpoint_ + path;
     request.headers.push_back(std::move(header));
-    request.connect_timeout = kImdsConnectTimeout;
-    request.timeout = kImdsTimeout;
+    request.connect_timeout = timeout_ ? **timeout_ : kImdsConnectTimeout;
+    request.timeout = timeout_ ? **timeout_ : kImdsTimeout;
     // One byte past the limit is enough to know the answer is too large (checked below).
     request.max_reply_body = kImdsMaxAnswer + 1;
     request.oversize = HttpRequest::Oversize::truncate;
@@ -102,6 +122,7 @@ class ImdsCredentials final : public CredentialsSource {
   std::shared_ptr<HttpClient> http_;
   std::string endpoint_;
   bool disabled_;
+  std::optional<Result<std::chrono::milliseconds>> timeout_;
 };
 
 }  // namespace

@@ -6,7 +6,8 @@
 // Endpoint: AWS_EC2_METADATA_SERVICE_ENDPOINT, else http://[fd00:ec2::254] when
 // AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE is IPv6, else http://169.254.169.254.
 // AWS_EC2_METADATA_DISABLED=true turns it off. Timeouts are short (1 s to connect, 2 s per
-// request) so that where there is no metadata service, asking costs about a second.
+// request) so that where there is no metadata service, asking costs about a second;
+// AWS_METADATA_SERVICE_TIMEOUT (whole seconds, as in the SDKs) sets both.
 // No fallback to IMDSv1: a token is always required.
 
 #include <memory>

@@ -67,7 +67,10 @@ class CredentialsChainTest : public ::testing::Test {
             {"AWS_SECRET_ACCESS_KEY", "env-secret"},
             {"AWS_CONTAINER_CREDENTIALS_FULL_URI", container_.url() + "/creds"},
             {"AWS_CONTAINER_AUTHORIZATION_TOKEN", "container-auth"},
-            {"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_.url()}};
+            {"AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_.url()},
+            // The stand-in answers at once, but a loaded machine (ThreadSanitizer beside the e2e
+            // tests) can take longer than the 2 s default to run it.
+            {"AWS_METADATA_SERVICE_TIMEOUT", "60"}};
   }
   // Only the container and instance metadata services.
   Environment services() const {

@@ -122,5 +122,30 @@ TEST(ImdsCredentials, SilentServiceTimesOutInAboutTwoSeconds) {
   EXPECT_NE(got.error().message.find("token request failed"), std::string::npos) << got.error().message;
 }
 
+TEST(ImdsCredentials, TheSdkTimeoutSettingIsTheWait) {
+  testing::SilentListener silent;
+  Environment env = at_endpoint(silent.url());
+  env["AWS_METADATA_SERVICE_TIMEOUT"] = "4";
+  const auto start = std::chrono::steady_clock::now();
+  auto got = imds_credentials(env, std::make_shared<HttpClient>())->fetch();
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(got);
+  EXPECT_GE(took, std::chrono::milliseconds(3900));  // not the 2 s default
+  EXPECT_NE(got.error().message.find("token request failed"), std::string::npos) << got.error().message;
+}
+
+TEST(ImdsCredentials, AnInvalidTimeoutSettingIsNamedAndNothingIsAsked) {
+  FakeHttpServer server(imds());
+  for (const char* value : {"0", "-1", "1.5", "3601", "ten", "99999999999999999999"}) {
+    Environment env = at_endpoint(server.url());
+    env["AWS_METADATA_SERVICE_TIMEOUT"] = value;
+    auto got = imds_credentials(env, std::make_shared<HttpClient>())->fetch();
+    ASSERT_FALSE(got) << value;
+    EXPECT_NE(got.error().message.find("AWS_METADATA_SERVICE_TIMEOUT must be"), std::string::npos)
+        << got.error().message;
+  }
+  EXPECT_TRUE(server.requests().empty());
+}
+
 }  // namespace
 }  // namespace ebworker
