@@ -46,7 +46,8 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
     chain.answer_inline = [paths](const Request& request) { return paths.matches(request.path); };
   }
   const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters),
-                          {.job_time_budget = config.job_time_budget, .unknown_job_grace = config.unknown_job_grace});
+                          {.job_time_budget = config.job_time_budget, .unknown_job_grace = config.unknown_job_grace},
+                          std::move(parts->limits));
   chain.stack.add<SqsdOnly>(std::move(app))
       .add<PeriodicTasks>(periodic_tasks(std::move(parts->cron), dispatch, std::move(parts->exclusive)))
       .add<VerifySignature>(built(VerifySignature::with_keys(parts->keys.current, parts->keys.previous, config.accept)));

@@ -12,6 +12,7 @@
 #include "envelope/signer.h"
 #include "worker/exclusive_runs.h"
 #include "worker/job_counters.h"
+#include "worker/limit_gate.h"
 #include "worker/retry_hops.h"
 #include "worker/server_metrics.h"
 #include "worker/worker_config.h"
@@ -38,6 +39,7 @@ struct WorkerParts {
   std::shared_ptr<const RetryHops> hops{};  // when set, carries out retry policies
   std::shared_ptr<JobCounters> counters{};  // counts every job's outcome; made when null
   std::shared_ptr<const ExclusiveRuns> exclusive{};  // cron.yaml's exclusive tasks' leases
+  std::shared_ptr<const LimitGate> limits{};  // the job classes' declared limits; null: none
 };
 
 // Job processing on, in this order (tests/unit/middleware_order_test.cc checks the docs say the same):

@@ -5,6 +5,7 @@
 //   worker/job_steps.h       continuable jobs: context.step(...), Step, the cursor, the budget
 //   worker/job_log.h         JobLog: a job's log lines, tagged with its message and job id
 //   worker/job_registry.h    JobRegistry: add<J>(options), the class's retry policy and limits
+//   worker/flow_control.h    ConcurrencyLimit: at most N runs at once per key, across workers
 //   worker/cli.h             run_cli(argc, argv, registry, options): the commands dev, serve,
 //                            post, enqueue, sqsd, dlq, cron
 //   worker/request.h         Request, as a middleware sees it
@@ -17,6 +18,7 @@
 
 #include <ebworker/client.h>
 #include <ebworker/worker/cli.h>
+#include <ebworker/worker/flow_control.h>
 #include <ebworker/worker/headers.h>
 #include <ebworker/worker/job.h>
 #include <ebworker/worker/job_log.h>

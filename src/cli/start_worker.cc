@@ -12,6 +12,7 @@
 #include "sqs/sqs_endpoint.h"
 #include "worker/busy_warning.h"
 #include "worker/exclusive_runs.h"
+#include "worker/limit_gate.h"
 #include "worker/retry_hops.h"
 
 namespace ebworker {
@@ -79,12 +80,15 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
     if (!exclusive) return Unexpected{exclusive.error()};
     auto hops = retry_hops(config, *signer, env);
     if (!hops) return Unexpected{hops.error()};
+    auto limits = limit_gate_for(registry, env);
+    if (!limits) return Unexpected{limits.error()};
     parts = WorkerParts{.keys = signing_keys_from(env),
                         .cron = std::move(cron).value(),
                         .shutdown = shutdown->get_token(),
                         .hops = std::move(hops).value(),
                         .counters = std::move(jobs),
-                        .exclusive = std::move(exclusive).value()};
+                        .exclusive = std::move(exclusive).value(),
+                        .limits = std::move(limits).value()};
   }
   WorkerChain chain = default_stack(config, registry, std::move(parts), std::move(options.app));
   if (options.edit_stack) options.edit_stack(chain.stack);

@@ -40,6 +40,10 @@ std::string run_key(std::string_view task_name, std::chrono::sys_seconds schedul
 
 std::string lock_key(std::string_view task_name) { return "lock#" + std::string(task_name); }
 
+std::string slot_key(std::string_view job_class, std::string_view limit_key, int slot) {
+  return "slot#" + std::string(job_class) + "#" + std::string(limit_key) + "#" + std::to_string(slot);
+}
+
 std::string random_token() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
   const std::uint64_t bits = engine();

@@ -15,12 +15,14 @@
 namespace ebworker {
 
 Dispatch::Dispatch(const JobRegistry& registry, std::stop_token shutdown, std::shared_ptr<const RetryHops> hops,
-                   std::shared_ptr<JobCounters> counters, DispatchTimes times)
+                   std::shared_ptr<JobCounters> counters, DispatchTimes times,
+                   std::shared_ptr<const LimitGate> limits)
     : registry_(&registry),
       shutdown_(std::move(shutdown)),
       hops_(std::move(hops)),
       counters_(counters ? std::move(counters) : std::make_shared<JobCounters>()),
-      times_(times) {}
+      times_(times),
+      limits_(std::move(limits)) {}
 
 Response Dispatch::answer(Outcome outcome) const { return ebworker::answer(outcome, *counters_); }
 
@@ -83,6 +85,18 @@ Outcome Dispatch::run_message(Request& request) const {
     outcome.message_id = std::string(request.message_id());
     return outcome;
   }
+  // Held until the run ends: the limit's slot, when its class has one.
+  LimitAdmission admission;
+  if (limits_) {
+    admission = limits_->admit(envelope->job_class, registry_->options(envelope->job_class), envelope->arguments);
+    if (admission.verdict != LimitAdmission::Verdict::run) {
+      Outcome outcome = limited(request, *envelope, admission);
+      outcome.job = envelope->job_class;
+      outcome.job_id = envelope->job_id;
+      outcome.message_id = std::string(request.message_id());
+      return outcome;
+    }
+  }
   JobContext context = job_context(request, envelope->job_class, envelope->job_id);
   context.attempt = static_cast<int>(std::min<std::int64_t>(envelope->executions, 1'000'000)) + 1;
   if (envelope->active_job_body) context.active_job_arguments = &(*envelope->active_job_body)["arguments"];
@@ -90,6 +104,7 @@ Outcome Dispatch::run_message(Request& request) const {
   context.resumptions = static_cast<int>(std::min<std::int64_t>(envelope->resumptions, 1'000'000'000));
   if (hops_) context.budget = times_.job_time_budget;
   const JobRun run = run_job(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
+  admission.slot.reset();  // the slot is free before the answer: the next run of its key need not wait for it
   if (run.handed_on && hops_) return hand_on(*envelope, context, run);
   // A retry starts from the steps this run completed: they are not done again.
   if (context.continuation.advanced) envelope->continuation = continuation_json(context.continuation);
@@ -179,6 +194,36 @@ Outcome Dispatch::unknown_job(const Request& request, const Envelope& envelope) 
                             why + "; could not be dead-lettered (" + sent.error().message +
                                 "): the message comes back as it is");
   return Outcome::accepted(JobOutcome::dead_lettered, why + "; dead-lettered");
+}
+
+// A run its limit defers goes back to the queue unrun, as a not-due message does: signed, its
+// attempts unchanged, carrying when it was first deferred so that its delay grows the longer its
+// key stays saturated. Answered 200 once SQS holds it; it never burns the daemon's receives.
+Outcome Dispatch::limited(const Request& request, const Envelope& envelope, const LimitAdmission& admission) const {
+  if (admission.verdict == LimitAdmission::Verdict::unconfigured)
+    return Outcome::refused(JobOutcome::failed, 503, admission.reason + ": the message comes back as it is");
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::string since_header = std::string(sqsd_header::kAttributePrefix) + std::string(kLimitedSinceAttribute);
+  const auto since = parse_iso8601_utc(request.headers.get(since_header));
+  const std::chrono::sys_seconds first = since && *since <= now ? *since : now;
+  const auto waited = now - first;
+  if (!hops_) {
+    Outcome later = Outcome::refused(JobOutcome::limited, 503,
+                                     admission.reason + "; the worker has no EBWORKER_QUEUE_URL to send it on with");
+    later.retry_after = limited_delay(waited, uniform01(), kLongestLimitedDelay);
+    return later;
+  }
+  const auto delay = limited_delay(waited, uniform01(), hops_->max_hop_delay());
+  if (auto sent = hops_->send_next_attempt(envelope, delay,
+                                           {{std::string(kLimitedSinceAttribute), "String", iso8601_utc(first)}});
+      !sent)
+    return Outcome::refused(JobOutcome::limited, 500,
+                            admission.reason + "; could not be sent on (" + sent.error().message +
+                                "): the message comes back as it is");
+  return Outcome::accepted(JobOutcome::limited,
+                           admission.reason + "; sent on in " + std::to_string(delay.count()) + " s (deferred for " +
+                               std::to_string(waited.count()) + " s)",
+                           "limited\n");
 }
 
 Outcome Dispatch::follow_policy(const Request& request, Envelope& envelope, int attempt, const JobRun& run) const {

@@ -18,6 +18,10 @@
 //     A message naming a class not registered here, with hops and EBWORKER_UNKNOWN_JOB_GRACE,
 //     is sent on (200) until the grace from its first arrival is over (a rolling deploy brings
 //     the worker that has it), then dead-lettered with the reason (404 without a dead-letter queue).
+//     A message whose class declares a limit (flow_control.h) runs only once the LimitGate
+//     admits it, holding its slot for the run; a deferred one is sent on with a delay that grows
+//     with how long it has been deferred (200, outcome limited), without hops answered 503 with
+//     Retry-After; without a limits table, 503.
 //   then, both: 404 unknown job · 500 the job failed or threw · 200 done.
 
 #include <chrono>
@@ -33,6 +37,7 @@
 #include "worker/job_counters.h"
 #include "worker/job_outcome.h"
 #include "worker/job_runner.h"
+#include "worker/limit_gate.h"
 #include "worker/retry_hops.h"
 
 namespace ebworker {
@@ -50,7 +55,8 @@ class Dispatch {
   // `times`: a message's run's budget when it can hand on, and how long a message of an unknown
   // class is sent on (both with hops).
   Dispatch(const JobRegistry& registry, std::stop_token shutdown = {}, std::shared_ptr<const RetryHops> hops = nullptr,
-           std::shared_ptr<JobCounters> counters = nullptr, DispatchTimes times = {});
+           std::shared_ptr<JobCounters> counters = nullptr, DispatchTimes times = {},
+           std::shared_ptr<const LimitGate> limits = nullptr);
   const JobCounters& counters() const { return *counters_; }
   const JobRegistry& registry() const { return *registry_; }
 
@@ -65,12 +71,14 @@ class Dispatch {
   Outcome follow_policy(const Request& request, Envelope& envelope, int attempt, const JobRun& run) const;
   Outcome hand_on(Envelope& envelope, const JobContext& context, const JobRun& run) const;
   Outcome unknown_job(const Request& request, const Envelope& envelope) const;
+  Outcome limited(const Request& request, const Envelope& envelope, const LimitAdmission& admission) const;
 
   const JobRegistry* registry_;
   std::stop_token shutdown_;
   std::shared_ptr<const RetryHops> hops_;
   std::shared_ptr<JobCounters> counters_;
   DispatchTimes times_;
+  std::shared_ptr<const LimitGate> limits_;
 };
 
 }  // namespace ebworker

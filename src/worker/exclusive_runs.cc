@@ -31,35 +31,6 @@ Result<std::unique_ptr<ExclusiveRuns::Lock>> ExclusiveRuns::take(std::string_vie
   return std::make_unique<Lock>(table_, std::move(key), std::move(holder), lease_);
 }
 
-ExclusiveRuns::Lock::Lock(std::shared_ptr<const LeaseTable> table, std::string key, std::string holder,
-                          std::chrono::seconds lease)
-    : table_(std::move(table)), key_(std::move(key)), holder_(std::move(holder)), lease_(lease) {
-  renewer_ = std::thread([this] {
-    std::unique_lock lock(mutex_);
-    while (!done_.wait_for(lock, lease_ / 3, [this] { return finished_; })) {
-      lock.unlock();
-      auto renewed = table_->renew(key_, holder_, now_seconds() + lease_);
-      if (!renewed)
-        spdlog::warn("{}: could not renew the run's lease: {}", key_, renewed.error().describe());
-      else if (!*renewed)
-        spdlog::warn("{}: the run's lease was taken over (it expired): another instance may run the task too", key_);
-      lock.lock();
-    }
-  });
-}
-
-ExclusiveRuns::Lock::~Lock() {
-  {
-    std::lock_guard lock(mutex_);
-    finished_ = true;
-  }
-  done_.notify_all();
-  renewer_.join();
-  if (auto released = table_->release(key_, holder_); !released)
-    spdlog::warn("{}: could not hand back the run's lease ({}): it expires within {} s", key_,
-                 released.error().describe(), lease_.count());
-}
-
 Result<std::shared_ptr<const ExclusiveRuns>> exclusive_runs_for(const CronFile& cron, const Environment& env) {
   const CronTask* exclusive = nullptr;
   for (const auto& task : cron.tasks())

@@ -10,17 +10,15 @@
 // exclusive task run everywhere at once is the thing the setting exists to prevent.
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 
 #include <ebworker/environment.h>
 #include <ebworker/result.h>
 
 #include "dynamodb/lease_table.h"
+#include "worker/held_lease.h"
 
 namespace ebworker {
 
@@ -33,25 +31,8 @@ class ExclusiveRuns {
   ExclusiveRuns(std::shared_ptr<const LeaseTable> table, std::string holder,
                 std::chrono::seconds lease = kDefaultLease);
 
-  // One run's hold of its task's lease, renewed on a thread of its own; handed back when
-  // destroyed.
-  class Lock {
-   public:
-    Lock(std::shared_ptr<const LeaseTable> table, std::string key, std::string holder, std::chrono::seconds lease);
-    ~Lock();
-    Lock(const Lock&) = delete;
-    Lock& operator=(const Lock&) = delete;
-
-   private:
-    std::shared_ptr<const LeaseTable> table_;
-    std::string key_;
-    std::string holder_;
-    std::chrono::seconds lease_;
-    std::mutex mutex_;
-    std::condition_variable done_;
-    bool finished_ = false;
-    std::thread renewer_;
-  };
+  // One run's hold of its task's lease, handed back when destroyed.
+  using Lock = HeldLease;
 
   // The lease of `task` for one run: a Lock, or null when another run holds it.
   Result<std::unique_ptr<Lock>> take(std::string_view task) const;

@@ -7,9 +7,10 @@ namespace ebworker {
 namespace {
 
 bool is_failure(JobOutcome o) { return o == JobOutcome::failed || o == JobOutcome::dead_lettered; }
-// Skipped, not-due and unknown requests sent on ran nothing: no throughput.
+// Skipped, not-due, unknown and limited requests sent on ran nothing: no throughput.
 bool is_finish(JobOutcome o) {
-  return o != JobOutcome::skipped && o != JobOutcome::not_due && o != JobOutcome::unknown_sent_on;
+  return o != JobOutcome::skipped && o != JobOutcome::not_due && o != JobOutcome::unknown_sent_on &&
+         o != JobOutcome::limited;
 }
 
 }  // namespace
@@ -18,7 +19,7 @@ JobCounters::JobCounters(std::shared_ptr<metrics::Registry> registry)
     : registry_(std::move(registry)),
       jobs_(registry_->counter("ebworker_jobs_total",
                                "Requests for jobs answered, by job class or periodic task and outcome "
-                               "(done, failed, retried, discarded, dead_lettered, skipped, not_due, continued, unknown_sent_on).",
+                               "(done, failed, retried, discarded, dead_lettered, skipped, not_due, continued, unknown_sent_on, limited).",
                                {"job", "outcome"})),
       durations_(registry_->histogram("ebworker_job_duration_seconds",
                                       "Run time of each job's perform(), by job class or periodic task.",

@@ -10,7 +10,8 @@ namespace ebworker {
 namespace {
 
 constexpr std::array<std::string_view, kJobOutcomes> kOutcomeNames = {
-    "done", "failed", "retried", "discarded", "dead_lettered", "skipped", "not_due", "continued", "unknown_sent_on"};
+    "done", "failed", "retried", "discarded", "dead_lettered", "skipped", "not_due", "continued", "unknown_sent_on",
+    "limited"};
 
 // What perform()'s result asks for.
 Outcome outcome_of_result(const JobRun& run) {

@@ -28,10 +28,11 @@ enum class JobOutcome {
   not_due,        // received before its scheduled_at: sent on, not run
   continued,      // a continuable job handed on at a step boundary: its continuation sent
   unknown_sent_on,  // its class not registered here: sent on for a worker that has it (a deploy)
+  limited,        // its class's limit reached (or the limits table silent): sent on, not run
 };
-inline constexpr std::size_t kJobOutcomes = 9;
+inline constexpr std::size_t kJobOutcomes = 10;
 // The outcome label's value: done, failed, retried, discarded, dead_lettered, skipped, not_due,
-// continued, unknown_sent_on.
+// continued, unknown_sent_on, limited.
 std::string_view outcome_name(JobOutcome outcome);
 
 struct Outcome {

@@ -11,6 +11,9 @@ JobRegistry& JobRegistry::add(std::string name, Factory factory, JobOptions opti
   const RetryOptions& retry = options.retry;
   if (retry.max_attempts < 0 || retry.base_delay.count() < 0 || retry.max_delay < retry.base_delay)
     throw std::invalid_argument("job " + name + " has a retry policy out of range");
+  const ConcurrencyLimit& concurrency = options.concurrency;
+  if (concurrency.max < 0 || (concurrency.max > 0 && concurrency.lease < std::chrono::seconds(3)))
+    throw std::invalid_argument("job " + name + " has a concurrency limit out of range (lease at least 3 s)");
   if (!jobs_.emplace(name, Entry{std::move(factory), options}).second)
     throw std::invalid_argument("job " + name + " is registered twice");
   return *this;

@@ -90,7 +90,8 @@ void throughput(std::string& out, const StatusPage& page) {
 
 // The column of each outcome, in JobOutcome's order.
 constexpr std::array<std::string_view, kJobOutcomes> kOutcomeHeadings = {
-    "done", "failed", "retried", "discarded", "dead-lettered", "skipped", "not due", "continued", "unknown, sent on"};
+    "done", "failed", "retried", "discarded", "dead-lettered", "skipped", "not due", "continued", "unknown, sent on",
+    "limited"};
 
 void jobs(std::string& out, const StatusPage& page) {
   out += "<h2>Jobs</h2>\n<table id=\"jobs\"><tr><th class=\"l\">job</th>";

@@ -60,13 +60,13 @@ TEST_F(StatusPageBrowser, ShowsWhatRan) {
   const std::string& dom = dump.out;
 
   // OutcomeJob: done 2, failed 1, retried 0, discarded 1, dead-lettered 0, skipped 0, not due 0,
-  // continued 0, unknown and sent on 0, 4 runs; under headings in the same order.
+  // continued 0, unknown and sent on 0, limited 0, 4 runs; under headings in the same order.
   EXPECT_NE(dom.find("<th>discarded</th><th>dead-lettered</th><th>skipped</th><th>not due</th><th>continued</th>"
-                     "<th>unknown, sent on</th><th>runs</th>"),
+                     "<th>unknown, sent on</th><th>limited</th><th>runs</th>"),
             std::string::npos)
       << dom;
   EXPECT_NE(dom.find("<td class=\"l\">OutcomeJob</td><td>2</td><td>1</td><td>0</td><td>1</td><td>0</td><td>0</td>"
-                     "<td>0</td><td>0</td><td>0</td><td>4</td>"),
+                     "<td>0</td><td>0</td><td>0</td><td>0</td><td>4</td>"),
             std::string::npos)
       << dom;
   // The reason as text: the job's markup is shown, not rendered.

@@ -36,7 +36,7 @@ TEST(JobCounters, EachOutcomeIsOneSeriesOfTheRegistryByJob) {
   EXPECT_EQ(parsed->value("ebworker_job_duration_seconds_count", {{"job", "NightlyCleanupJob"}}), 0);
 
   EXPECT_EQ(counters.total(JobOutcome::done), 2u);
-  EXPECT_EQ(counters.describe(), "done=2 failed=1 retried=0 discarded=0 dead_lettered=0 skipped=1 not_due=0 continued=0 unknown_sent_on=0");
+  EXPECT_EQ(counters.describe(), "done=2 failed=1 retried=0 discarded=0 dead_lettered=0 skipped=1 not_due=0 continued=0 unknown_sent_on=0 limited=0");
   const auto jobs = counters.by_job();
   ASSERT_EQ(jobs.size(), 3u);
   EXPECT_EQ(jobs[0].job, "EchoJob");

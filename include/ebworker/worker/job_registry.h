@@ -8,6 +8,7 @@
 //   static constexpr std::chrono::seconds time_limit{300};
 //   static constexpr bool allow_overlap = true;  // default: such a run is skipped (200, logged)
 //   static constexpr ebworker::RetryOptions retry{.max_attempts = 5};
+//   static constexpr ebworker::ConcurrencyLimit concurrency{.max = 2, .key = ebworker::by_argument<0>};
 
 #include <chrono>
 #include <concepts>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include <ebworker/sqs_limits.h>
+#include <ebworker/worker/flow_control.h>
 #include <ebworker/worker/job.h>
 
 namespace ebworker {
@@ -72,6 +74,7 @@ struct JobOptions {
   std::chrono::seconds time_limit{0};  // 0: none
   bool allow_overlap = false;          // periodic tasks: may a run start while one runs?
   RetryOptions retry{};
+  ConcurrencyLimit concurrency{};  // flow_control.h
 };
 
 class JobRegistry {
@@ -84,6 +87,7 @@ class JobRegistry {
     if constexpr (requires { J::time_limit; }) options.time_limit = std::chrono::seconds(J::time_limit);
     if constexpr (requires { J::allow_overlap; }) options.allow_overlap = J::allow_overlap;
     if constexpr (requires { J::retry; }) options.retry = J::retry;
+    if constexpr (requires { J::concurrency; }) options.concurrency = J::concurrency;
     return add(std::string(J::name), [] { return std::make_unique<J>(); }, options);
   }
   // Throws std::invalid_argument on an empty or already registered name: a start-up bug.

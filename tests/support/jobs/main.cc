@@ -14,6 +14,7 @@
 #include <ebworker/worker/cli.h>
 
 #include "echo_job.h"
+#include "limited_job.h"
 #include "failing_job.h"
 #include "flaky_job.h"
 #include "gated_job.h"
@@ -27,6 +28,7 @@ int main(int argc, char** argv) {
   jobs.add<EchoJob>();
   jobs.add<SleepJob>();
   jobs.add<StepsJob>();
+  jobs.add<LimitedJob>();
   jobs.add<NightlyCleanupJob>();
   jobs.add<FailingJob>();
   jobs.add<FlakyJob>();

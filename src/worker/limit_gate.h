@@ -1,0 +1,62 @@
+#pragma once
+// Whether a message's run may start now, by its class's declared limits (flow_control.h): the
+// step between the envelope and perform() in Dispatch. A run that may not start is deferred:
+// Dispatch sends it on with limited_delay() and answers 200, outcome `limited`.
+//
+// When the limits table does not answer (unreachable, throttling, an error), a class that fails
+// closed is deferred and one that fails open runs unlimited; the first error of an episode is
+// logged as a warning, the answer that ends it as info. Without EBWORKER_LIMITS_TABLE a limited
+// class cannot be counted: its runs are refused (503), so the daemon's retries and the queue's
+// redrive show it, and the worker said so when it started.
+
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <ebworker/environment.h>
+#include <ebworker/result.h>
+#include <ebworker/worker/job_registry.h>
+
+#include "worker/concurrency_slots.h"
+
+namespace ebworker {
+
+// The attribute a deferred message's hops carry: when it was first deferred (ISO 8601 UTC).
+inline constexpr std::string_view kLimitedSinceAttribute = "ebworker-limited-since";
+// A deferred message comes back at least this often, however long its key has been saturated.
+inline constexpr std::chrono::seconds kLongestLimitedDelay{60};
+
+// The delay of a message deferred for `waited` so far: its ceiling grows by a second for every 4
+// seconds waited, from 1 s up to min(kLongestLimitedDelay, `longest`); the delay is drawn from the
+// ceiling's upper half (`random` in [0, 1)), so runs deferred together come back spread out.
+std::chrono::seconds limited_delay(std::chrono::seconds waited, double random, std::chrono::seconds longest);
+
+struct LimitAdmission {
+  enum class Verdict { run, deferred, unconfigured };
+  Verdict verdict = Verdict::run;
+  std::unique_ptr<HeldLease> slot{};  // held for the run, when it has one
+  std::string reason{};               // why it was deferred or refused
+};
+
+class LimitGate {
+ public:
+  // `slots` null: there is no limits table.
+  explicit LimitGate(std::shared_ptr<const ConcurrencySlots> slots);
+
+  LimitAdmission admit(std::string_view job_class, const JobOptions& options, const rapidjson::Value& arguments) const;
+
+ private:
+  std::shared_ptr<const ConcurrencySlots> slots_;
+  mutable std::atomic<bool> unreachable_{false};
+};
+
+// For a registry in which some class declares a limit: the gate on EBWORKER_LIMITS_TABLE (which
+// must exist), or without it a gate that refuses those runs, with a warning. Null when no class
+// declares a limit. An error: the table is named but not usable.
+Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env);
+
+}  // namespace ebworker

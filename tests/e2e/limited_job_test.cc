@@ -1,0 +1,160 @@
+// Concurrency limits through the whole pipeline: fauxqs, dynalite as the limits table, two
+// `ebworker serve` workers each fed by its own `ebworker sqsd`. The example LimitedJob (at most 2
+// at once per arguments[0]) writes `KEY START_MS END_MS` per run; the runs' own timestamps show
+// the limit held across both workers, and that another key ran beside it. A worker killed mid-run
+// leaves its slots to expire within the job's lease (10 s), and then the key runs again.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "e2e/support/retrying_worker.h"
+#include "support/dynalite_process.h"
+#include "support/local_stack.h"
+
+namespace ebworker::testing {
+namespace {
+
+struct LimitedRun {
+  std::string key;
+  long long start_ms = 0;
+  long long end_ms = 0;
+};
+
+std::vector<LimitedRun> runs_in(const std::string& text) {
+  std::vector<LimitedRun> out;
+  std::istringstream lines(text);
+  for (LimitedRun r; lines >> r.key >> r.start_ms >> r.end_ms;) out.push_back(r);
+  return out;
+}
+
+// The most runs in progress at one time, of `key` (or of any key when empty). A run that ends
+// in the millisecond another starts does not overlap it.
+int most_at_once(const std::vector<LimitedRun>& runs, const std::string& key = "") {
+  std::multimap<long long, int> edges;  // at a tie, -1 (an end) sorts before +1 (a start)
+  for (const auto& r : runs) {
+    if (!key.empty() && r.key != key) continue;
+    edges.emplace(r.start_ms * 2 + 1, +1);
+    edges.emplace(r.end_ms * 2, -1);
+  }
+  int now = 0, most = 0;
+  for (const auto& [at, step] : edges) most = std::max(most, now += step);
+  return most;
+}
+
+long long now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class ConcurrencyLimits : public LocalStackTest {
+ protected:
+  ConcurrencyLimits() { dynalite_.table("limits"); }
+
+  EnvChanges limited_worker_env() const {
+    EnvChanges env = retrying_worker_env(queue_, dead_letters_, fauxqs_.endpoint());
+    env["EBWORKER_SQS_MAX_ATTEMPTS"] = "3";
+    env["EBWORKER_LIMITS_TABLE"] = "limits";
+    env["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite_.endpoint();
+    env["LIMITED_JOB_OUT"] = (dir_ / "limited.out").string();
+    return env;
+  }
+  void start_pair() {
+    auto& worker = start_worker(limited_worker_env());
+    start_sqsd(queue_, worker.url(""), {"--visibility-timeout", "60", "--error-visibility-timeout", "1",
+                                        "--http-connections", "8"});
+  }
+  std::vector<LimitedRun> limited_runs() const { return runs_in(read_file(dir_ / "limited.out")); }
+  void enqueue(const std::string& key, int ms, int count) {
+    std::vector<JobToEnqueue> batch;
+    for (int i = 0; i < count; ++i) batch.push_back({"LimitedJob", "[\"" + key + "\", " + std::to_string(ms) + "]", {}});
+    for (const auto& sent : client(queue_).enqueue_batch(batch)) ASSERT_TRUE(sent) << sent.error().describe();
+  }
+  std::string logs() const {
+    std::string all;
+    for (const auto& w : workers_) all += w->log();
+    return all;
+  }
+
+  DynaliteProcess dynalite_;
+  std::string dead_letters_ = create_queue("limited-dead");
+  std::string queue_ = create_queue("limited");
+};
+
+TEST_F(ConcurrencyLimits, FortyRunsOfOneKeyNeverMoreThanTwoAtOnceAcrossTwoWorkers) {
+  start_pair();
+  start_pair();
+  const auto started = now_ms();
+  enqueue("acct-1", 300, 40);
+  enqueue("acct-2", 300, 4);  // another key: not held back by acct-1's limit
+
+  std::vector<LimitedRun> all;
+  const bool finished = eventually(
+      [&] {
+        all = limited_runs();
+        return all.size() >= 44;
+      },
+      100s);
+  ASSERT_TRUE(finished) << all.size() << " of 44 runs within 100 s\n" << logs();
+  EXPECT_TRUE(eventually([&] { return messages_in(queue_) == 0; }, 10s)) << messages_in(queue_) << " left";
+  all = limited_runs();
+  int acct_1 = 0;
+  long long last_end = 0;
+  for (const auto& r : all) {
+    acct_1 += r.key == "acct-1";
+    last_end = std::max(last_end, r.end_ms);
+  }
+  EXPECT_EQ(acct_1, 40) << "runs of acct-1 (each once: none lost, none twice)";
+  EXPECT_EQ(all.size(), 44u);
+  EXPECT_EQ(most_at_once(all, "acct-1"), 2) << "the limit of 2 at once per key";
+  EXPECT_LE(most_at_once(all, "acct-2"), 2);
+  EXPECT_GT(most_at_once(all), 2) << "acct-2 never ran beside acct-1's two";
+  // 40 runs of 300 ms, 2 at a time: 6 s at the least.
+  EXPECT_GE(last_end - started, 6000);
+  EXPECT_EQ(messages_in(dead_letters_), 0) << "dead-lettered";
+  const auto deferred = lines_with(logs(), {"status=200", "limited: LimitedJob acct-1 has its 2 runs at once"});
+  EXPECT_FALSE(deferred.empty()) << "no run was deferred: the test did not saturate the key";
+  std::printf("[ e2e      ] 44 runs in %.1f s, %zu deferrals sent on\n", (last_end - started) / 1000.0,
+              deferred.size());
+}
+
+TEST_F(ConcurrencyLimits, AKilledWorkersSlotsAreFreeWithinTheLease) {
+  start_pair();
+  enqueue("acct-9", 30000, 2);  // both slots, for longer than the test waits
+  const auto held = [&](int slot) {
+    auto lease = dynalite_.table("limits", false)->read(slot_key("LimitedJob", "acct-9", slot));
+    return lease && *lease;
+  };
+  ASSERT_TRUE(eventually([&] { return held(0) && held(1); }, 20s)) << logs();
+  workers_.front()->send_signal(SIGKILL);
+  ASSERT_TRUE(workers_.front()->wait_for_exit(5s));
+  const auto killed = now_ms();
+  // Its daemon too, without the clean stop that would hand the long runs' messages back: they
+  // stay invisible (60 s) while the key's slots are the dead worker's.
+  sqsds_.front()->send_signal(SIGKILL);
+  ASSERT_TRUE(sqsds_.front()->wait_for_exit(5s));
+
+  start_pair();
+  enqueue("acct-9", 10, 1);
+  std::vector<LimitedRun> ran;
+  ASSERT_TRUE(eventually(
+      [&] {
+        ran = limited_runs();
+        return !ran.empty();
+      },
+      30s))
+      << "the key never ran again after its holder was killed\n"
+      << logs();
+  // The slots expire 10 s after their last renewal (at most 10 s after the kill, a whole second
+  // more as expiry is read in seconds); then a deferred run comes back within its hop of 2 s.
+  EXPECT_LE(ran.front().start_ms - killed, 16000) << "freed late";
+  EXPECT_FALSE(lines_with(workers_.back()->log(), {"limited: LimitedJob acct-9"}).empty())
+      << "the run was not deferred while the dead worker's slots were held";
+}
+
+}  // namespace
+}  // namespace ebworker::testing
