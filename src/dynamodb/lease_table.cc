@@ -40,6 +40,10 @@ std::string run_key(std::string_view task_name, std::chrono::sys_seconds schedul
 
 std::string lock_key(std::string_view task_name) { return "lock#" + std::string(task_name); }
 
+std::string rate_key(std::string_view job_class, std::string_view limit_key, int slot) {
+  return "rate#" + std::string(job_class) + "#" + std::string(limit_key) + "#" + std::to_string(slot);
+}
+
 std::string slot_key(std::string_view job_class, std::string_view limit_key, int slot) {
   return "slot#" + std::string(job_class) + "#" + std::string(limit_key) + "#" + std::to_string(slot);
 }

@@ -6,6 +6,8 @@
 //   run#<task name>#<ISO time>        one scheduled run, claimed by the daemon that sends it
 //   lock#<task name>                  an exclusive periodic task's run in progress (a lease)
 //   slot#<job class>#<key>#<n>        slot n of a concurrency limit, held by one run (a lease)
+//   rate#<job class>#<key>#<n>        slot n of a rate limit, used by the run that started last in
+//                                     it until its free_at_ms (N, epoch milliseconds)
 //
 // A conditional write whose answer was lost and that the retry then sees fail (its own first
 // attempt already made the change) is read back: when the item's holder is the writer's, it
@@ -27,6 +29,7 @@ std::string run_key(std::string_view task_name, std::chrono::sys_seconds schedul
 std::string lock_key(std::string_view task_name);
 // `limit_key` is the limit's key as concurrency_slots.h makes it (bounded, no '#' ambiguity).
 std::string slot_key(std::string_view job_class, std::string_view limit_key, int slot);
+std::string rate_key(std::string_view job_class, std::string_view limit_key, int slot);
 
 // "HOST:PID:RANDOM": one process, told apart from a restarted one with the same pid.
 std::string make_holder_id();

@@ -19,9 +19,9 @@ int random_below(int n) {
 
 }  // namespace
 
-std::string limit_key(const ConcurrencyLimit& limit, const rapidjson::Value& arguments) {
-  if (!limit.key) return "*";
-  std::string key = limit.key(arguments);
+std::string limit_key(LimitKeyFunction key_of, const rapidjson::Value& arguments) {
+  if (!key_of) return "*";
+  std::string key = key_of(arguments);
   if (key.size() <= kLongestKey) return key;
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(key.data()), key.size(), digest);

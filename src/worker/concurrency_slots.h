@@ -22,9 +22,12 @@
 
 namespace ebworker {
 
+// A limit's key function (flow_control.h).
+using LimitKeyFunction = std::string (*)(const rapidjson::Value& arguments);
+
 // The key a limit counts under, as an item key can hold it: the key function's text (none: the
 // class as a whole, "*"), or past 200 bytes "sha256:" and its digest.
-std::string limit_key(const ConcurrencyLimit& limit, const rapidjson::Value& arguments);
+std::string limit_key(LimitKeyFunction key, const rapidjson::Value& arguments);
 
 class ConcurrencySlots {
  public:

@@ -14,6 +14,8 @@ JobRegistry& JobRegistry::add(std::string name, Factory factory, JobOptions opti
   const ConcurrencyLimit& concurrency = options.concurrency;
   if (concurrency.max < 0 || (concurrency.max > 0 && concurrency.lease < std::chrono::seconds(3)))
     throw std::invalid_argument("job " + name + " has a concurrency limit out of range (lease at least 3 s)");
+  if (options.rate.max < 0 || (options.rate.max > 0 && options.rate.per.count() <= 0))
+    throw std::invalid_argument("job " + name + " has a rate limit out of range");
   if (!jobs_.emplace(name, Entry{std::move(factory), options}).second)
     throw std::invalid_argument("job " + name + " is registered twice");
   return *this;

@@ -18,47 +18,76 @@ std::chrono::seconds limited_delay(std::chrono::seconds waited, double random, s
   return std::chrono::seconds(std::clamp<long long>(drawn, 1, cap));
 }
 
-LimitGate::LimitGate(std::shared_ptr<const ConcurrencySlots> slots) : slots_(std::move(slots)) {}
+LimitGate::LimitGate(std::shared_ptr<const ConcurrencySlots> slots, std::shared_ptr<const RateSlots> rates)
+    : slots_(std::move(slots)), rates_(std::move(rates)) {}
+
+std::optional<LimitAdmission> LimitGate::silent(const AwsError& error, bool fail_open, const std::string& which) const {
+  if (!unreachable_.exchange(true))
+    spdlog::warn("limits table {} does not answer ({}): runs of limited classes are deferred (or, failing open, "
+                 "run unlimited) until it does",
+                 slots_->table().name(), error.describe());
+  if (fail_open) return std::nullopt;
+  return LimitAdmission{.verdict = LimitAdmission::Verdict::deferred,
+                        .reason = "limits table unreachable, " + which + " deferred (fail closed): " + error.describe()};
+}
+
+void LimitGate::answered() const {
+  if (unreachable_.exchange(false)) spdlog::info("limits table {} answers again", slots_->table().name());
+}
 
 LimitAdmission LimitGate::admit(std::string_view job_class, const JobOptions& options,
-                           const rapidjson::Value& arguments) const {
-  const ConcurrencyLimit& limit = options.concurrency;
-  if (limit.max <= 0) return {};
-  if (!slots_) {
-    if (limit.fail_open) return {};
+                                const rapidjson::Value& arguments) const {
+  const ConcurrencyLimit& concurrency = options.concurrency;
+  const RateLimit& rate = options.rate;
+  if (concurrency.max <= 0 && rate.max <= 0) return {};
+  if (!slots_ || !rates_) {
+    if ((concurrency.max <= 0 || concurrency.fail_open) && (rate.max <= 0 || rate.fail_open)) return {};
     return {.verdict = LimitAdmission::Verdict::unconfigured,
-            .reason = "its class declares a concurrency limit and EBWORKER_LIMITS_TABLE is not set"};
+            .reason = "its class declares a limit and EBWORKER_LIMITS_TABLE is not set"};
   }
-  const std::string key = limit_key(limit, arguments);
-  const std::string which = std::string(job_class) + " " + key;
-  auto slot = slots_->take(job_class, key, limit);
-  if (!slot) {
-    if (!unreachable_.exchange(true))
-      spdlog::warn("limits table {} does not answer ({}): runs of limited classes are {} until it does",
-                   slots_->table().name(), slot.error().describe(),
-                   limit.fail_open ? "run unlimited (fail open) or deferred (fail closed)" : "deferred");
-    if (limit.fail_open) return {};
-    return {.verdict = LimitAdmission::Verdict::deferred,
-            .reason = "limits table unreachable, " + which + " deferred (fail closed): " + slot.error().describe()};
+  LimitAdmission admitted;
+  if (concurrency.max > 0) {
+    const std::string key = limit_key(concurrency.key, arguments);
+    const std::string which = std::string(job_class) + " " + key;
+    auto slot = slots_->take(job_class, key, concurrency);
+    if (!slot) {
+      if (auto deferred = silent(slot.error(), concurrency.fail_open, which)) return std::move(*deferred);
+    } else {
+      answered();
+      if (!*slot)
+        return {.verdict = LimitAdmission::Verdict::deferred,
+                .reason = "limited: " + which + " has its " + std::to_string(concurrency.max) + " runs at once"};
+      admitted.slot = std::move(slot).value();
+    }
   }
-  if (unreachable_.exchange(false)) spdlog::info("limits table {} answers again", slots_->table().name());
-  if (!*slot)
-    return {.verdict = LimitAdmission::Verdict::deferred,
-            .reason = "limited: " + which + " has its " + std::to_string(limit.max) + " runs at once"};
-  return {.verdict = LimitAdmission::Verdict::run, .slot = std::move(slot).value()};
+  if (rate.max > 0) {
+    const std::string key = limit_key(rate.key, arguments);
+    const std::string which = std::string(job_class) + " " + key;
+    auto taken = rates_->take(job_class, key, rate);
+    if (!taken) {
+      if (auto deferred = silent(taken.error(), rate.fail_open, which)) return std::move(*deferred);
+    } else {
+      answered();
+      if (!*taken)  // the concurrency slot, if taken, is handed back as `admitted` goes
+        return {.verdict = LimitAdmission::Verdict::deferred,
+                .reason = "rate limited: " + which + " started its " + std::to_string(rate.max) + " runs in " +
+                          std::to_string(rate.per.count()) + " ms"};
+    }
+  }
+  return admitted;
 }
 
 Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env) {
   std::vector<std::string> limited;
   for (const auto& name : registry.names())
-    if (registry.options(name).concurrency.max > 0) limited.push_back(name);
+    if (registry.options(name).concurrency.max > 0 || registry.options(name).rate.max > 0) limited.push_back(name);
   if (limited.empty()) return std::shared_ptr<const LimitGate>();
   const auto table_name = lookup(env, "EBWORKER_LIMITS_TABLE");
   if (!table_name) {
-    spdlog::warn("job class {} declares a concurrency limit but EBWORKER_LIMITS_TABLE is not set: its runs are "
+    spdlog::warn("job class {} declares a limit but EBWORKER_LIMITS_TABLE is not set: its runs are "
                  "refused (503) unless it fails open",
                  limited.front());
-    return std::make_shared<const LimitGate>(nullptr);
+    return std::make_shared<const LimitGate>(nullptr, nullptr);
   }
   auto endpoint = dynamodb_endpoint(env);
   if (!endpoint) return fail("EBWORKER_LIMITS_TABLE: " + endpoint.error().message);
@@ -69,10 +98,12 @@ Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& regis
       .endpoint = *endpoint,
       .retry = {.max_attempts = 3, .budget = std::chrono::seconds(3)},
       .request_timeout = std::chrono::seconds(2)});
-  auto table = std::make_shared<LeaseTable>(std::move(dynamo), std::string(*table_name));
+  auto table = std::make_shared<LeaseTable>(dynamo, std::string(*table_name));
   if (auto ready = table->ensure_ready(false); !ready) return fail("EBWORKER_LIMITS_TABLE: " + ready.error().message);
   spdlog::info("flow control of {} job class(es) in DynamoDB table {}", limited.size(), *table_name);
-  return std::make_shared<const LimitGate>(std::make_shared<const ConcurrencySlots>(std::move(table), make_holder_id()));
+  const std::string holder = make_holder_id();
+  return std::make_shared<const LimitGate>(std::make_shared<const ConcurrencySlots>(std::move(table), holder),
+                                           std::make_shared<const RateSlots>(std::move(dynamo), std::string(*table_name), holder));
 }
 
 }  // namespace ebworker

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,7 @@
 #include <ebworker/worker/job_registry.h>
 
 #include "worker/concurrency_slots.h"
+#include "worker/rate_slots.h"
 
 namespace ebworker {
 
@@ -44,13 +46,19 @@ struct LimitAdmission {
 
 class LimitGate {
  public:
-  // `slots` null: there is no limits table.
-  explicit LimitGate(std::shared_ptr<const ConcurrencySlots> slots);
+  // Both on the same table; both null: there is no limits table.
+  LimitGate(std::shared_ptr<const ConcurrencySlots> slots, std::shared_ptr<const RateSlots> rates);
 
+  // The concurrency limit first (its slot held in the answer), then the rate.
   LimitAdmission admit(std::string_view job_class, const JobOptions& options, const rapidjson::Value& arguments) const;
 
  private:
+  // The table did not answer: deferred when the limit fails closed, nullopt (run) when open.
+  std::optional<LimitAdmission> silent(const AwsError& error, bool fail_open, const std::string& which) const;
+  void answered() const;
+
   std::shared_ptr<const ConcurrencySlots> slots_;
+  std::shared_ptr<const RateSlots> rates_;
   mutable std::atomic<bool> unreachable_{false};
 };
 

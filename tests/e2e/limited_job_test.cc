@@ -1,4 +1,4 @@
-// Concurrency limits through the whole pipeline: fauxqs, dynalite as the limits table, two
+// Flow control through the whole pipeline: fauxqs, dynalite as the limits table, two
 // `ebworker serve` workers each fed by its own `ebworker sqsd`. The example LimitedJob (at most 2
 // at once per arguments[0]) writes `KEY START_MS END_MS` per run; the runs' own timestamps show
 // the limit held across both workers, and that another key ran beside it. A worker killed mid-run
@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <map>
 #include <sstream>
@@ -51,9 +52,9 @@ long long now_ms() {
       .count();
 }
 
-class ConcurrencyLimits : public LocalStackTest {
+class FlowControl : public LocalStackTest {
  protected:
-  ConcurrencyLimits() { dynalite_.table("limits"); }
+  FlowControl() { dynalite_.table("limits"); }
 
   EnvChanges limited_worker_env() const {
     EnvChanges env = retrying_worker_env(queue_, dead_letters_, fauxqs_.endpoint());
@@ -69,9 +70,9 @@ class ConcurrencyLimits : public LocalStackTest {
                                         "--http-connections", "8"});
   }
   std::vector<LimitedRun> limited_runs() const { return runs_in(read_file(dir_ / "limited.out")); }
-  void enqueue(const std::string& key, int ms, int count) {
+  void enqueue(const std::string& key, int ms, int count, const std::string& job = "LimitedJob") {
     std::vector<JobToEnqueue> batch;
-    for (int i = 0; i < count; ++i) batch.push_back({"LimitedJob", "[\"" + key + "\", " + std::to_string(ms) + "]", {}});
+    for (int i = 0; i < count; ++i) batch.push_back({job, "[\"" + key + "\", " + std::to_string(ms) + "]", {}});
     for (const auto& sent : client(queue_).enqueue_batch(batch)) ASSERT_TRUE(sent) << sent.error().describe();
   }
   std::string logs() const {
@@ -85,7 +86,7 @@ class ConcurrencyLimits : public LocalStackTest {
   std::string queue_ = create_queue("limited");
 };
 
-TEST_F(ConcurrencyLimits, FortyRunsOfOneKeyNeverMoreThanTwoAtOnceAcrossTwoWorkers) {
+TEST_F(FlowControl, FortyRunsOfOneKeyNeverMoreThanTwoAtOnceAcrossTwoWorkers) {
   start_pair();
   start_pair();
   const auto started = now_ms();
@@ -122,7 +123,7 @@ TEST_F(ConcurrencyLimits, FortyRunsOfOneKeyNeverMoreThanTwoAtOnceAcrossTwoWorker
               deferred.size());
 }
 
-TEST_F(ConcurrencyLimits, AKilledWorkersSlotsAreFreeWithinTheLease) {
+TEST_F(FlowControl, AKilledWorkersSlotsAreFreeWithinTheLease) {
   start_pair();
   enqueue("acct-9", 30000, 2);  // both slots, for longer than the test waits
   const auto held = [&](int slot) {
@@ -154,6 +155,43 @@ TEST_F(ConcurrencyLimits, AKilledWorkersSlotsAreFreeWithinTheLease) {
   EXPECT_LE(ran.front().start_ms - killed, 16000) << "freed late";
   EXPECT_FALSE(lines_with(workers_.back()->log(), {"limited: LimitedJob acct-9"}).empty())
       << "the run was not deferred while the dead worker's slots were held";
+}
+
+// RatedJob: 5 starts per second per key. From the runs' own start times, no 1 s window holds more
+// than 5 of them; the window is 100 ms shorter than the limit's, for the time between a slot's
+// put and perform()'s first line.
+TEST_F(FlowControl, FiveStartsPerSecondNeverMoreInAnyWindow) {
+  start_pair();
+  start_pair();
+  const auto started = now_ms();
+  enqueue("partner-1", 50, 20, "RatedJob");
+  std::vector<LimitedRun> all;
+  ASSERT_TRUE(eventually(
+      [&] {
+        all = limited_runs();
+        return all.size() >= 20;
+      },
+      60s))
+      << all.size() << " of 20 runs within 60 s\n"
+      << logs();
+  EXPECT_TRUE(eventually([&] { return messages_in(queue_) == 0; }, 10s)) << messages_in(queue_) << " left";
+  all = limited_runs();
+  EXPECT_EQ(all.size(), 20u);
+  std::vector<long long> starts;
+  for (const auto& r : all) starts.push_back(r.start_ms);
+  std::sort(starts.begin(), starts.end());
+  int most = 0;
+  for (std::size_t i = 0; i < starts.size(); ++i) {
+    int in_window = 0;
+    for (std::size_t j = i; j < starts.size() && starts[j] < starts[i] + 900; ++j) ++in_window;
+    most = std::max(most, in_window);
+  }
+  EXPECT_LE(most, 5) << "more than 5 starts within 900 ms";
+  // 20 starts, 5 per second: the last at least 3 s after the first.
+  EXPECT_GE(starts.back() - starts.front(), 3000 - 100 * 3);
+  EXPECT_EQ(messages_in(dead_letters_), 0) << "dead-lettered";
+  EXPECT_FALSE(lines_with(logs(), {"rate limited: RatedJob partner-1 started its 5 runs in 1000 ms"}).empty());
+  std::printf("[ e2e      ] 20 runs at 5/s in %.1f s\n", (starts.back() - started) / 1000.0);
 }
 
 }  // namespace

@@ -27,13 +27,13 @@ TEST(ArgumentKey, AStringAsItIsAnyOtherValueAsItsJson) {
 }
 
 TEST(LimitKey, TheClassAsAWholeOrTheKeyBoundedInLength) {
-  EXPECT_EQ(limit_key({.max = 1}, arguments("[]")), "*");
-  EXPECT_EQ(limit_key({.max = 1, .key = by_argument<0>}, arguments(R"(["acct-1"])")), "acct-1");
+  EXPECT_EQ(limit_key(nullptr, arguments("[]")), "*");
+  EXPECT_EQ(limit_key(&by_argument<0>, arguments(R"(["acct-1"])")), "acct-1");
   const std::string long_key(201, 'k');
-  const std::string hashed = limit_key({.max = 1, .key = by_argument<0>}, arguments("[\"" + long_key + "\"]"));
+  const std::string hashed = limit_key(&by_argument<0>, arguments("[\"" + long_key + "\"]"));
   EXPECT_TRUE(hashed.starts_with("sha256:")) << hashed;
   EXPECT_EQ(hashed.size(), 7u + 64u);
-  EXPECT_NE(hashed, limit_key({.max = 1, .key = by_argument<0>}, arguments("[\"" + long_key + "x\"]")));
+  EXPECT_NE(hashed, limit_key(&by_argument<0>, arguments("[\"" + long_key + "x\"]")));
 }
 
 TEST(LimitedDelay, GrowsWithTheWaitWithinItsBounds) {
@@ -75,7 +75,7 @@ TEST(ConcurrencyLimitDeclaration, AddPicksItUpAndRefusesOneOutOfRange) {
 }
 
 TEST(LimitGate, WithoutATableALimitedClassIsRefusedUnlessItFailsOpen) {
-  const LimitGate gate(nullptr);
+  const LimitGate gate(nullptr, nullptr);
   const auto args = arguments("[]");
   EXPECT_EQ(gate.admit("Plain", {}, args).verdict, LimitAdmission::Verdict::run);
   const LimitAdmission refused = gate.admit("Limited", {.concurrency = {.max = 1}}, args);

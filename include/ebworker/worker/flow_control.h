@@ -7,6 +7,9 @@
 //     static constexpr std::string_view name = "SyncAccountJob";
 //     // At most 2 runs at once per account (arguments[0]), across every worker.
 //     static constexpr ebworker::ConcurrencyLimit concurrency{.max = 2, .key = ebworker::by_argument<0>};
+//     // At most 10 runs started per second per partner (arguments[1]).
+//     static constexpr ebworker::RateLimit rate{.max = 10, .per = std::chrono::seconds(1),
+//                                               .key = ebworker::by_argument<1>};
 //     ...
 //   };
 //
@@ -43,6 +46,17 @@ struct ConcurrencyLimit {
   // When the limits table cannot be reached (or throttles): false, the run is deferred as if the
   // limit were reached (fail closed); true, it runs unlimited (fail open).
   bool fail_open = false;
+};
+
+// At most `max` runs started in any `per` across every worker on the queue, per key: each start
+// uses one of `max` rate slots in the limits table until `per` after it (a sliding window, in
+// the workers' clocks' milliseconds). A run the rate defers is sent on, as one its concurrency
+// limit defers. With both limits, the concurrency slot is taken first.
+struct RateLimit {
+  int max = 0;  // 0: no limit
+  std::chrono::milliseconds per{1000};
+  std::string (*key)(const rapidjson::Value& arguments) = nullptr;  // null: the class as a whole
+  bool fail_open = false;  // as ConcurrencyLimit's
 };
 
 }  // namespace ebworker

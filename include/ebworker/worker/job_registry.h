@@ -9,6 +9,7 @@
 //   static constexpr bool allow_overlap = true;  // default: such a run is skipped (200, logged)
 //   static constexpr ebworker::RetryOptions retry{.max_attempts = 5};
 //   static constexpr ebworker::ConcurrencyLimit concurrency{.max = 2, .key = ebworker::by_argument<0>};
+//   static constexpr ebworker::RateLimit rate{.max = 10, .per = std::chrono::seconds(1)};
 
 #include <chrono>
 #include <concepts>
@@ -75,6 +76,7 @@ struct JobOptions {
   bool allow_overlap = false;          // periodic tasks: may a run start while one runs?
   RetryOptions retry{};
   ConcurrencyLimit concurrency{};  // flow_control.h
+  RateLimit rate{};                // flow_control.h
 };
 
 class JobRegistry {
@@ -88,6 +90,7 @@ class JobRegistry {
     if constexpr (requires { J::allow_overlap; }) options.allow_overlap = J::allow_overlap;
     if constexpr (requires { J::retry; }) options.retry = J::retry;
     if constexpr (requires { J::concurrency; }) options.concurrency = J::concurrency;
+    if constexpr (requires { J::rate; }) options.rate = J::rate;
     return add(std::string(J::name), [] { return std::make_unique<J>(); }, options);
   }
   // Throws std::invalid_argument on an empty or already registered name: a start-up bug.

@@ -127,7 +127,8 @@ TEST_F(ConcurrencySlotsTest, ADeadHoldersSlotIsFreeOnceItsLeaseExpires) {
 rapidjson::Document empty_arguments() { return parse_json("[]").value(); }
 
 TEST_F(ConcurrencySlotsTest, TheGateDefersWhenTheTableIsDownAndRunsWhenItFailsOpen) {
-  const LimitGate gate(std::make_shared<const ConcurrencySlots>(table_, "worker-a"));
+  const LimitGate gate(std::make_shared<const ConcurrencySlots>(table_, "worker-a"),
+                       std::make_shared<const RateSlots>(dynalite_.client(), "limits", "worker-a"));
   const auto args = empty_arguments();
   const JobOptions closed{.concurrency = {.max = 1}};
   const JobOptions open{.concurrency = {.max = 1, .fail_open = true}};
@@ -159,14 +160,17 @@ TEST(ConcurrencySlotsThrottled, TheGateDefersWhileTheTableThrottles) {
   options.credentials = fauxqs_credentials();
   options.endpoint = {throttling.url() + "/", "us-east-1"};
   options.retry = {.max_attempts = 2, .base_delay = 1ms, .max_delay = 2ms};
-  auto table = std::make_shared<const LeaseTable>(std::make_shared<const DynamoClient>(std::move(options)), "limits");
-  const LimitGate gate(std::make_shared<const ConcurrencySlots>(table, "worker-a"));
+  auto dynamo = std::make_shared<const DynamoClient>(std::move(options));
+  const LimitGate gate(std::make_shared<const ConcurrencySlots>(std::make_shared<const LeaseTable>(dynamo, "limits"), "worker-a"),
+                       std::make_shared<const RateSlots>(dynamo, "limits", "worker-a"));
   const auto args = empty_arguments();
   const LimitAdmission throttled = gate.admit("SyncJob", {.concurrency = {.max = 2}}, args);
   EXPECT_EQ(throttled.verdict, LimitAdmission::Verdict::deferred);
   EXPECT_NE(throttled.reason.find("ProvisionedThroughputExceeded"), std::string::npos) << throttled.reason;
   EXPECT_EQ(gate.admit("SyncJob", {.concurrency = {.max = 2, .fail_open = true}}, args).verdict,
             LimitAdmission::Verdict::run);
+  EXPECT_EQ(gate.admit("SyncJob", {.rate = {.max = 2}}, args).verdict, LimitAdmission::Verdict::deferred);
+  EXPECT_EQ(gate.admit("SyncJob", {.rate = {.max = 2, .fail_open = true}}, args).verdict, LimitAdmission::Verdict::run);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 //   OutcomeJob          ends the way its arguments say
 //   RetriedOutcomeJob   OutcomeJob under a retry policy with a retry_if
 //   Admin::EchoJob      EchoJob under a Rails class name, as a Rails web tier enqueues it
+//   RatedJob            LimitedJob under a rate limit instead: 5 starts per second per arguments[0]
 
 #include <chrono>
 #include <memory>
@@ -42,5 +43,7 @@ int main(int argc, char** argv) {
                       .max_delay = std::chrono::seconds(1),
                       .retry_if = [](const ebworker::FailedRun& f) { return !f.reason.starts_with("permanent"); }}});
   jobs.add("Admin::EchoJob", [] { return std::make_unique<EchoJob>(); });
+  jobs.add("RatedJob", [] { return std::make_unique<LimitedJob>(); },
+           {.rate = {.max = 5, .per = std::chrono::seconds(1), .key = ebworker::by_argument<0>}});
   return ebworker::run_cli(argc, argv, jobs);
 }
