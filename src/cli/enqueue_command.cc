@@ -2,11 +2,13 @@
 
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string_view>
 
 #include <ebworker/client/client.h>
 
 #include "cli/logging.h"
+#include "cli/unique_claim.h"
 #include "client/client_settings.h"
 #include "core/settings.h"
 #include "core/iso_time.h"
@@ -19,8 +21,10 @@ namespace {
 constexpr const char* kEnqueueUsage =
     "usage: ebworker enqueue JOB [ARGS_JSON] [--delay D | --at TIME] [--queue-url URL] [--group-id G]\n"
     "                        [--dedup-id D] [--format ebworker|active_elastic_job|active_job]\n"
+    "                        [--unique KEY --unique-for D]\n"
     "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and sends it to the\n"
-    "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId.\n";
+    "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId, or \"already enqueued\"\n"
+    "  when --unique's key was claimed within its window (in EBWORKER_LIMITS_TABLE).\n";
 
 int enqueue_usage_error(const std::string& message) {
   std::fprintf(stderr, "ebworker enqueue: %s (see ebworker enqueue --help)\n", message.c_str());
@@ -66,6 +70,17 @@ const std::vector<Setting<EnqueueCall>>& enqueue_settings() {
          c.format = std::string(v);
          return {};
        }},
+      {"", "--unique", "(none)",
+       "a unique key: not sent while an enqueue of it is within its window (EBWORKER_LIMITS_TABLE), and a "
+       "duplicate is skipped by the worker within the window after its run",
+       option(&EnqueueOptions::unique_key)},
+      {"", "--unique-for", "3600", "the unique key's window: seconds, or 15m, 2h, 3d (up to a year)",
+       [](EnqueueCall& c, std::string_view v) -> Status {
+         auto d = parse_duration(v);
+         if (!d) return Unexpected{d.error()};
+         c.options.unique_for = *d;
+         return {};
+       }},
   };
   return settings;
 }
@@ -92,8 +107,23 @@ int enqueue_command(const std::vector<std::string>& args, const Environment& env
     std::fprintf(stderr, "ebworker enqueue: %s\n", client.error().message.c_str());
     return 1;
   }
+  std::optional<UniqueClaim> claim;
+  if (!call->options.unique_key.empty()) {
+    if (call->options.unique_for.count() == 0) call->options.unique_for = kDefaultUniqueFor;
+    auto claimed = claim_unique(env, call->options.unique_key, call->options.unique_for);
+    if (!claimed) {
+      std::fprintf(stderr, "ebworker enqueue: %s\n", claimed.error().message.c_str());
+      return 1;
+    }
+    if (!*claimed) {
+      std::printf("already enqueued\n");
+      return 0;
+    }
+    claim = std::move(*claimed);
+  }
   auto sent = client->enqueue(job, arguments, call->options);
   if (!sent) {
+    if (claim) claim->release();  // nothing was sent: the key is free for the next try
     std::fprintf(stderr, "ebworker enqueue: %s\n", sent.error().describe().c_str());
     return 1;
   }

@@ -124,6 +124,15 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
     delay = static_cast<int>(config_.max_hop_delay.count());
   }
 
+  if (!options.unique_key.empty()) {
+    if (rails) return refuse("a unique key needs ebworker's own message format");
+    if (options.unique_key.size() > kMaxUniqueKey || options.unique_for.count() < 1 ||
+        options.unique_for.count() > kMaxUniqueFor)
+      return refuse("a unique key is 1 to " + std::to_string(kMaxUniqueKey) + " bytes with a window of 1 s to a year");
+    envelope->unique_key = options.unique_key;
+    envelope->unique_for = options.unique_for.count();
+  }
+
   OutgoingMessage& m = p.message;
   switch (format) {
     case MessageFormat::ebworker:

@@ -44,6 +44,10 @@ std::string rate_key(std::string_view job_class, std::string_view limit_key, int
   return "rate#" + std::string(job_class) + "#" + std::string(limit_key) + "#" + std::to_string(slot);
 }
 
+std::string unique_claim_key(std::string_view unique_key) { return "unique#" + std::string(unique_key); }
+
+std::string unique_ran_key(std::string_view unique_key) { return "ran#" + std::string(unique_key); }
+
 std::string slot_key(std::string_view job_class, std::string_view limit_key, int slot) {
   return "slot#" + std::string(job_class) + "#" + std::string(limit_key) + "#" + std::to_string(slot);
 }

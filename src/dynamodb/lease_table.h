@@ -8,6 +8,8 @@
 //   slot#<job class>#<key>#<n>        slot n of a concurrency limit, held by one run (a lease)
 //   rate#<job class>#<key>#<n>        slot n of a rate limit, used by the run that started last in
 //                                     it until its free_at_ms (N, epoch milliseconds)
+//   unique#<key>                      a unique job's claim at enqueue, for its window
+//   ran#<key>                         a unique job's run completed, for its window after
 //
 // A conditional write whose answer was lost and that the retry then sees fail (its own first
 // attempt already made the change) is read back: when the item's holder is the writer's, it
@@ -30,6 +32,8 @@ std::string lock_key(std::string_view task_name);
 // `limit_key` is the limit's key as concurrency_slots.h makes it (bounded, no '#' ambiguity).
 std::string slot_key(std::string_view job_class, std::string_view limit_key, int slot);
 std::string rate_key(std::string_view job_class, std::string_view limit_key, int slot);
+std::string unique_claim_key(std::string_view unique_key);
+std::string unique_ran_key(std::string_view unique_key);
 
 // "HOST:PID:RANDOM": one process, told apart from a restarted one with the same pid.
 std::string make_holder_id();

@@ -135,6 +135,22 @@ Result<Envelope> Envelope::parse(std::string_view body) {
     e.scheduled_at = *at;
   }
   if (auto ok = read_continuation_fields(root, e); !ok) return Unexpected{ok.error()};
+  if (const auto unique = root.FindMember("unique"); unique != root.MemberEnd() && !unique->value.IsNull()) {
+    const rapidjson::Value& u = unique->value;
+    const auto refused = [] {
+      return fail("field \"unique\" must be {\"key\": 1 to " + std::to_string(kMaxUniqueKey) +
+                  " bytes, \"for\": 1 to " + std::to_string(kMaxUniqueFor) + " seconds}");
+    };
+    if (!u.IsObject()) return refused();  // MemberEnd() of anything else is undefined
+    const auto key = u.FindMember("key");
+    const auto window = u.FindMember("for");
+    if (key == u.MemberEnd() || !key->value.IsString() || key->value.GetStringLength() == 0 ||
+        key->value.GetStringLength() > kMaxUniqueKey || window == u.MemberEnd() || !window->value.IsInt64() ||
+        window->value.GetInt64() < 1 || window->value.GetInt64() > kMaxUniqueFor)
+      return refused();
+    e.unique_key.assign(key->value.GetString(), key->value.GetStringLength());
+    e.unique_for = window->value.GetInt64();
+  }
   // The arguments become the document's root, without a copy: rapidjson's assignment moves
   // (the arguments' old place is left null), and the parsed document's allocator, which holds
   // their strings and elements, goes with it. Last, once no other field is read from root.
@@ -173,6 +189,15 @@ std::string Envelope::to_json() const {
   if (resumptions > 0) {
     w.Key("resumptions");
     w.Int64(resumptions);
+  }
+  if (!unique_key.empty()) {
+    w.Key("unique");
+    w.StartObject();
+    w.Key("key");
+    write_json_string(w, unique_key);
+    w.Key("for");
+    w.Int64(unique_for);
+    w.EndObject();
   }
   w.EndObject();
   return {out.GetString(), out.GetSize()};

@@ -9,6 +9,9 @@
 //    earlier sends it on again with the time left (retry_hops.h), without running it;
 // and, for a continuable job handed on (include/ebworker/worker/job_steps.h), where its steps stand:
 //    "continuation":{"completed":["download"],"current":["rows",57]},"resumptions":3
+// and, for a unique job (EnqueueOptions::unique_key), its key and window in seconds, by which a
+// worker skips a duplicate whose key's run completed within the window:
+//    "unique":{"key":"import-42","for":3600}
 // Unknown fields are ignored; everything else is checked strictly.
 
 #include <rapidjson/document.h>
@@ -29,6 +32,9 @@ namespace ebworker {
 // The most `executions` a message may carry: far more than any job retries, far below where a
 // count overflows. A message over it is refused as malformed.
 inline constexpr std::int64_t kMaxExecutions = 1'000'000'000;
+// A unique job's longest window (a year) and longest key (it becomes part of a DynamoDB key).
+inline constexpr std::int64_t kMaxUniqueFor = 366LL * 24 * 3600;
+inline constexpr std::size_t kMaxUniqueKey = 512;
 
 struct Envelope {
   std::string job_class;
@@ -46,6 +52,8 @@ struct Envelope {
   // A continuable job's progress, checked by check_continuation: null in a first run.
   rapidjson::Document continuation{};
   std::int64_t resumptions = 0;  // runs that handed on before this message
+  std::string unique_key{};      // empty: not a unique job
+  std::int64_t unique_for = 0;   // seconds, 1 to kMaxUniqueFor with a key
 
   // A fresh envelope: new job id, enqueued now. `arguments_json` must be a JSON array.
   static Result<Envelope> make(std::string job_class, std::string_view arguments_json,

@@ -85,6 +85,17 @@ Outcome Dispatch::run_message(Request& request) const {
     outcome.message_id = std::string(request.message_id());
     return outcome;
   }
+  // A duplicate of a unique job whose run completed within its window: 200, not run.
+  if (limits_ && !envelope->unique_key.empty()) {
+    if (auto ran = limits_->duplicate_of_a_run(envelope->unique_key, envelope->job_id, envelope->enqueued_at,
+                                               std::chrono::seconds(envelope->unique_for))) {
+      Outcome skipped = Outcome::accepted(JobOutcome::skipped, std::move(*ran), "skipped\n");
+      skipped.job = envelope->job_class;
+      skipped.job_id = envelope->job_id;
+      skipped.message_id = std::string(request.message_id());
+      return skipped;
+    }
+  }
   // Held until the run ends: the limit's slot, when its class has one.
   LimitAdmission admission;
   if (limits_) {
@@ -105,6 +116,9 @@ Outcome Dispatch::run_message(Request& request) const {
   if (hops_) context.budget = times_.job_time_budget;
   const JobRun run = run_job(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
   admission.slot.reset();  // the slot is free before the answer: the next run of its key need not wait for it
+  if (limits_ && !envelope->unique_key.empty() && run.known && !run.threw && run.kind == JobResult::Kind::done &&
+      !run.handed_on)
+    limits_->ran(envelope->unique_key, envelope->job_id, std::chrono::seconds(envelope->unique_for));
   if (run.handed_on && hops_) return hand_on(*envelope, context, run);
   // A retry starts from the steps this run completed: they are not done again.
   if (context.continuation.advanced) envelope->continuation = continuation_json(context.continuation);

@@ -24,7 +24,8 @@ enum class JobOutcome {
   retried,        // retry_in or a retry policy: the next attempt sent, or Retry-After
   discarded,      // discard(): 200, never retried
   dead_lettered,  // a retry policy's attempts spent: sent to the dead-letter queue
-  skipped,        // a periodic task whose previous run was still going, or another instance's
+  skipped,        // a periodic task whose previous run was still going, or another instance's;
+                  // or a unique job whose key ran within its window
   not_due,        // received before its scheduled_at: sent on, not run
   continued,      // a continuable job handed on at a step boundary: its continuation sent
   unknown_sent_on,  // its class not registered here: sent on for a worker that has it (a deploy)

@@ -7,6 +7,7 @@
 
 #include "aws/credentials_chain.h"
 #include "core/environment_lookup.h"
+#include "core/iso_time.h"
 #include "dynamodb/dynamodb_endpoint.h"
 
 namespace ebworker {
@@ -77,12 +78,40 @@ LimitAdmission LimitGate::admit(std::string_view job_class, const JobOptions& op
   return admitted;
 }
 
+std::optional<std::string> LimitGate::duplicate_of_a_run(std::string_view unique_key, std::string_view job_id,
+                                                         std::string_view enqueued_at,
+                                                         std::chrono::seconds window) const {
+  if (!slots_) return std::nullopt;
+  auto ran = slots_->table().read(unique_ran_key(unique_key));
+  if (!ran) {
+    spdlog::warn("limits table {}: could not read whether unique key {} ran ({}): running it",
+                 slots_->table().name(), unique_key, ran.error().describe());
+    return std::nullopt;
+  }
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (!*ran || (*ran)->expires_at < now) return std::nullopt;
+  const auto completed = (*ran)->expires_at - window;
+  const auto enqueued = parse_iso8601_utc(std::string(enqueued_at.substr(0, 19)) + "Z");
+  if ((*ran)->holder != job_id && !(enqueued && *enqueued <= completed)) return std::nullopt;
+  return "skipped: unique key " + std::string(unique_key) + " ran (job " + (*ran)->holder + ") within its window, until " +
+         iso8601_utc_seconds((*ran)->expires_at);
+}
+
+void LimitGate::ran(std::string_view unique_key, std::string_view job_id, std::chrono::seconds window) const {
+  if (!slots_) return;
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  // Taken only when absent or expired: an earlier run's record within its window stays.
+  if (auto taken = slots_->table().take(unique_ran_key(unique_key), job_id, now, now + window); !taken)
+    spdlog::warn("limits table {}: could not record that unique key {} ran ({}): a duplicate may run again",
+                 slots_->table().name(), unique_key, taken.error().describe());
+}
+
 Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env) {
   std::vector<std::string> limited;
   for (const auto& name : registry.names())
     if (registry.options(name).concurrency.max > 0 || registry.options(name).rate.max > 0) limited.push_back(name);
-  if (limited.empty()) return std::shared_ptr<const LimitGate>();
   const auto table_name = lookup(env, "EBWORKER_LIMITS_TABLE");
+  if (!table_name && limited.empty()) return std::shared_ptr<const LimitGate>();
   if (!table_name) {
     spdlog::warn("job class {} declares a limit but EBWORKER_LIMITS_TABLE is not set: its runs are "
                  "refused (503) unless it fails open",

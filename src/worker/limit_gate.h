@@ -52,6 +52,16 @@ class LimitGate {
   // The concurrency limit first (its slot held in the answer), then the rate.
   LimitAdmission admit(std::string_view job_class, const JobOptions& options, const rapidjson::Value& arguments) const;
 
+  // Unique jobs: a message of `unique_key` is a duplicate when a run of that key completed
+  // within its window and the message is that run's own (the same `job_id`, delivered again) or
+  // was enqueued before it completed (an equal one queued meanwhile); a message enqueued after
+  // the run is a new job. What to say of a duplicate, or nullopt (none, no table, or it did not
+  // answer: the run goes ahead, as delivery is at-least-once anyway). ran() records a run of
+  // `job_id` completed now, for `window`.
+  std::optional<std::string> duplicate_of_a_run(std::string_view unique_key, std::string_view job_id,
+                                                std::string_view enqueued_at, std::chrono::seconds window) const;
+  void ran(std::string_view unique_key, std::string_view job_id, std::chrono::seconds window) const;
+
  private:
   // The table did not answer: deferred when the limit fails closed, nullopt (run) when open.
   std::optional<LimitAdmission> silent(const AwsError& error, bool fail_open, const std::string& which) const;
@@ -62,9 +72,9 @@ class LimitGate {
   mutable std::atomic<bool> unreachable_{false};
 };
 
-// For a registry in which some class declares a limit: the gate on EBWORKER_LIMITS_TABLE (which
-// must exist), or without it a gate that refuses those runs, with a warning. Null when no class
-// declares a limit. An error: the table is named but not usable.
+// The gate on EBWORKER_LIMITS_TABLE (which must exist) when it is set; without it, for a
+// registry in which some class declares a limit, a gate that refuses those runs, with a warning,
+// and null when none does. An error: the table is named but not usable.
 Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env);
 
 }  // namespace ebworker

@@ -297,5 +297,30 @@ TEST(EnvelopeScheduledAt, TimesPastTheClocksRangeAreRefused) {
   EXPECT_NE(e->to_json().find(R"("scheduled_at":"2261-12-31T23:59:59.000Z")"), std::string::npos) << e->to_json();
 }
 
+// A unique job's key and window travel in the envelope (signed with it), and are checked.
+TEST(EnvelopeUnique, RoundTripsAndIsCheckedWhenPresent) {
+  auto e = Envelope::make("EchoJob", "[]");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->to_json().find("unique"), std::string::npos);
+  e->unique_key = "import-42";
+  e->unique_for = 3600;
+  const std::string json = e->to_json();
+  EXPECT_NE(json.find(R"("unique":{"key":"import-42","for":3600})"), std::string::npos) << json;
+  auto back = Envelope::parse(json);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->unique_key, "import-42");
+  EXPECT_EQ(back->unique_for, 3600);
+  for (const char* bad : {R"("unique":{"key":"","for":3600})", R"("unique":{"key":"k","for":0})",
+                          R"("unique":{"key":"k","for":31622401})", R"("unique":{"key":1,"for":60})",
+                          R"("unique":{"for":60})", R"("unique":"k")"}) {
+    SCOPED_TRACE(bad);
+    std::string body = json;
+    body.replace(body.find(R"("unique":{"key":"import-42","for":3600})"), 39, bad);
+    auto refused = Envelope::parse(body);
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(refused.error().message.starts_with("field \"unique\" must be")) << refused.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace ebworker

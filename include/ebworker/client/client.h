@@ -37,6 +37,13 @@ struct EnqueueOptions {
   // FIFO queues (URL ending .fifo). Empty: the job name, and the job id.
   std::string group_id;
   std::string deduplication_id;
+  // A unique job (ebworker's own format only): the envelope carries the key and window, and a
+  // worker with EBWORKER_LIMITS_TABLE skips (200, skipped) a message of that key whose run
+  // completed less than `unique_for` ago: a duplicate delivery, or a second enqueue. The client
+  // sends it in any case; `ebworker enqueue --unique` also claims the key before sending and
+  // answers "already enqueued" while the claim lasts (docs/guide.md, "Unique jobs").
+  std::string unique_key;
+  std::chrono::seconds unique_for{0};  // 1 s to a year with a key
 };
 
 struct Enqueued {

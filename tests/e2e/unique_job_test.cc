@@ -1,0 +1,104 @@
+// Unique jobs through fauxqs, dynalite as the limits table, a worker and its daemon:
+// `ebworker enqueue --unique` five times sends one message and runs it once; once the window has
+// passed, the key is sent again and runs again. A duplicate that slipped past the claim (the
+// library's enqueue does not claim) and arrives after the key's run completed is skipped.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "e2e/support/retrying_worker.h"
+#include "support/dynalite_process.h"
+#include "support/local_stack.h"
+
+namespace ebworker::testing {
+namespace {
+
+class UniqueJobs : public LocalStackTest {
+ protected:
+  UniqueJobs() {
+    dynalite_.table("limits");
+    EnvChanges env = retrying_worker_env(queue_, "", fauxqs_.endpoint());
+    env["EBWORKER_LIMITS_TABLE"] = "limits";
+    env["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite_.endpoint();
+    auto& worker = start_worker(env);
+    start_sqsd(queue_, worker.url(""), {"--visibility-timeout", "30", "--error-visibility-timeout", "1"});
+  }
+
+  // `ebworker enqueue EchoJob ARGS --unique KEY --unique-for SECONDS`: its stdout.
+  std::string enqueue_unique(const std::string& arguments, const std::string& key, int seconds) {
+    Environment env = sqsd_env();
+    env["EBWORKER_QUEUE_URL"] = queue_;
+    env["SECRET_KEY_BASE"] = std::string(kE2eKey);
+    env["AWS_REGION"] = "us-east-1";
+    env["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite_.endpoint();
+    env["EBWORKER_LIMITS_TABLE"] = "limits";
+    const auto out = dir_ / ("enqueue-" + std::to_string(++enqueues_) + ".out");
+    Process p({.program = EBWORKER_BINARY,
+               .args = {"enqueue", "EchoJob", arguments, "--unique", key, "--unique-for", std::to_string(seconds)},
+               .env = env,
+               .workdir = dir_.path(),
+               .stdout_path = out,
+               .stderr_path = dir_ / "enqueue.err"});
+    const auto status = p.wait_for_exit(20s);
+    EXPECT_TRUE(status && status->success()) << read_file(dir_ / "enqueue.err");
+    return read_file(out);
+  }
+  std::size_t runs_of(std::string_view argument) const { return lines_with(echo_output(), {argument}).size(); }
+
+  DynaliteProcess dynalite_;
+  std::string queue_ = create_queue("unique");
+  int enqueues_ = 0;
+};
+
+TEST_F(UniqueJobs, FiveEnqueuesOfOneKeySendOneAndAfterTheWindowItIsSentAgain) {
+  const auto first_claim = std::chrono::steady_clock::now();
+  int sent = 0, already = 0;
+  for (int i = 0; i < 5; ++i) {
+    const std::string out = enqueue_unique("[\"import-42\"]", "import-42", 3);
+    if (out == "already enqueued\n")
+      ++already;
+    else
+      ++sent;
+  }
+  EXPECT_EQ(sent, 1);
+  EXPECT_EQ(already, 4);
+  ASSERT_TRUE(eventually([&] { return runs_of("import-42") >= 1; }, 20s)) << workers_.front()->log();
+  ASSERT_TRUE(eventually([&] { return messages_in(queue_) == 0; }, 10s));
+  EXPECT_EQ(runs_of("import-42"), 1u);
+
+  // Past the window of the claim: sent again, and run again (enqueued after the first run).
+  std::string out;
+  ASSERT_TRUE(eventually(
+      [&] {
+        out = enqueue_unique("[\"import-42\"]", "import-42", 3);
+        return out != "already enqueued\n";
+      },
+      20s));
+  EXPECT_GE(std::chrono::steady_clock::now() - first_claim, 2s) << "sent again within the window";
+  EXPECT_TRUE(eventually([&] { return runs_of("import-42") == 2; }, 20s)) << workers_.front()->log();
+}
+
+TEST_F(UniqueJobs, ADuplicateArrivingAfterItsKeysRunIsSkipped) {
+  EnqueueOptions unique;
+  unique.unique_key = "report-7";
+  unique.unique_for = 60s;
+  ASSERT_TRUE(client(queue_).enqueue("EchoJob", "[\"report-7\"]", unique));
+  EnqueueOptions later = unique;
+  later.delay_seconds = 3;  // enqueued now, before the first's run completes; delivered after it
+  auto duplicate = client(queue_).enqueue("EchoJob", "[\"report-7\"]", later);
+  ASSERT_TRUE(duplicate);
+  const auto skipped = workers_.front()->wait_for_line(
+      [&](std::string_view line) {
+        return line.find(duplicate->message_id) != std::string_view::npos &&
+               line.find("status=200") != std::string_view::npos;
+      },
+      20s);
+  ASSERT_TRUE(skipped) << workers_.front()->log();
+  EXPECT_NE(skipped->find("reason=skipped: unique key report-7 ran"), std::string::npos) << *skipped;
+  EXPECT_EQ(runs_of("report-7"), 1u);
+}
+
+}  // namespace
+}  // namespace ebworker::testing
