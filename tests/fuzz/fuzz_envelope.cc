@@ -51,6 +51,7 @@ void parse_and_round_trip(std::string_view body) {
   FUZZ_CHECK(again->enqueued_at == envelope->enqueued_at);
   FUZZ_CHECK(again->arguments == envelope->arguments);
   FUZZ_CHECK(again->arguments_json() == envelope->arguments_json());
+  FUZZ_CHECK(again->unique_key == envelope->unique_key && again->unique_for == envelope->unique_for);
 }
 
 }  // namespace
