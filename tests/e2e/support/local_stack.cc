@@ -32,15 +32,6 @@ std::vector<std::string> lines_with(std::string_view text, std::initializer_list
   return out;
 }
 
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  for (;;) {
-    if (done()) return true;
-    if (Clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(10ms);
-  }
-}
-
 LocalStackTest::LocalStackTest() { write_file(dir_ / "cron.yaml", kE2eCron); }
 
 void LocalStackTest::TearDown() {

@@ -18,6 +18,7 @@
 
 #include <ebworker/client/client.h>
 
+#include "support/eventually.h"
 #include "support/fauxqs_process.h"
 #include "support/process.h"
 #include "support/temp_dir.h"
@@ -41,9 +42,6 @@ inline constexpr std::string_view kE2eCron =
 
 // Lines of `text` containing every one of `needles`.
 std::vector<std::string> lines_with(std::string_view text, std::initializer_list<std::string_view> needles);
-
-// Polls `done` every 10 ms until it is true (true) or the timeout passes (false).
-bool eventually(const std::function<bool()>& done, std::chrono::milliseconds timeout);
 
 class LocalStackTest : public ::testing::Test {
  protected:

@@ -8,7 +8,6 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <barrier>
 #include <functional>
 #include <optional>
 #include <thread>
@@ -16,6 +15,8 @@
 
 #include "core/json.h"
 #include "support/dynalite_process.h"
+#include "support/eventually.h"
+#include "support/racing_threads.h"
 #include "support/fake_http_server.h"
 #include "support/fauxqs_process.h"
 #include "worker/limit_gate.h"
@@ -24,15 +25,6 @@ namespace ebworker::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-bool holds_within(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
 
 std::chrono::sys_seconds seconds_now() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -73,19 +65,11 @@ TEST_F(ConcurrencySlotsTest, AtMostMaxRunsOfAKeyHoldASlot) {
 TEST_F(ConcurrencySlotsTest, ThreadsRacingForOneSlotGetItOnce) {
   constexpr int kThreads = 8;
   const ConcurrencyLimit one{.max = 1, .lease = 30s};
-  std::barrier start(kThreads);
-  std::vector<std::optional<AwsResult<std::unique_ptr<HeldLease>>>> taken(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i)
-    threads.emplace_back([&, i] {
-      start.arrive_and_wait();
-      taken[i] = (i % 2 ? here_ : there_).take("SyncJob", "acct-1", one);
-    });
-  for (auto& t : threads) t.join();
+  const auto taken = racing_threads(kThreads, [&](int i) { return (i % 2 ? here_ : there_).take("SyncJob", "acct-1", one); });
   int held = 0;
   for (const auto& t : taken) {
-    ASSERT_TRUE(t && *t) << (t ? t->error().describe() : "no answer");
-    held += **t ? 1 : 0;
+    ASSERT_TRUE(t) << t.error().describe();
+    held += *t ? 1 : 0;
   }
   EXPECT_EQ(held, 1);
 }
@@ -96,7 +80,7 @@ TEST_F(ConcurrencySlotsTest, AHeldSlotIsRenewedPastItsLease) {
   ASSERT_TRUE(held && *held);
   const std::string key = (*held)->key();
   const auto first_expiry = (*table_->read(key))->expires_at;
-  EXPECT_TRUE(holds_within([&] { return (*table_->read(key))->expires_at > first_expiry; }, 5s))
+  EXPECT_TRUE(eventually([&] { return (*table_->read(key))->expires_at > first_expiry; }, 5s))
       << "the slot was not renewed";
   std::this_thread::sleep_for(1s);  // past the lease it was taken with: still held
   auto other = there_.take("SyncJob", "acct-1", one);
@@ -113,7 +97,7 @@ TEST_F(ConcurrencySlotsTest, ADeadHoldersSlotIsFreeOnceItsLeaseExpires) {
   ASSERT_TRUE(refused);
   EXPECT_FALSE(*refused);
   std::unique_ptr<HeldLease> held;
-  EXPECT_TRUE(holds_within(
+  EXPECT_TRUE(eventually(
       [&] {
         auto taken = here_.take("SyncJob", "acct-1", one);
         if (taken && *taken) held = std::move(taken).value();

@@ -16,6 +16,7 @@
 #include "cron/cron_file.h"
 #include "middleware/periodic_tasks.h"
 #include "support/dynalite_process.h"
+#include "support/eventually.h"
 
 namespace ebworker::testing {
 namespace {
@@ -41,16 +42,6 @@ class CountedJob : public Job {
  private:
   std::atomic<int>& runs_;
 };
-
-// Polls `done` every 50 ms until it is true or `timeout` passes.
-bool eventually_true(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(50ms);
-  }
-  return true;
-}
 
 Request task(std::string name) {
   Request r;
@@ -108,7 +99,7 @@ TEST_F(ExclusiveRunsTest, ALongRunKeepsRenewingItsLease) {
   auto held = runs.take("Report");
   ASSERT_TRUE(held && *held);
   const auto first_expiry = (*table_->read(lock_key("Report")))->expires_at;
-  EXPECT_TRUE(eventually_true([&] { return (*table_->read(lock_key("Report")))->expires_at > first_expiry; }, 5s))
+  EXPECT_TRUE(eventually([&] { return (*table_->read(lock_key("Report")))->expires_at > first_expiry; }, 5s))
       << "the lease was not renewed";
   // Still this run's after more than a lease.
   ExclusiveRuns other(table_, "instance-b", 3s);

@@ -6,13 +6,11 @@
 
 #include <gtest/gtest.h>
 
-#include <barrier>
-#include <optional>
-#include <thread>
 #include <vector>
 
 #include "core/json.h"
 #include "support/dynalite_process.h"
+#include "support/racing_threads.h"
 #include "worker/limit_gate.h"
 
 namespace ebworker::testing {
@@ -58,19 +56,11 @@ TEST_F(RateSlotsTest, NStartsPerIntervalPerKey) {
 TEST_F(RateSlotsTest, ThreadsRacingForTheLastSlotsGetThemOnce) {
   constexpr int kThreads = 8;
   const RateLimit three{.max = 3, .per = 60s};
-  std::barrier start(kThreads);
-  std::vector<std::optional<AwsResult<bool>>> taken(kThreads);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i)
-    threads.emplace_back([&, i] {
-      start.arrive_and_wait();
-      taken[i] = (i % 2 ? here_ : there_).take("CallJob", "p1", three, t0_);
-    });
-  for (auto& t : threads) t.join();
+  const auto taken = racing_threads(kThreads, [&](int i) { return (i % 2 ? here_ : there_).take("CallJob", "p1", three, t0_); });
   int started = 0;
   for (const auto& t : taken) {
-    ASSERT_TRUE(t && *t) << (t ? t->error().describe() : "no answer");
-    started += **t ? 1 : 0;
+    ASSERT_TRUE(t) << t.error().describe();
+    started += *t ? 1 : 0;
   }
   EXPECT_EQ(started, 3);
 }
