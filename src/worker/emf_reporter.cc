@@ -14,8 +14,9 @@ namespace ebworker {
 
 namespace {
 
-// The outcomes a record reports; skipped and not_due are the scheduler's, not a job's fate, and
-// continued is a run's, not its job's (the job's fate comes with its last run).
+// The outcomes a record reports: a job's fate. Skipped and not_due are the scheduler's; continued
+// is a run's (the job's fate comes with its last run); unknown_sent_on and limited pass a message
+// on unrun (it is counted when it runs, here or on another worker).
 constexpr std::array kReported = {JobOutcome::done, JobOutcome::failed, JobOutcome::retried, JobOutcome::discarded,
                                   JobOutcome::dead_lettered};
 
