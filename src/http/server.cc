@@ -239,6 +239,17 @@ Response respond(Server::Core& core, Request& request) {
   }
 }
 
+// The answer to a request no handler thread took: the server stops accepting, or every thread is busy.
+Response refusal(Server::Core& core, BoundedPool::Admission admission) {
+  if (admission == BoundedPool::Admission::stopping) return Response::refuse(503, "shutting down");
+  if (core.observer) core.observer->busy();
+  Response busy = Response::refuse(503, core.busy_reason);
+  // A slot frees soon: `ebworker sqsd` brings the message back after this many seconds rather
+  // than after ErrorVisibilityTimeout (aws-sqsd ignores it).
+  busy.headers.add("Retry-After", "1");
+  return busy;
+}
+
 class RequestHandler : public Http::Handler {
  public:
   HTTP_PROTOTYPE(RequestHandler)
@@ -281,16 +292,7 @@ class RequestHandler : public Http::Handler {
           send(answer->writer, answer->response, core, answer->transport, answer->closer, answer->connection);
         });
     if (admission == BoundedPool::Admission::accepted) return;
-    if (admission == BoundedPool::Admission::stopping) {
-      reply_now(*request, answer->writer, closer, connection, Response::refuse(503, "shutting down"));
-      return;
-    }
-    if (core_->observer) core_->observer->busy();
-    Response busy = Response::refuse(503, core_->busy_reason);
-    // A slot frees soon: `ebworker sqsd` brings the message back after this many seconds rather
-    // than after ErrorVisibilityTimeout (aws-sqsd ignores it).
-    busy.headers.add("Retry-After", "1");
-    reply_now(*request, answer->writer, closer, connection, busy);
+    reply_now(*request, answer->writer, closer, connection, refusal(*core_, admission));
   }
 
  private:
@@ -513,6 +515,31 @@ Status Server::start() {
     return fail("cannot listen on " + host + ":" + std::to_string(options_.port) + ": " + e.what());
   }
   return {};
+}
+
+void Server::run_local(Request request, std::function<void(const Response&)> answered) {
+  Server::Core* core = core_.get();
+  core->started();
+  // Handed over, as an HTTP answer is, once the handler's slot is free: whoever hears it and
+  // hands in the next request finds the slot free.
+  const auto hand_over = [core, answered = std::move(answered)](const Response& response) {
+    core->handed_over();
+    if (core->observer) core->observer->answered(response.status);
+    answered(response);
+    core->written();
+  };
+  auto taken = std::make_shared<std::pair<Request, Response>>(std::move(request), Response{});
+  const auto admission = core->pool.try_submit(
+      [core, taken] {
+        if (core->observer) core->observer->handler_started();
+        taken->second = respond(*core, taken->first);
+        if (core->observer) core->observer->handler_finished();
+      },
+      [taken, hand_over] { hand_over(taken->second); });
+  if (admission == BoundedPool::Admission::accepted) return;
+  const Response refused = refusal(*core, admission);
+  log_request(taken->first, refused);
+  hand_over(refused);
 }
 
 std::size_t Server::max_connections() const { return core_->max_connections; }

@@ -3,7 +3,7 @@
 // run a handler. Each request is handed whole to the bounded pool of handler threads, where the
 // middleware stack runs; if no handler thread is free the answer is 503 at once. The few requests
 // ServerOptions::answer_inline picks (the worker's metrics, health and status) run the stack on
-// the I/O thread instead.
+// the I/O thread instead. A request may also come with no connection at all (run_local).
 
 #include <chrono>
 #include <cstddef>
@@ -64,6 +64,13 @@ class Server {
   std::uint16_t port() const;
   // The connection cap in force once started (ServerOptions::max_connections, maybe lowered).
   std::size_t max_connections() const;
+
+  // Runs `request` through the stack on a handler thread as if it had come over HTTP, with no
+  // connection (a worker that polls its queue itself: sqsd/local_delivery.h). `answered` gets the
+  // response on that thread once its slot is free again; or, on this thread, the 503 an HTTP
+  // request gets when every handler thread is busy or the server no longer accepts. The observer
+  // and drain() count it as an HTTP request.
+  void run_local(Request request, std::function<void(const Response&)> answered);
 
   // From now on every new request gets 503 ("shutting down").
   void stop_accepting();

@@ -22,6 +22,7 @@
 #include "http/health_response.h"
 #include "net/url.h"
 #include "sqs/sqs_endpoint.h"
+#include "sqsd/http_delivery.h"
 #include "sqsd/run_claims.h"
 #include "metrics/text_format.h"
 #include "sqsd/sqsd_metrics.h"
@@ -30,7 +31,7 @@
 namespace ebworker {
 
 SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron,
-                       std::shared_ptr<const LeaseTable> leader_table)
+                       std::shared_ptr<const LeaseTable> leader_table, std::unique_ptr<Delivery> delivery)
     : config_(std::move(config)),
       sqs_(std::move(sqs)),
       deletes_(sqs_, config_.queue_url,
@@ -45,7 +46,10 @@ SqsdDaemon::SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, 
                    if (!changed) return fail(changed.error().describe());
                    return {};
                  }),
-      answer_handlers_(static_cast<size_t>(config_.http_connections)) {
+      answer_handlers_(static_cast<size_t>(config_.http_connections)),
+      delivery_(delivery ? std::move(delivery)
+                         : std::make_unique<HttpDelivery>(config_.worker_url, config_.http_path,
+                                                          std::chrono::seconds(config_.connect_timeout))) {
   auto url = QueueUrl::parse(config_.queue_url);
   queue_name_ = url ? url->name : config_.queue_url;
   PeriodicScheduler::Options elected;
@@ -99,15 +103,15 @@ Status SqsdDaemon::start() {
   for (int i = 0; i < config_.receives; ++i) receivers_.emplace_back([this] { poll(); });
   if (election_) election_->start();
   if (scheduler_) scheduler_->start();
-  spdlog::info("sqsd polling {} for {}{} ({} connections, {} receives{}{})", config_.queue_url,
-               redacted_url(config_.worker_url), config_.http_path, config_.http_connections, config_.receives,
+  spdlog::info("sqsd polling {} for {} ({} in flight at most, {} receives{}{})", config_.queue_url,
+               delivery_->describe(), config_.http_connections, config_.receives,
                health_server_ ? ", health on " + config_.health_bind + ":" + std::to_string(health_server_->port()) : "",
                election_ ? ", cron leader when elected through dynamodb:" + config_.leader_table
                : scheduler_ ? ", cron leader" : (config_.leader ? "" : ", not the cron leader"));
   return {};
 }
 
-void SqsdDaemon::stop() {
+void SqsdDaemon::stop_receiving() {
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && receivers_.empty()) return;
@@ -117,17 +121,30 @@ void SqsdDaemon::stop() {
   changed_.notify_all();
   if (scheduler_) scheduler_->stop();
   if (election_) election_->stop();  // hands the lease back: another daemon leads at once
-  const bool was_polling = !receivers_.empty();
+  if (!receivers_.empty()) was_polling_ = true;
   for (auto& receiver : receivers_) receiver.join();
   receivers_.clear();
+}
+
+bool SqsdDaemon::stop(std::chrono::milliseconds in_flight_wait) {
+  if (stopped_) return true;
+  stop_receiving();
+  bool answered = true;
   {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [this] { return in_flight_ == 0; });
+    const auto all_answered = [this] { return in_flight_ == 0; };
+    if (in_flight_wait == std::chrono::milliseconds::max())
+      changed_.wait(lock, all_answered);
+    else
+      answered = changed_.wait_for(lock, in_flight_wait, all_answered);
+    if (!answered) spdlog::warn("{} messages still in flight: not answered, they come back once their visibility ends", in_flight_);
   }
   for (const auto& message : std::exchange(held_while_down_, {})) release(message, 0, "sqsd is stopping");
   deletes_.flush();
-  if (was_polling) spdlog::info("sqsd totals: {}", counters().describe());
+  if (std::exchange(was_polling_, false)) spdlog::info("sqsd totals: {}", counters().describe());
   if (health_server_) health_server_->stop();  // it answered 503 while the daemon stopped
+  stopped_ = answered;
+  return answered;
 }
 
 void SqsdDaemon::set_leader_state(std::function<std::string()> state) { leader_state_ = std::move(state); }
@@ -222,7 +239,7 @@ void SqsdDaemon::probe_while_down(std::unique_lock<std::mutex>& lock) {
   std::vector<ReceivedMessage> held = std::exchange(held_while_down_, {});
   lock.unlock();
   for (const auto& message : held) release(message, 0, "the worker is down");
-  const bool up = worker_answers();
+  const bool up = delivery_->worker_answers(cancel_receive_);
   lock.lock();
   if (!up) {
     changed_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
@@ -232,7 +249,7 @@ void SqsdDaemon::probe_while_down(std::unique_lock<std::mutex>& lock) {
   worker_down_ = false;
   probing_ = false;
   changed_.notify_all();
-  spdlog::info("the worker at {} accepts connections again after {} s: receiving", redacted_url(config_.worker_url),
+  spdlog::info("the worker at {} accepts connections again after {} s: receiving", delivery_->describe(),
                std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - down_since_).count());
   // POSTs that failed during the last probe: nothing receives them until they are released.
   held = std::exchange(held_while_down_, {});
@@ -331,20 +348,6 @@ void SqsdDaemon::poll_until_stopped() {
   }
 }
 
-// Any HTTP answer at all, even a 404, means the worker is listening again.
-bool SqsdDaemon::worker_answers() {
-  HttpRequest probe;
-  probe.method = "GET";
-  probe.url = config_.worker_url + "/";
-  probe.connect_timeout = std::chrono::seconds(config_.connect_timeout);
-  probe.timeout = std::chrono::seconds(5);
-  probe.oversize = HttpRequest::Oversize::truncate;
-  probe.cancel = &cancel_receive_;
-  auto reply = worker_.perform(probe);
-  spdlog::debug("probe of the worker at {}: {}", redacted_url(config_.worker_url), reply ? "answered" : reply.error().message);
-  return bool(reply);
-}
-
 bool SqsdDaemon::expired(const ReceivedMessage& message) const {
   const auto it = message.attributes.find("ApproximateFirstReceiveTimestamp");
   if (it == message.attributes.end()) return false;
@@ -389,17 +392,18 @@ void SqsdDaemon::post(long id, std::shared_ptr<const ReceivedMessage> message) {
     post_ended();
     return;
   }
-  WorkerPost post = std::move(built).value();
-  posts_.start(std::move(post.request), [this, id, message, started, task = std::move(post.task_name)](
-                                            Result<HttpReply, TransportError> reply) {
+  std::string task = built->task_name;
+  delivery_->deliver(std::move(built).value(), [this, id, message, started, task = std::move(task)](
+                                                   Result<HttpReply, TransportError> reply) {
     if (reply && reply->status == 200) {
       heartbeat_.drop(id);  // to be deleted: an extension under way can only fail, not worth the wait
       handle_answer(*message, reply, started, task);
       post_ended();
       return;
     }
-    // A failure may call SQS (a release): not on the loop that every other post shares. At most
-    // http_connections posts are in flight and the pool has that many threads: it never refuses.
+    // A failure may call SQS (a release): not on the loop that every other post shares, nor on
+    // the job thread that answered. At most http_connections posts are in flight and the pool
+    // has that many threads: it never refuses.
     const auto admission = answer_handlers_.try_submit(
         [this, id, message, started, task, reply = std::move(reply)] {
           heartbeat_.forget(id);  // before the release: no extension may hide the message again after it
@@ -453,7 +457,7 @@ void SqsdDaemon::handle_answer(const ReceivedMessage& message, const Result<Http
       worker_down_ = true;
       down_since_ = std::chrono::steady_clock::now();
       spdlog::warn("the worker at {} accepts no connections ({}): receiving nothing until it does, "
-                   "probing it each second", redacted_url(config_.worker_url), reply.error().message);
+                   "probing it each second", delivery_->describe(), reply.error().message);
     }
     // The poller releases it once no receive is in flight (or stop() does).
     held_while_down_.push_back(message);

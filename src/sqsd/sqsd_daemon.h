@@ -1,9 +1,11 @@
 #pragma once
 // `ebworker sqsd`: a daemon with aws-sqsd's wire behaviour (docs/wire-protocol.md), so a worker
-// runs the same off Elastic Beanstalk. It long-polls the queue, keeps at most HttpConnections POSTs
-// in flight, deletes (in batches) what the worker answered 200, makes everything else visible again
-// after ErrorVisibilityTimeout, deletes unposted what is older than RetentionPeriod, and, as the
-// cron leader, sends the periodic tasks' messages.
+// runs the same off Elastic Beanstalk; and, with a LocalDelivery, the poller inside `ebworker
+// serve --queue-url`, the same in every way but how a message reaches the job (sqsd/delivery.h).
+// It long-polls the queue, keeps at most HttpConnections POSTs in flight, deletes (in batches)
+// what the worker answered 200, makes everything else visible again after
+// ErrorVisibilityTimeout, deletes unposted what is older than RetentionPeriod, and, as the cron
+// leader, sends the periodic tasks' messages.
 // Beyond aws-sqsd: while a POST runs its message's visibility is extended (a job longer than
 // VisibilityTimeout is not received twice), a failed answer's Retry-After header (seconds) sets
 // when the message comes back instead of ErrorVisibilityTimeout, and while the worker accepts no
@@ -23,10 +25,9 @@
 
 #include "cron/cron_file.h"
 #include "core/bounded_pool.h"
-#include "net/async_http_client.h"
-#include "net/http_client.h"
 #include "sqs/sqs_client.h"
 #include "sqsd/delete_batcher.h"
+#include "sqsd/delivery.h"
 #include "sqsd/leader_election.h"
 #include "sqsd/periodic_scheduler.h"
 #include "sqsd/sqsd_config.h"
@@ -40,17 +41,24 @@ class SqsdDaemon {
  public:
   // `cron` is used only by a leader.
   // `leader_table` (--leader dynamodb:TABLE, ready) elects the leader and claims each run.
+  // `delivery` hands each message to the worker: by default an HttpDelivery to config.worker_url.
   SqsdDaemon(SqsdConfig config, std::shared_ptr<const SqsClient> sqs, std::vector<CronTask> cron = {},
-             std::shared_ptr<const LeaseTable> leader_table = nullptr);
+             std::shared_ptr<const LeaseTable> leader_table = nullptr, std::unique_ptr<Delivery> delivery = nullptr);
   ~SqsdDaemon();
   SqsdDaemon(const SqsdDaemon&) = delete;
   SqsdDaemon& operator=(const SqsdDaemon&) = delete;
 
   // Starts polling (and, as leader, the scheduler) on background threads.
   Status start();
-  // Stops polling, lets in-flight POSTs finish, makes messages received but not yet posted
-  // visible again, sends the pending deletes. Blocks until done.
-  void stop();
+  // Stops polling: no receive starts after it, the long polls under way give up, and what they
+  // still bring is made visible again. The cron leader stops sending and hands its lease back.
+  void stop_receiving();
+  // stop_receiving(), then waits up to `in_flight_wait` for the messages in flight to be
+  // answered, makes messages received but not yet posted visible again and sends the pending
+  // deletes. False when messages were still in flight at the end of the wait: their jobs still
+  // run, and the caller must end the process without destroying the daemon (their messages come
+  // back once their visibility ends).
+  bool stop(std::chrono::milliseconds in_flight_wait = std::chrono::milliseconds::max());
 
   // What has happened to every message so far.
   SqsdCounters counters() const;
@@ -85,7 +93,6 @@ class SqsdDaemon {
                      std::chrono::steady_clock::time_point started, const std::string& task_name);
   void post_ended();
   bool expired(const ReceivedMessage& message) const;
-  bool worker_answers();
   Response health_answer() const;
   Response metrics_answer() const;
   void release(const ReceivedMessage& message, int visibility_seconds, std::string_view why);
@@ -93,7 +100,6 @@ class SqsdDaemon {
   SqsdConfig config_;
   std::shared_ptr<const SqsClient> sqs_;
   std::string queue_name_;
-  HttpClient worker_;  // the probe while the worker is down
   std::optional<LeaderElection> election_;  // before the scheduler, whose sends ask it
   std::optional<PeriodicScheduler> scheduler_;
 
@@ -107,6 +113,8 @@ class SqsdDaemon {
   std::vector<ReceivedMessage> held_while_down_;  // to release once no receive is in flight
   std::chrono::steady_clock::time_point down_since_;
   bool stopping_ = false;
+  bool was_polling_ = false;  // for the totals' one line at the stop
+  bool stopped_ = false;
   std::atomic<bool> cancel_receive_{false};  // set at stop: the long polls give up
   // Up to config_.receives receivers, each with at most one ReceiveMessage in flight; those
   // asking hold `reserved_` POST slots between them for the messages they may bring.
@@ -119,9 +127,9 @@ class SqsdDaemon {
   std::unique_ptr<SqsdHealthServer> health_server_;
   VisibilityHeartbeat heartbeat_;
   // Last, so they stop first, while everything above is alive (and stop() has waited for every
-  // post to end): the posting loop, whose completions hand failures to the pool, then the pool.
+  // post to end): the delivery, whose completions hand failures to the pool, then the pool.
   BoundedPool answer_handlers_;
-  AsyncHttpClient posts_;
+  std::unique_ptr<Delivery> delivery_;
 };
 
 }  // namespace ebworker

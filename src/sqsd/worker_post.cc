@@ -95,6 +95,7 @@ Result<WorkerPost> build_post(const ReceivedMessage& message, const SqsdConfig& 
   }
   header("X-Aws-Sqsd-Path", path);
   r.url = config.worker_url + path;
+  post.path = path;
   return post;
 }
 

@@ -24,6 +24,7 @@ inline constexpr std::string_view kSqsdUserAgent = "aws-sqsd/3.0 (compatible; eb
 
 struct WorkerPost {
   HttpRequest request;
+  std::string path;       // the request's path: what request.url names after the worker's origin
   std::string task_name;  // periodic tasks only
 };
 
