@@ -161,6 +161,51 @@ const std::vector<SqsdSetting>& sqsd_settings() {
   return settings;
 }
 
+const std::vector<SqsdSetting>& in_process_sqsd_settings() {
+  static const std::vector<SqsdSetting> settings = [] {
+    // Not here: the worker's URL, connections and timeouts of the POST (there is none), the cron
+    // file, the health port and the log settings (the worker's own serve those).
+    constexpr std::string_view kTaken[] = {
+        "EBWORKER_SQSD_QUEUE_URL",         "EBWORKER_SQSD_HTTP_PATH",
+        "EBWORKER_SQSD_MIME_TYPE",         "EBWORKER_SQSD_VISIBILITY_TIMEOUT",
+        "EBWORKER_SQSD_NO_HEARTBEAT",      "EBWORKER_SQSD_ERROR_VISIBILITY_TIMEOUT",
+        "EBWORKER_SQSD_RETENTION_PERIOD",  "EBWORKER_SQSD_MAX_RETRIES",
+        "EBWORKER_SQSD_LEADER",            "EBWORKER_SQSD_CREATE_LEADER_TABLE",
+        "EBWORKER_SQSD_LEADER_LEASE",      "EBWORKER_SQSD_CREATE_QUEUES",
+        "EBWORKER_SQSD_WAIT_TIME",         "EBWORKER_SQSD_RECEIVES"};
+    std::vector<SqsdSetting> taken;
+    for (const auto& s : sqsd_settings())
+      if (std::find(std::begin(kTaken), std::end(kTaken), s.env) != std::end(kTaken)) taken.push_back(s);
+    // Optional here: without it the worker polls nothing, and waits for a daemon's POSTs.
+    taken.front().fallback = "(none)";
+    taken.front().meaning = "the queue the worker polls itself; unset, it polls nothing and runs what a daemon posts";
+    return taken;
+  }();
+  return settings;
+}
+
+InProcessOptions split_in_process_options(const std::vector<std::string>& args) {
+  InProcessOptions out;
+  const std::vector<std::string> joined = joined_leader_values(args);
+  for (size_t i = 0; i < joined.size(); ++i) {
+    const std::string& arg = joined[i];
+    const std::string_view name = std::string_view(arg).substr(0, arg.find('='));
+    const auto& settings = in_process_sqsd_settings();
+    const auto setting = std::find_if(settings.begin(), settings.end(), [&](const SqsdSetting& s) { return s.flag == name; });
+    if (setting == settings.end()) {
+      out.rest.push_back(arg);
+      continue;
+    }
+    out.poller.push_back(arg);
+    if (arg.find('=') == std::string::npos && !setting->is_switch && i + 1 < joined.size()) out.poller.push_back(joined[++i]);
+  }
+  return out;
+}
+
+Result<SqsdConfig> load_in_process_sqsd_config(const Environment& env, const std::vector<std::string>& poller_args) {
+  return load_settings(in_process_sqsd_settings(), env, poller_args);
+}
+
 Result<SqsdConfig> load_sqsd_config(const Environment& env, const std::vector<std::string>& args) {
   auto config = load_settings(sqsd_settings(), env, joined_leader_values(args));
   if (config && config->queue_url.empty())

@@ -48,4 +48,21 @@ const std::vector<SqsdSetting>& sqsd_settings();
 // Defaults, environment, flags; the queue URL is required.
 Result<SqsdConfig> load_sqsd_config(const Environment& env, const std::vector<std::string>& args);
 
+// The settings with which `ebworker serve` polls a queue itself (--queue-url): those of
+// `ebworker sqsd` that mean something with no HTTP between daemon and worker, under the same
+// names. The worker's own settings give the rest: its job threads bound the messages in flight,
+// its cron file names the tasks, its port serves health and metrics, its log settings the log.
+const std::vector<SqsdSetting>& in_process_sqsd_settings();
+
+// serve's words split in two: the poller's options (each flag with its value), and the rest.
+struct InProcessOptions {
+  std::vector<std::string> poller;
+  std::vector<std::string> rest;
+};
+InProcessOptions split_in_process_options(const std::vector<std::string>& args);
+
+// Defaults, environment, flags (`poller` of split_in_process_options); queue_url stays empty
+// when neither --queue-url nor EBWORKER_SQSD_QUEUE_URL gives it: then serve polls nothing.
+Result<SqsdConfig> load_in_process_sqsd_config(const Environment& env, const std::vector<std::string>& poller_args);
+
 }  // namespace ebworker

@@ -17,6 +17,7 @@
 #include "cli/enqueue_command.h"
 #include "cli/post_command.h"
 #include "client/client_settings.h"
+#include "sqsd/sqsd_config.h"
 #include "worker/worker_config.h"
 
 namespace ebworker {
@@ -95,6 +96,10 @@ void expect_table_matches(const std::string& heading, const std::vector<Setting<
 }
 
 TEST(ConfigurationDocs, TheWorkersTable) { expect_table_matches("## ebworker serve (the worker)", worker_settings()); }
+
+TEST(ConfigurationDocs, TheInProcessPollersTable) {
+  expect_table_matches("## ebworker serve --queue-url (the worker polls its queue)", in_process_sqsd_settings());
+}
 
 TEST(ConfigurationDocs, TheDevTable) { expect_table_matches("## ebworker dev", dev_settings()); }
 

@@ -79,6 +79,19 @@ WorkerProcess& LocalStackTest::start_worker(const EnvChanges& changes) {
                            {.binary = EBWORKER_FIXTURE_APP, .env = worker_env(changes), .dir = dir_.path()});
 }
 
+WorkerProcess& LocalStackTest::start_polling_worker(const std::string& queue_url, const EnvChanges& changes) {
+  EnvChanges all;
+  for (const auto& [name, value] : sqsd_env()) all[name] = value;
+  all["EBWORKER_SQSD_QUEUE_URL"] = queue_url;
+  all["EBWORKER_SQSD_WAIT_TIME"] = "1";
+  all["EBWORKER_SQSD_LEADER"] = "false";
+  for (const auto& [name, value] : changes) all[name] = value;  // the test's own win
+  WorkerProcess& worker = start_worker(all);
+  if (!worker.wait_for_line("sqsd polling", 20s))
+    throw std::runtime_error("the polling worker did not log \"sqsd polling\" within 20 s; its log:\n" + worker.log());
+  return worker;
+}
+
 Environment LocalStackTest::sqsd_env() const {
   Environment env = base_environment();
   env["AWS_ENDPOINT_URL_SQS"] = fauxqs_.endpoint();

@@ -58,6 +58,11 @@ class LocalStackTest : public ::testing::Test {
   // `serve` of the tests' app (the example jobs plus the fixtures, tests/support/jobs/).
   WorkerProcess& start_worker(const EnvChanges& changes = {});
 
+  // `serve` polling `queue_url` itself (no sqsd): worker_env() plus fauxqs as the SQS endpoint
+  // and static AWS keys, EBWORKER_SQSD_QUEUE_URL, 1 s long polls and not the cron leader, then
+  // `changes`; returns once it logged "sqsd polling" (throws, with its log, if not within 20 s).
+  WorkerProcess& start_polling_worker(const std::string& queue_url, const EnvChanges& changes = {});
+
   // base_environment() plus fauxqs as the SQS endpoint and static AWS keys.
   Environment sqsd_env() const;
   // `ebworker sqsd --queue-url URL --worker-url URL --wait-time 1 --leader=false

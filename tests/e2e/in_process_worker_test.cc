@@ -1,0 +1,157 @@
+// `ebworker serve` with EBWORKER_SQSD_QUEUE_URL: one process polls the queue and runs each
+// message on its own job threads, no `ebworker sqsd` and no HTTP between them. What the daemon
+// promises holds here too: jobs run and are deleted, never more in flight than job threads, a
+// kill -9 loses nothing, SIGTERM stops the receives and deletes only what answered 200, the
+// heartbeat keeps a long job's message hidden, Retry-After sets when a retried message comes
+// back, and the cron leader's tasks run. The worker's HTTP endpoint still serves its health.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "e2e/support/local_stack.h"
+#include "net/http_client.h"
+
+namespace ebworker::testing {
+namespace {
+
+class InProcessWorker : public LocalStackTest {
+ protected:
+  // The worker's request log lines of a message: one per run of its job.
+  static std::vector<std::string> runs(const WorkerProcess& worker, const std::string& message_id) {
+    return lines_with(worker.log(), {"POST /", " status=", " msgid=" + message_id + " "});
+  }
+  // The poller's lines of a message deleted after its 200.
+  static std::vector<std::string> deleted_lines(const WorkerProcess& worker, const std::string& message_id) {
+    return lines_with(worker.log(), {"msgid=" + message_id, "status=200", "deleting"});
+  }
+};
+
+TEST_F(InProcessWorker, RunsEachJobOnceAndDeletesItWithNoMoreInFlightThanJobThreads) {
+  const std::string queue = create_queue("in-process");
+  auto& worker = start_polling_worker(queue, {{"EBWORKER_JOB_THREADS", "2"}});
+  const Client jobs = client(queue);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 8; ++i) {
+    const auto sent = jobs.enqueue("SleepJob", "[200]");
+    ASSERT_TRUE(sent) << sent.error().describe();
+    ids.push_back(sent->message_id);
+  }
+  ASSERT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 30s)) << worker.log();
+  for (const auto& id : ids) {
+    EXPECT_EQ(runs(worker, id).size(), 1u) << id << "\n" << worker.log();
+    EXPECT_EQ(deleted_lines(worker, id).size(), 1u) << id << "\n" << worker.log();
+  }
+  // Receives never asked for more than the free job threads: no message met a busy pool.
+  EXPECT_TRUE(lines_with(worker.log(), {"status=503"}).empty()) << worker.log();
+
+  // The HTTP endpoint still answers the worker's own paths.
+  HttpClient http;
+  HttpRequest health;
+  health.url = worker.url("/_ebworker/health");
+  const auto answer = http.perform(health);
+  ASSERT_TRUE(answer) << answer.error().message;
+  EXPECT_EQ(answer->status, 200) << answer->body;
+}
+
+TEST_F(InProcessWorker, AJobCutOffByKillDashNineRunsAgainInTheNextWorker) {
+  const std::string queue = create_queue("in-process-crash");
+  // Short visibility: the killed worker's heartbeat stops, so the message is back within 3 s.
+  auto& first = start_polling_worker(queue, {{"EBWORKER_SQSD_VISIBILITY_TIMEOUT", "3"}});
+  const auto sent = client(queue).enqueue("SleepJob", "[1500]");
+  ASSERT_TRUE(sent) << sent.error().describe();
+  const std::string msgid = "msgid=" + sent->message_id;
+  ASSERT_TRUE(first.wait_for_line(msgid + " job=SleepJob sleeping", 15s)) << first.log();
+
+  first.send_signal(SIGKILL);
+  const auto killed = first.wait_for_exit(5s);
+  ASSERT_TRUE(killed && !killed->exited && killed->signal == SIGKILL);
+  EXPECT_TRUE(runs(first, sent->message_id).empty()) << "the killed worker answered";
+
+  auto& second = start_polling_worker(queue);
+  ASSERT_TRUE(eventually([&] { return deleted_lines(second, sent->message_id).size() == 1; }, 20s))
+      << "not run again; second worker's log:\n" << second.log();
+  EXPECT_EQ(runs(second, sent->message_id).size(), 1u) << second.log();
+  EXPECT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 5s));
+}
+
+TEST_F(InProcessWorker, SigtermStopsReceivingAndDeletesOnlyWhatAnswered200) {
+  const std::string queue = create_queue("in-process-stop");
+  auto& worker = start_polling_worker(queue, {{"EBWORKER_SQSD_VISIBILITY_TIMEOUT", "60"}});
+  const Client jobs = client(queue);
+  const auto quick = jobs.enqueue("EchoJob", R"(["before the stop"])");
+  ASSERT_TRUE(quick) << quick.error().describe();
+  ASSERT_TRUE(eventually([&] { return deleted_lines(worker, quick->message_id).size() == 1; }, 15s)) << worker.log();
+  // A job still running at SIGTERM is asked to stop (SleepJob then fails): not a 200, so its
+  // message is not deleted but handed back.
+  const auto slow = jobs.enqueue("SleepJob", "[30000]");
+  ASSERT_TRUE(slow) << slow.error().describe();
+  ASSERT_TRUE(worker.wait_for_line("msgid=" + slow->message_id + " job=SleepJob sleeping", 15s)) << worker.log();
+
+  worker.send_signal(SIGTERM);
+  ASSERT_TRUE(worker.wait_for_line("refusing new jobs", 5s)) << worker.log();
+  const auto after = jobs.enqueue("EchoJob", R"(["after the stop"])");
+  ASSERT_TRUE(after) << after.error().describe();
+  const auto exited = worker.wait_for_exit(15s);
+  ASSERT_TRUE(exited) << "still running 15 s after SIGTERM:\n" << worker.log();
+  EXPECT_TRUE(exited->success()) << exited->describe() << "\n" << worker.log();
+
+  const auto slow_answers = runs(worker, slow->message_id);
+  ASSERT_EQ(slow_answers.size(), 1u) << worker.log();
+  EXPECT_EQ(slow_answers[0].find(" status=200 "), std::string::npos) << slow_answers[0];
+  EXPECT_TRUE(deleted_lines(worker, slow->message_id).empty()) << worker.log();
+  EXPECT_TRUE(runs(worker, after->message_id).empty()) << worker.log();
+
+  // Both are in the queue: the one sent after SIGTERM was never received (this is its first
+  // receive), the stopped one was handed back rather than left hidden for 60 s.
+  const auto first_receive = receive_one(
+      queue, [&](const ReceivedMessage& m) { return m.message_id == after->message_id; }, 5s);
+  ASSERT_TRUE(first_receive) << "the message sent after SIGTERM is gone\n" << worker.log();
+  EXPECT_EQ(first_receive->attributes.at("ApproximateReceiveCount"), "1") << "received after SIGTERM";
+  const auto handed_back = receive_one(
+      queue, [&](const ReceivedMessage& m) { return m.message_id == slow->message_id; }, 10s);
+  ASSERT_TRUE(handed_back) << "the stopped job's message is not back\n" << worker.log();
+}
+
+TEST_F(InProcessWorker, TheHeartbeatKeepsALongJobFromRunningTwice) {
+  const std::string queue = create_queue("in-process-heartbeat");
+  // Visibility of 3 s and a job of 8 s: without the extensions the message would come back while
+  // it runs, and this worker, with job threads free, would run it again.
+  auto& worker = start_polling_worker(queue, {{"EBWORKER_SQSD_VISIBILITY_TIMEOUT", "3"}});
+  const auto sent = client(queue).enqueue("SleepJob", "[8000]");
+  ASSERT_TRUE(sent) << sent.error().describe();
+  ASSERT_TRUE(eventually([&] { return deleted_lines(worker, sent->message_id).size() == 1; }, 30s)) << worker.log();
+  EXPECT_EQ(lines_with(worker.log(), {"msgid=" + sent->message_id, "job=SleepJob sleeping"}).size(), 1u)
+      << worker.log();
+  EXPECT_EQ(runs(worker, sent->message_id).size(), 1u) << worker.log();
+  EXPECT_TRUE(lines_with(worker.log(), {"could not extend"}).empty()) << worker.log();
+  EXPECT_TRUE(eventually([&] { return messages_in(queue) == 0; }, 5s));
+}
+
+TEST_F(InProcessWorker, RetryAfterSetsWhenARetriedMessageComesBack) {
+  const std::string queue = create_queue("in-process-retry-after");
+  // retry_in(1 s) with no EBWORKER_QUEUE_URL answers 503 with Retry-After: 1. Without the
+  // header's effect the message would come back after ErrorVisibilityTimeout: 10 minutes here.
+  auto& worker = start_polling_worker(queue, {{"EBWORKER_SQSD_ERROR_VISIBILITY_TIMEOUT", "600"}});
+  const auto sent = client(queue).enqueue("OutcomeJob", R"(["retry", 1])");
+  ASSERT_TRUE(sent) << sent.error().describe();
+  ASSERT_TRUE(eventually([&] { return runs(worker, sent->message_id).size() >= 3; }, 20s)) << worker.log();
+  EXPECT_GE(lines_with(worker.log(), {"msgid=" + sent->message_id, "retry in 1 s (Retry-After)"}).size(), 2u)
+      << worker.log();
+  EXPECT_TRUE(deleted_lines(worker, sent->message_id).empty()) << worker.log();
+}
+
+TEST_F(InProcessWorker, TheCronLeaderSendsCronYamlsTaskAndTheWorkerRunsIt) {
+  const std::string queue = create_queue("in-process-cron");
+  // The test knob reads cron.yaml's "*/5 * * * *" as every fifth second.
+  auto& worker = start_polling_worker(queue, {{"EBWORKER_SQSD_LEADER", "true"}, {"EBWORKER_SQSD_CRON_SECONDS", "1"}});
+  ASSERT_TRUE(eventually([&] { return !lines_with(worker.log(), {"task=EchoJob", "status=200", "deleting"}).empty(); },
+                         20s))
+      << worker.log();
+  EXPECT_FALSE(lines_with(worker.log(), {"POST /periodic_tasks", "status=200"}).empty()) << worker.log();
+}
+
+}  // namespace
+}  // namespace ebworker::testing
