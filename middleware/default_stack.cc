@@ -42,7 +42,8 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
                                  .jobs = counters,
                                  .server = chain.server_metrics,
                                  .tasks = parts->cron.tasks(),
-                                 .shutdown = parts->shutdown}));
+                                 .shutdown = parts->shutdown,
+                                 .poller = parts->poller}));
     chain.answer_inline = [paths](const Request& request) { return paths.matches(request.path); };
   }
   const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters),

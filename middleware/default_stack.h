@@ -13,6 +13,7 @@
 #include "worker/exclusive_runs.h"
 #include "worker/job_counters.h"
 #include "worker/limit_gate.h"
+#include "worker/poller_view.h"
 #include "worker/retry_hops.h"
 #include "worker/server_metrics.h"
 #include "worker/worker_config.h"
@@ -40,6 +41,7 @@ struct WorkerParts {
   std::shared_ptr<JobCounters> counters{};  // counts every job's outcome; made when null
   std::shared_ptr<const ExclusiveRuns> exclusive{};  // cron.yaml's exclusive tasks' leases
   std::shared_ptr<const LimitGate> limits{};  // the job classes' declared limits; null: none
+  std::shared_ptr<const PollerView> poller{};  // the worker polling its queue itself: its health and metrics
 };
 
 // Job processing on, in this order (tests/unit/middleware_order_test.cc checks the docs say the same):

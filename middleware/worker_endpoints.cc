@@ -40,24 +40,33 @@ Response WorkerEndpoints::call(Request& request, const Next& next) const {
 }
 
 Response WorkerEndpoints::metrics() const {
-  Response r = Response::ok(sources_->jobs->registry().expose());
+  std::string text = sources_->jobs->registry().expose();
+  if (sources_->poller) text += sources_->poller->metrics();
+  Response r = Response::ok(std::move(text));
   r.headers.add("Content-Type", std::string(metrics::kTextContentType));
   return r;
 }
 
 Response WorkerEndpoints::health() const {
   const bool stopping = sources_->shutdown.stop_requested();
+  const std::optional<bool> receiving = sources_->poller ? sources_->poller->receiving() : std::nullopt;
+  const bool deaf = receiving && !*receiving && !stopping;  // a worker cut off from its queue
   rapidjson::StringBuffer body;
   rapidjson::Writer<rapidjson::StringBuffer> json(body);
   json.StartObject();
   json.Key("status");
-  json.String(stopping ? "stopping" : "ok");
+  json.String(stopping ? "stopping" : deaf ? "not receiving" : "ok");
   json.Key("jobs_running");
   json.Uint64(static_cast<std::uint64_t>(std::llround(sources_->server->jobs_running())));
   json.Key("job_threads");
   json.Uint64(sources_->server->job_threads());
+  if (receiving) {
+    json.Key("receiving");
+    json.Bool(*receiving);
+  }
   json.EndObject();
-  return health_response(!stopping, std::string(body.GetString(), body.GetSize()), "stopping: shutdown began");
+  return health_response(!stopping && !deaf, std::string(body.GetString(), body.GetSize()),
+                         stopping ? "stopping: shutdown began" : "not receiving: no receive from the queue lately");
 }
 
 Response WorkerEndpoints::status() const {

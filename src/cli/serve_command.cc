@@ -13,6 +13,8 @@
 #include "cli/start_worker.h"
 #include "sqsd/local_delivery.h"
 #include "sqsd/sqsd_config.h"
+#include "sqsd/sqsd_metrics.h"
+#include "worker/poller_view.h"
 #include "worker/worker_config.h"
 #include "worker/emf_reporter.h"
 
@@ -61,7 +63,8 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
                  config->trusted_gateway);
 
   const auto jobs = std::make_shared<JobCounters>();
-  auto server = start_worker(*config, registry, std::move(options), env, jobs);
+  const auto poller_view = polls ? std::make_shared<PollerView>() : nullptr;
+  auto server = start_worker(*config, registry, std::move(options), env, jobs, poller_view);
   if (!server) return startup_error(server.error().message);
   Server& worker = **server;
   std::unique_ptr<SqsdDaemon> poller;  // after the server: stopped and gone before it
@@ -70,6 +73,16 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
     auto started = start_daemon(*queue, registry, env, std::make_unique<LocalDelivery>(worker));
     if (!started) return startup_error(started.error().message);
     poller = std::move(started).value();
+    poller_view->attach({.receiving =
+                             [daemon = poller.get()] {
+                               const SqsdDaemon::Health h = daemon->health();
+                               return h.healthy || h.stopping;
+                             },
+                         .metrics =
+                             [daemon = poller.get()] {
+                               const SqsdDaemon::Health h = daemon->health();
+                               return sqsd_metrics_text(daemon->counters(), h.leader_state == "leader", h.worker_up);
+                             }});
   }
   std::unique_ptr<EmfReporter> emf;
   if (config->metrics_emf)
@@ -86,10 +99,13 @@ int serve_command(const std::vector<std::string>& args, const JobRegistry& regis
   if (poller) {
     // Every job answered: its message's delete or release may still be on its way (a release
     // calls SQS), so a few seconds more. Jobs cut off: the answered ones' deletes are sent now.
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    drained = poller->stop(drained ? std::max(left, std::chrono::milliseconds(10000)) : std::max(left, std::chrono::milliseconds(0))) && drained;
+    using std::chrono::milliseconds;
+    const auto left = std::max(std::chrono::duration_cast<milliseconds>(deadline - std::chrono::steady_clock::now()),
+                               milliseconds(0));
+    drained = poller->stop(drained ? std::max(left, milliseconds(10000)) : left) && drained;
   }
   if (drained) {
+    if (poller_view) poller_view->detach();
     poller.reset();
     worker.stop();
     if (emf) emf->stop();  // its final record: what ran since the last one

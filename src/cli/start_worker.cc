@@ -67,7 +67,8 @@ Result<std::shared_ptr<const RetryHops>> retry_hops(const WorkerConfig& config, 
 
 Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const JobRegistry& registry,
                                              AppOptions options, const Environment& env,
-                                             std::shared_ptr<JobCounters> jobs) {
+                                             std::shared_ptr<JobCounters> jobs,
+                                             std::shared_ptr<const PollerView> poller) {
   // Requested when the server stops accepting (SIGTERM): every running job's stop token is.
   auto shutdown = std::make_shared<std::stop_source>();
   std::optional<WorkerParts> parts;
@@ -88,7 +89,8 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
                         .hops = std::move(hops).value(),
                         .counters = std::move(jobs),
                         .exclusive = std::move(exclusive).value(),
-                        .limits = std::move(limits).value()};
+                        .limits = std::move(limits).value(),
+                        .poller = std::move(poller)};
   }
   WorkerChain chain = default_stack(config, registry, std::move(parts), std::move(options.app));
   if (options.edit_stack) options.edit_stack(chain.stack);

@@ -3,7 +3,8 @@
 // promises holds here too: jobs run and are deleted, never more in flight than job threads, a
 // kill -9 loses nothing, SIGTERM stops the receives and deletes only what answered 200, the
 // heartbeat keeps a long job's message hidden, Retry-After sets when a retried message comes
-// back, and the cron leader's tasks run. The worker's HTTP endpoint still serves its health.
+// back, and the cron leader's tasks run. The worker's HTTP endpoint still serves its health and
+// metrics, the poller's among them.
 
 #include <gtest/gtest.h>
 
@@ -47,13 +48,20 @@ TEST_F(InProcessWorker, RunsEachJobOnceAndDeletesItWithNoMoreInFlightThanJobThre
   // Receives never asked for more than the free job threads: no message met a busy pool.
   EXPECT_TRUE(lines_with(worker.log(), {"status=503"}).empty()) << worker.log();
 
-  // The HTTP endpoint still answers the worker's own paths.
+  // The HTTP endpoint still answers the worker's own paths, the poller's health and metrics among them.
   HttpClient http;
   HttpRequest health;
   health.url = worker.url("/_ebworker/health");
   const auto answer = http.perform(health);
   ASSERT_TRUE(answer) << answer.error().message;
   EXPECT_EQ(answer->status, 200) << answer->body;
+  EXPECT_NE(answer->body.find("\"receiving\":true"), std::string::npos) << answer->body;
+  HttpRequest metrics;
+  metrics.url = worker.url("/_ebworker/metrics");
+  const auto text = http.perform(metrics);
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_NE(text->body.find("\nebworker_sqsd_deleted_total 8\n"), std::string::npos) << text->body;
+  EXPECT_NE(text->body.find("\nebworker_jobs_running "), std::string::npos) << text->body;
 }
 
 TEST_F(InProcessWorker, AJobCutOffByKillDashNineRunsAgainInTheNextWorker) {

@@ -1,6 +1,7 @@
 // The worker's own endpoints: their paths (under /_ebworker/, empty for off, all different), and
-// the middleware's answers: Prometheus text, health JSON (503 once stopping), the status page,
-// 405 for other methods, and everything else passed on down the chain.
+// the middleware's answers: Prometheus text, health JSON (503 once stopping, or while the poller
+// of a worker polling its queue itself receives nothing), the status page, 405 for other methods,
+// and everything else passed on down the chain.
 
 #include "middleware/worker_endpoints.h"
 
@@ -90,6 +91,51 @@ TEST_F(WorkerEndpointsTest, HealthIsOkUntilShutdownBegins) {
   r = get("/_ebworker/health");
   EXPECT_EQ(r.status, 503);
   EXPECT_EQ(r.body, "{\"status\":\"stopping\",\"jobs_running\":1,\"job_threads\":4}\n");
+}
+
+// A worker polling its queue itself: health says whether the poller receives (503 when it does
+// not, unless the worker is stopping anyway) and the metrics add the poller's; detached, neither.
+TEST(WorkerEndpointsWithPoller, HealthAndMetricsShowThePoller) {
+  auto jobs = std::make_shared<JobCounters>();
+  auto server = std::make_shared<ServerMetrics>(jobs->registry(), 2);
+  auto poller = std::make_shared<PollerView>();
+  std::stop_source stop;
+  bool receiving = true;
+  poller->attach({.receiving = [&] { return receiving; },
+                  .metrics = [] { return std::string("ebworker_sqsd_deleted_total 7\n"); }});
+  Stack stack;
+  stack.add<WorkerEndpoints>(std::make_shared<const WorkerEndpoints::Sources>(WorkerEndpoints::Sources{
+      .paths = {.metrics = "/_ebworker/metrics", .health = "/_ebworker/health", .status = "/_ebworker/status"},
+      .jobs = jobs,
+      .server = server,
+      .tasks = {},
+      .shutdown = stop.get_token(),
+      .poller = poller}));
+  const auto get = [&](std::string path) {
+    Request r;
+    r.method = "GET";
+    r.path = std::move(path);
+    return stack.call(r, [](Request&) { return Response::ok("the app\n"); });
+  };
+  Response r = get("/_ebworker/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "{\"status\":\"ok\",\"jobs_running\":0,\"job_threads\":2,\"receiving\":true}\n");
+  const auto parsed = testing::parse_prometheus_text(get("/_ebworker/metrics").body);
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->value("ebworker_sqsd_deleted_total"), 7);
+  EXPECT_EQ(parsed->value("ebworker_job_threads"), 2);
+
+  receiving = false;
+  r = get("/_ebworker/health");
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.body, "{\"status\":\"not receiving\",\"jobs_running\":0,\"job_threads\":2,\"receiving\":false}\n");
+  stop.request_stop();
+  EXPECT_EQ(get("/_ebworker/health").body,
+            "{\"status\":\"stopping\",\"jobs_running\":0,\"job_threads\":2,\"receiving\":false}\n");
+
+  poller->detach();
+  EXPECT_EQ(get("/_ebworker/health").body, "{\"status\":\"stopping\",\"jobs_running\":0,\"job_threads\":2}\n");
+  EXPECT_EQ(get("/_ebworker/metrics").body.find("ebworker_sqsd_"), std::string::npos);
 }
 
 TEST_F(WorkerEndpointsTest, StatusIsTheHtmlPage) {
