@@ -25,6 +25,7 @@ class Delivery {
   // job thread) is free again; it must return quickly.
   using Answered = std::function<void(Result<HttpReply, TransportError>)>;
 
+  // Returns once every `answered` has returned: the daemon's members it reaches outlive it.
   virtual ~Delivery() = default;
 
   virtual void deliver(WorkerPost post, Answered answered) = 0;

@@ -22,15 +22,28 @@ Request local_request(WorkerPost post) {
   return request;
 }
 
+LocalDelivery::~LocalDelivery() {
+  std::unique_lock lock(mutex_);
+  idle_.wait(lock, [this] { return delivering_ == 0; });
+}
+
 void LocalDelivery::deliver(WorkerPost post, Answered answered) {
+  {
+    std::lock_guard lock(mutex_);
+    ++delivering_;
+  }
   const std::size_t max_body = post.request.max_reply_body;
-  server_.run_local(local_request(std::move(post)), [answered = std::move(answered), max_body](const Response& response) {
+  server_.run_local(local_request(std::move(post)), [this, answered = std::move(answered), max_body](const Response& response) {
     HttpReply reply;
     reply.status = response.status;
     reply.headers = response.headers;
     reply.truncated = response.body.size() > max_body;
     reply.body = response.body.substr(0, std::min(response.body.size(), max_body));
     answered(std::move(reply));
+    // Told under the lock: once the destructor sees zero, no job thread touches this any more.
+    std::lock_guard lock(mutex_);
+    --delivering_;
+    idle_.notify_all();
   });
 }
 

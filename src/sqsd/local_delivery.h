@@ -4,6 +4,9 @@
 // through the same stack on the same bounded pool (Server::run_local), and its Response is read
 // as the HTTP answer would have been: no socket, no HTTP exchange, no I/O thread woken.
 
+#include <condition_variable>
+#include <mutex>
+
 #include "http/server.h"
 #include "sqsd/delivery.h"
 
@@ -16,6 +19,8 @@ class LocalDelivery : public Delivery {
  public:
   // `server` must outlive the daemon that delivers through it.
   explicit LocalDelivery(Server& server) : server_(server) {}
+  // Waits for the callbacks still running on job threads (their slots already free).
+  ~LocalDelivery() override;
 
   void deliver(WorkerPost post, Answered answered) override;
   // The job threads are this process's: they take requests while it runs.
@@ -24,6 +29,9 @@ class LocalDelivery : public Delivery {
 
  private:
   Server& server_;
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  long delivering_ = 0;  // delivered, their `answered` not yet returned
 };
 
 }  // namespace ebworker

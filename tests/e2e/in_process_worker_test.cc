@@ -10,6 +10,7 @@
 
 #include <csignal>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "e2e/support/local_stack.h"
@@ -100,6 +101,10 @@ TEST_F(InProcessWorker, SigtermStopsReceivingAndDeletesOnlyWhatAnswered200) {
 
   worker.send_signal(SIGTERM);
   ASSERT_TRUE(worker.wait_for_line("refusing new jobs", 5s)) << worker.log();
+  // The long polls were given up before that line, but a poll given up by its client may still
+  // wait at the server for the rest of its 1 s and take a message sent at once (it would come back
+  // after its visibility timeout): the message goes once that second is over.
+  std::this_thread::sleep_for(1500ms);
   const auto after = jobs.enqueue("EchoJob", R"(["after the stop"])");
   ASSERT_TRUE(after) << after.error().describe();
   const auto exited = worker.wait_for_exit(15s);

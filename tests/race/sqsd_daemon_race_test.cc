@@ -1,7 +1,8 @@
 // `ebworker sqsd`'s daemon in this process, so ThreadSanitizer sees every one of its threads at
 // once (poller, posting loop, delete batcher) against fauxqs and a worker on loopback: the counts
 // must add up exactly, at one connection (where the in-flight count once leaked) and at several,
-// with failures on the way, and stop() must return.
+// with failures on the way, and stop() must return. The same again in process (`ebworker serve
+// --queue-url`): the messages run on a Server's handler threads (LocalDelivery), no HTTP.
 
 #include <gtest/gtest.h>
 
@@ -10,6 +11,8 @@
 #include <thread>
 
 #include "e2e/support/local_stack.h"
+#include "http/server.h"
+#include "sqsd/local_delivery.h"
 #include "sqsd/sqsd_daemon.h"
 #include "support/fake_http_server.h"
 
@@ -18,9 +21,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
+enum class Form { http, in_process };
+
 class SqsdDaemonRace : public LocalStackTest {
  protected:
-  void run(int connections, int messages, int fail_every) {
+  void run(int connections, int messages, int fail_every, Form form = Form::http) {
     const std::string queue = create_queue("race-" + std::to_string(connections));
     std::vector<OutgoingMessage> batch;
     for (int i = 0; i < messages; ++i) {
@@ -32,10 +37,13 @@ class SqsdDaemonRace : public LocalStackTest {
     }
     // Every fail_every-th POST fails once; the message comes back at once and then succeeds.
     std::atomic<int> posts{0};
-    FakeHttpServer worker([&](const Request&) {
+    const auto answer = [&](const Request&) {
       const int n = ++posts;
       return fail_every > 0 && n % fail_every == 0 ? Response::refuse(500, "planned") : Response::ok();
-    }, static_cast<std::size_t>(connections));
+    };
+    FakeHttpServer worker(answer, static_cast<std::size_t>(connections));
+    Server local(ServerOptions{.port = 0, .handler_threads = static_cast<std::size_t>(connections)}, Stack{}, answer);
+    ASSERT_TRUE(local.start());
 
     SqsdConfig config;
     config.queue_url = queue;
@@ -45,7 +53,8 @@ class SqsdDaemonRace : public LocalStackTest {
     config.visibility_timeout = 60;
     config.error_visibility_timeout = 0;
     config.leader = false;
-    SqsdDaemon daemon(config, fauxqs_.shared_sqs());
+    SqsdDaemon daemon(config, fauxqs_.shared_sqs(), {}, nullptr,
+                      form == Form::in_process ? std::make_unique<LocalDelivery>(local) : nullptr);
     ASSERT_TRUE(daemon.start());
     const bool drained = eventually([&] { return daemon.counters().deleted >= messages; }, 60s);
     daemon.stop();
@@ -63,6 +72,8 @@ class SqsdDaemonRace : public LocalStackTest {
 
 TEST_F(SqsdDaemonRace, OneConnection) { run(1, 300, 0); }
 TEST_F(SqsdDaemonRace, SeveralConnectionsWithFailures) { run(8, 300, 7); }
+TEST_F(SqsdDaemonRace, InProcessOneJobThread) { run(1, 300, 0, Form::in_process); }
+TEST_F(SqsdDaemonRace, InProcessSeveralJobThreadsWithFailures) { run(8, 300, 7, Form::in_process); }
 
 }  // namespace
 }  // namespace ebworker::testing
