@@ -146,11 +146,11 @@ problems = []
 for name, got, want in [
     ("networkMode", task.get("networkMode"), "awsvpc"),
     ("requiresCompatibilities", task.get("requiresCompatibilities"), ["FARGATE"]),
-    ("containers", sorted(containers), ["sqsd", "worker"]),
+    ("containers", sorted(containers), ["worker"]),
     ("worker EBWORKER_QUEUE_URL", env["worker"].get("EBWORKER_QUEUE_URL"), queue_url),
-    ("sqsd EBWORKER_SQSD_QUEUE_URL", env["sqsd"].get("EBWORKER_SQSD_QUEUE_URL"), queue_url),
+    ("worker EBWORKER_SQSD_QUEUE_URL", env["worker"].get("EBWORKER_SQSD_QUEUE_URL"), queue_url),
     ("worker EBWORKER_LOCK_TABLE", env["worker"].get("EBWORKER_LOCK_TABLE"), table),
-    ("sqsd --leader", containers["sqsd"]["command"][-1], "dynamodb:" + table),
+    ("worker --leader", containers["worker"]["command"][-1], "dynamodb:" + table),
     ("worker secrets", secrets, {"SECRET_KEY_BASE": secret_arn, "SECRET_KEY_BASE_PREVIOUS": previous_arn}),
 ]:
     if got != want:

@@ -16,9 +16,9 @@
 namespace ebworker::recipes {
 namespace {
 
-// What `ebworker sqsd` may still need after SIGTERM once the worker's shutdown timeout is over:
-// polling stops within 1 s, then unposted messages are handed back and pending deletes flushed,
-// SQS calls bounded by the client's default retry budget (EBWORKER_SQS_RETRY_BUDGET, 20 s).
+// What the worker's poller may still need after SIGTERM once the worker's shutdown timeout is
+// over: receiving stops within 1 s, then unstarted messages are handed back and pending deletes
+// flushed, SQS calls bounded by the client's default retry budget (EBWORKER_SQS_RETRY_BUDGET, 20 s).
 constexpr long kDaemonDrainSeconds = 1 + 20;
 // ECS on Fargate accepts a stopTimeout of at most 120 s.
 constexpr long kMaxFargateStopTimeout = 120;
@@ -66,7 +66,7 @@ TEST(DeployRecipes, EveryContainerSettingAndFlagIsDocumented) {
   const ConfigurationDocs docs;
   for (const Pod& pod : {kubernetes_pod(), ecs_task()}) {
     ASSERT_TRUE(pod.find("serve")) << pod.source << " has no `ebworker serve` container";
-    ASSERT_TRUE(pod.find("sqsd")) << pod.source << " has no `ebworker sqsd` container";
+    EXPECT_EQ(pod.containers.size(), 1u) << pod.source << ": one container, the worker polling its queue itself";
     for (const auto& c : pod.containers) {
       const std::string section = "ebworker " + c.ebworker_command();
       for (const auto& [name, value] : c.env)
@@ -80,11 +80,11 @@ TEST(DeployRecipes, EveryContainerSettingAndFlagIsDocumented) {
   }
 }
 
-// What both the pod and the task must get right.
+// What both the pod and the task must get right: one container, the worker polling its queue.
 void expect_wired(const Pod& pod) {
   const Container* worker = pod.find("serve");
-  const Container* daemon = pod.find("sqsd");
-  ASSERT_TRUE(worker && daemon) << pod.source;
+  ASSERT_TRUE(worker) << pod.source;
+  EXPECT_FALSE(pod.find("sqsd")) << pod.source << ": the worker polls the queue itself, no daemon beside it";
   // Loopback only, no trusted source besides it: the image's Beanstalk defaults are overridden.
   EXPECT_EQ(worker->env.at("EBWORKER_BIND"), "127.0.0.1") << worker->source;
   ASSERT_TRUE(worker->env.count("EBWORKER_TRUSTED_SOURCES")) << worker->source << ": the image sets gateway";
@@ -93,44 +93,29 @@ void expect_wired(const Pod& pod) {
   // The secret from a secret store, never a literal.
   EXPECT_TRUE(worker->secret_env.count("SECRET_KEY_BASE")) << worker->source;
   EXPECT_FALSE(worker->env.count("SECRET_KEY_BASE")) << worker->source;
-  EXPECT_TRUE(daemon->env.count("SECRET_KEY_BASE") == 0 && daemon->secret_env.count("SECRET_KEY_BASE") == 0)
-      << daemon->source << ": the daemon signs nothing and needs no secret";
-  // Sizes and timeouts agree (docs/deployment.md, "What every setup needs").
-  EXPECT_EQ(daemon->env_number("EBWORKER_SQSD_HTTP_CONNECTIONS"), worker->env_number("EBWORKER_JOB_THREADS"))
-      << pod.source;
-  // The timeouts follow the daemon's inactivity timeout, the one setting (timeouts.h).
-  const deploy::Timeouts timeouts{daemon->env_number("EBWORKER_SQSD_INACTIVITY_TIMEOUT").value_or(299)};
-  EXPECT_EQ(daemon->env_number("EBWORKER_SQSD_VISIBILITY_TIMEOUT"), timeouts.visibility())
-      << pod.source << ": EBWORKER_SQSD_VISIBILITY_TIMEOUT = EBWORKER_SQSD_INACTIVITY_TIMEOUT + 60";
+  // It polls a queue, and its retries and hops go to that queue.
+  ASSERT_TRUE(worker->env.count("EBWORKER_SQSD_QUEUE_URL")) << worker->source << ": polls no queue";
+  EXPECT_EQ(worker->env.at("EBWORKER_QUEUE_URL"), worker->env.at("EBWORKER_SQSD_QUEUE_URL")) << pod.source;
+  // The timeouts follow the one setting, the longest a job may run (timeouts.h): the visibility
+  // timeout is it + 60 and the job time budget two thirds of it.
+  const auto visibility = worker->env_number("EBWORKER_SQSD_VISIBILITY_TIMEOUT");
+  ASSERT_TRUE(visibility) << worker->source << ": the default visibility (300 s) follows no setting";
+  const deploy::Timeouts timeouts{*visibility - 60};
   EXPECT_EQ(worker->env_number("EBWORKER_JOB_TIME_BUDGET"), timeouts.job_time_budget())
-      << pod.source << ": EBWORKER_JOB_TIME_BUDGET = EBWORKER_SQSD_INACTIVITY_TIMEOUT x 2/3";
-  EXPECT_EQ(daemon->env.at("EBWORKER_SQSD_WORKER_URL"), "http://127.0.0.1:" + worker->env.at("PORT")) << pod.source;
-  // The worker's retries and hops go to the queue the daemon reads.
-  EXPECT_EQ(worker->env.at("EBWORKER_QUEUE_URL"), daemon->env.at("EBWORKER_SQSD_QUEUE_URL")) << pod.source;
+      << pod.source << ": EBWORKER_JOB_TIME_BUDGET = (EBWORKER_SQSD_VISIBILITY_TIMEOUT - 60) x 2/3";
   // Many pods on one queue elect their cron leader.
-  const auto leader = daemon->flag_value("--leader");
-  ASSERT_TRUE(leader) << daemon->source << ": no --leader";
+  const auto leader = worker->flag_value("--leader");
+  ASSERT_TRUE(leader) << worker->source << ": no --leader";
   EXPECT_TRUE(std::regex_match(*leader, std::regex("dynamodb:[A-Za-z0-9_.-]{3,255}"))) << *leader;
-  // The daemon's health port serves the probes on loopback only.
-  EXPECT_EQ(daemon->env.at("EBWORKER_SQSD_HEALTH_BIND"), "127.0.0.1") << daemon->source;
-  EXPECT_GT(daemon->env_number("EBWORKER_SQSD_HEALTH_PORT").value_or(0), 0) << daemon->source;
   // Health probes run inside the container, against loopback, on the configured path and port.
-  for (const Container* c : {worker, daemon}) {
-    ASSERT_FALSE(c->probes.empty()) << c->source << " has no health probe";
-    for (const auto& probe : c->probes) {
-      ASSERT_GE(probe.size(), 3u) << c->source;
-      const std::string& script = probe.back();
-      EXPECT_NE(script.find("/dev/tcp/127.0.0.1/"), std::string::npos) << c->source << ": " << script;
-    }
-  }
+  ASSERT_FALSE(worker->probes.empty()) << worker->source << " has no health probe";
   for (const auto& probe : worker->probes) {
+    ASSERT_GE(probe.size(), 3u) << worker->source;
     EXPECT_NE(probe.back().find("/dev/tcp/127.0.0.1/$PORT"), std::string::npos) << probe.back();
     EXPECT_NE(probe.back().find("\"$EBWORKER_HEALTH_PATH\""), std::string::npos) << probe.back();
   }
   ASSERT_TRUE(worker->env.count("EBWORKER_HEALTH_PATH")) << worker->source << ": the probes read it";
   EXPECT_FALSE(worker->env.at("EBWORKER_HEALTH_PATH").empty()) << "an empty path turns the endpoint off";
-  for (const auto& probe : daemon->probes)
-    EXPECT_NE(probe.back().find("/dev/tcp/127.0.0.1/$EBWORKER_SQSD_HEALTH_PORT"), std::string::npos) << probe.back();
 }
 
 TEST(DeployRecipes, KubernetesPodIsWired) { expect_wired(kubernetes_pod()); }
@@ -162,12 +147,12 @@ TEST(DeployRecipes, CloudFormationTimeoutsFollowOneParameter) {
       }
     }
   }
-  // The queue hides a message as long as the task's daemon does.
+  // The queue hides a message as long as the task's worker does.
   const CloudFormationTemplate base = base_stack();
   const Pod task = ecs_task();
-  ASSERT_TRUE(task.find("sqsd"));
+  ASSERT_TRUE(task.find("serve"));
   EXPECT_EQ(base.properties("Queue")["VisibilityTimeout"].as<long>(),
-            task.find("sqsd")->env_number("EBWORKER_SQSD_VISIBILITY_TIMEOUT"));
+            task.find("serve")->env_number("EBWORKER_SQSD_VISIBILITY_TIMEOUT"));
 }
 
 // On Beanstalk the bundle holds the timeouts (nginx's can only be there, and scripts/eb_check.sh
@@ -183,7 +168,7 @@ TEST(DeployRecipes, BeanstalkStackLeavesTheTimeoutsToTheBundle) {
     }
 }
 
-TEST(DeployRecipes, KubernetesGraceCoversTheShutdownTimeoutAndTheDaemonsDrain) {
+TEST(DeployRecipes, KubernetesGraceCoversTheShutdownTimeoutAndThePollersDrain) {
   const YAML::Node deployment = kubernetes_object("Deployment");
   ASSERT_TRUE(deployment.IsMap());
   const auto spec = deployment["spec"]["template"]["spec"];
@@ -220,13 +205,13 @@ TEST(DeployRecipes, ScaledObjectScalesTheDeploymentOnItsQueue) {
   const long max = scaled["spec"]["maxReplicaCount"] ? scaled["spec"]["maxReplicaCount"].as<long>() : 100;
   EXPECT_LE(min, max);
   const Pod pod = kubernetes_pod();
-  ASSERT_TRUE(pod.find("sqsd"));
+  ASSERT_TRUE(pod.find("serve"));
   const auto triggers = scaled["spec"]["triggers"];
   ASSERT_TRUE(triggers && triggers.size() == 1u);
   const auto trigger = triggers[0];
   EXPECT_EQ(trigger["type"].as<std::string>(), "aws-sqs-queue");
-  EXPECT_EQ(trigger["metadata"]["queueURL"].as<std::string>(), pod.find("sqsd")->env.at("EBWORKER_SQSD_QUEUE_URL"));
-  EXPECT_EQ(trigger["metadata"]["awsRegion"].as<std::string>(), pod.find("sqsd")->env.at("AWS_REGION"));
+  EXPECT_EQ(trigger["metadata"]["queueURL"].as<std::string>(), pod.find("serve")->env.at("EBWORKER_SQSD_QUEUE_URL"));
+  EXPECT_EQ(trigger["metadata"]["awsRegion"].as<std::string>(), pod.find("serve")->env.at("AWS_REGION"));
   const long length = std::stol(trigger["metadata"]["queueLength"].as<std::string>());
   EXPECT_GE(length, 1);
   // The TriggerAuthentication it names exists and uses the pod identity provider.
@@ -244,31 +229,21 @@ YAML::Node ecs_task_definition() {
   return stack.properties(ids[0]);
 }
 
-TEST(DeployRecipes, EcsContainersStartAndStopInOrder) {
+TEST(DeployRecipes, EcsWorkerStopsWithinFargatesLimitAfterItsDrain) {
   const YAML::Node task = ecs_task_definition();
   const Pod pod = ecs_task();
-  ASSERT_TRUE(pod.find("serve") && pod.find("sqsd"));
-  long shutdown = kDefaultShutdownTimeout;
-  for (const auto& c : task["ContainerDefinitions"]) {
-    const std::string name = c["Name"].as<std::string>();
-    ASSERT_TRUE(c["StopTimeout"]) << name << ": ECS's default is 30 s";
-    const long stop = c["StopTimeout"].as<long>();
-    EXPECT_LE(stop, kMaxFargateStopTimeout) << name;
-    ASSERT_TRUE(c["HealthCheck"]) << name;
-    if (name == pod.find("serve")->name) {
-      shutdown = pod.find("serve")->env_number("EBWORKER_SHUTDOWN_TIMEOUT").value_or(kDefaultShutdownTimeout);
-      EXPECT_GT(stop, shutdown) << "the worker's StopTimeout must exceed EBWORKER_SHUTDOWN_TIMEOUT";
-    }
-    if (name == pod.find("sqsd")->name) {
-      // Starts once the worker is healthy; stops first (ECS reverses dependencies at stop).
-      ASSERT_TRUE(c["DependsOn"]) << name;
-      ASSERT_EQ(c["DependsOn"].size(), 1u);
-      EXPECT_EQ(c["DependsOn"][0]["ContainerName"].as<std::string>(), pod.find("serve")->name);
-      EXPECT_EQ(c["DependsOn"][0]["Condition"].as<std::string>(), "HEALTHY");
-      EXPECT_GT(stop, kDaemonDrainSeconds);
-    }
-  }
-  EXPECT_EQ(task["NetworkMode"].as<std::string>(), "awsvpc") << "one network namespace: loopback between the two";
+  ASSERT_TRUE(pod.find("serve"));
+  ASSERT_EQ(task["ContainerDefinitions"].size(), 1u) << "one container, the worker polling its queue itself";
+  const YAML::Node c = task["ContainerDefinitions"][0];
+  const std::string name = c["Name"].as<std::string>();
+  ASSERT_TRUE(c["StopTimeout"]) << name << ": ECS's default is 30 s";
+  const long stop = c["StopTimeout"].as<long>();
+  EXPECT_LE(stop, kMaxFargateStopTimeout) << name;
+  ASSERT_TRUE(c["HealthCheck"]) << name;
+  const long shutdown = pod.find("serve")->env_number("EBWORKER_SHUTDOWN_TIMEOUT").value_or(kDefaultShutdownTimeout);
+  EXPECT_GT(stop, shutdown + kDaemonDrainSeconds)
+      << "the worker's StopTimeout must exceed EBWORKER_SHUTDOWN_TIMEOUT plus the poller's drain";
+  EXPECT_EQ(task["NetworkMode"].as<std::string>(), "awsvpc");
 }
 
 // The worker keeps EBWORKER_MAX_CONNECTIONS (1000 by default) a quarter below its open-files
@@ -302,8 +277,8 @@ TEST(DeployRecipes, EcsScalesOnBacklogPerTask) {
   const YAML::Node policy = stack.properties(policies[0]);
   const YAML::Node service = stack.properties(services[0]);
   const Pod pod = ecs_task();
-  ASSERT_TRUE(pod.find("sqsd"));
-  const std::string queue = queue_name(pod.find("sqsd")->env.at("EBWORKER_SQSD_QUEUE_URL"));
+  ASSERT_TRUE(pod.find("serve"));
+  const std::string queue = queue_name(pod.find("serve")->env.at("EBWORKER_SQSD_QUEUE_URL"));
 
   EXPECT_EQ(target["ServiceNamespace"].as<std::string>(), "ecs");
   EXPECT_EQ(target["ScalableDimension"].as<std::string>(), "ecs:service:DesiredCount");
@@ -337,7 +312,7 @@ TEST(DeployRecipes, EcsScalesOnBacklogPerTask) {
     std::map<std::string, std::string> dims;
     for (const auto& d : metric["Dimensions"]) dims[d["Name"].as<std::string>()] = d["Value"].as<std::string>();
     if (name == "AWS/SQS/ApproximateNumberOfMessagesVisible") {
-      EXPECT_EQ(dims["QueueName"], queue) << "the queue the task's daemon reads";
+      EXPECT_EQ(dims["QueueName"], queue) << "the queue the task's worker polls";
     } else if (name == "ECS/ContainerInsights/RunningTaskCount") {
       EXPECT_EQ(dims["ClusterName"], parts[1].str());
       EXPECT_EQ(dims["ServiceName"], parts[2].str());
@@ -459,13 +434,13 @@ TEST(DeployRecipes, IamGrantsWhatTheRecipesUseAndNoMore) {
   const std::string dead_letter_arn = "arn:aws:sqs:REGION:ACCOUNT:ebworker-jobs-dlq";
   const std::string table_arn = "arn:aws:dynamodb:REGION:ACCOUNT:table/ebworker-leader";
   for (const Pod& pod : {kubernetes_pod(), ecs_task()}) {
-    ASSERT_TRUE(pod.find("sqsd") && pod.find("serve"));
-    EXPECT_EQ(pod.find("sqsd")->env.at("EBWORKER_SQSD_QUEUE_URL"), base.resolve(YAML::Load("!Ref Queue")).as<std::string>())
+    ASSERT_TRUE(pod.find("serve"));
+    EXPECT_EQ(pod.find("serve")->env.at("EBWORKER_SQSD_QUEUE_URL"), base.resolve(YAML::Load("!Ref Queue")).as<std::string>())
         << pod.source << ": the base stack's queue";
-    const auto leader = pod.find("sqsd")->flag_value("--leader");
+    const auto leader = pod.find("serve")->flag_value("--leader");
     ASSERT_TRUE(leader);
     EXPECT_EQ(*leader, "dynamodb:ebworker-leader") << pod.source << ": the table the policy names";
-    const auto flags = pod.find("sqsd")->flags();
+    const auto flags = pod.find("serve")->flags();
     EXPECT_EQ(std::count(flags.begin(), flags.end(), "--create-leader-table"), 0)
         << "the worker policy has no CreateTable: the base stack makes the table";
     // The worker's optional queue and table are the ones the worker policy covers.
