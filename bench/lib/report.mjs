@@ -175,6 +175,8 @@ if (pipe.length) {
   const q = perRep((rep) => rate(rep, "queue"));
   const p = perRep((rep) => rate(rep, "pipeline"));
   const x = perRep((rep) => rate(rep, "pipeline") / rate(rep, "queue"));
+  const ip = perRep((rep) => rate(rep, "in_process"));
+  const ix = perRep((rep) => rate(rep, "in_process") / rate(rep, "queue"));
   const n = pick({ bench: "pipeline", stage: "pipeline" })[0]?.messages;
   say(`### 4. Pipeline (${n} queued jobs, jobs/s until the queue is empty)`);
   say();
@@ -183,9 +185,9 @@ if (pipe.length) {
       const y = pick({ bench: "pipeline", stage, rep })[0];
       return y ? (y[key] * 1000) / y.messages : NaN;
     });
-  say("| fauxqs receive + delete loop (ceiling) | fauxqs → ebworker sqsd → worker | pipeline / queue |");
-  say("|---:|---:|---:|");
-  say(`| ${fmt(q)} | ${fmt(p)} | ${ratio(x)} |`);
+  say("| fauxqs receive + delete loop (ceiling) | fauxqs → ebworker sqsd → worker | pipeline / queue | fauxqs → worker polling itself | in-process / queue |");
+  say("|---:|---:|---:|---:|---:|");
+  say(`| ${fmt(q)} | ${fmt(p)} | ${ratio(x)} | ${fmt(ip)} | ${ratio(ix)} |`);
   say();
   say("CPU seconds per 1,000 jobs (2 cores: at most 2 CPU-seconds per wall second for everything):");
   say();
@@ -195,9 +197,13 @@ if (pipe.length) {
   const pq = per1k("pipeline", "queue_cpu_s"), ps = per1k("pipeline", "sqsd_cpu_s"), pw = per1k("pipeline", "worker_cpu_s");
   say(`| receive + delete loop | ${fmt(lq, 3)} | ${fmt(ll, 3)} | – | ${fmt(lq + ll, 3)} |`);
   say(`| pipeline | ${fmt(pq, 3)} | ${fmt(ps, 3)} | ${fmt(pw, 3)} | ${fmt(pq + ps + pw, 3)} |`);
+  const iq = per1k("in_process", "queue_cpu_s"), iw = per1k("in_process", "worker_cpu_s");
+  say(`| worker polling itself | ${fmt(iq, 3)} | – | ${fmt(iw, 3)} | ${fmt(iq + iw, 3)} |`);
   say();
   target("pipeline / the queue's own rate", "≥ 0.8", ratio(x), Number.isFinite(x) ? x >= 0.8 : undefined);
+  target("worker polling itself / the queue's own rate", "≥ 0.9", ratio(ix), Number.isFinite(ix) ? ix >= 0.9 : undefined);
   if (!Number.isFinite(x)) problems.push("pipeline: missing results");
+  if (!Number.isFinite(ix)) problems.push("pipeline: missing in-process results");
 }
 
 // 6. Receives in flight (printed after the pipeline it varies): jobs/s per --receives value,
@@ -224,6 +230,7 @@ const kiq = pick({ bench: "sidekiq" });
 if (kiq.length) {
   const stage = (st, rep) => pick({ bench: "sidekiq", stage: st, rep })[0];
   const ours = (rep) => pick({ bench: "pipeline", stage: "pipeline", rep })[0];
+  const inProcess = (rep) => pick({ bench: "pipeline", stage: "in_process", rep })[0];
   const us = (x, key, n) => (x && Number.isFinite(x[key]) ? (x[key] * 1e6) / n : NaN);
   const kRate = perRep((rep) => stage("run", rep)?.messages / stage("run", rep)?.seconds);
   const n = stage("run", reps[0])?.messages;
@@ -250,9 +257,25 @@ if (kiq.length) {
   };
   const oRate = perRep((rep) => ours(rep)?.messages / ours(rep)?.seconds);
   const speed = perRep((rep) => ours(rep)?.messages / ours(rep)?.seconds / (stage("run", rep)?.messages / stage("run", rep)?.seconds));
-  say("| | fauxqs → ebworker sqsd → worker | Redis → Sidekiq | ours / Sidekiq |");
+  const iRate = perRep((rep) => inProcess(rep)?.messages / inProcess(rep)?.seconds);
+  const iSpeed = perRep((rep) => inProcess(rep)?.messages / inProcess(rep)?.seconds / (stage("run", rep)?.messages / stage("run", rep)?.seconds));
+  say("| | fauxqs → ebworker sqsd → worker | Redis → Sidekiq | ours / Sidekiq | fauxqs → worker polling itself | in-process / Sidekiq |");
+  say("|---|---:|---:|---:|---:|---:|");
+  say(`| jobs/s | ${fmt(oRate)} | ${fmt(kRate)} | ${ratio(speed)} | ${fmt(iRate)} | ${ratio(iSpeed)} |`);
+  say();
+  // The worker polling itself against Sidekiq's process: the one process that runs the jobs each.
+  const iWorker = perRep((rep) => us(inProcess(rep), "worker_cpu_s", inProcess(rep)?.messages));
+  const iQueue = perRep((rep) => us(inProcess(rep), "queue_cpu_s", inProcess(rep)?.messages));
+  const kWorker = perRep((rep) => us(stage("run", rep), "sidekiq_cpu_s", stage("run", rep)?.messages));
+  const kQueue = perRep((rep) => us(stage("run", rep), "queue_cpu_s", stage("run", rep)?.messages));
+  const iCpu = perRep((rep) => us(inProcess(rep), "worker_cpu_s", inProcess(rep)?.messages) /
+                              us(stage("run", rep), "sidekiq_cpu_s", stage("run", rep)?.messages));
+  say("The worker polling itself, CPU µs per job (/proc/PID/stat):");
+  say();
+  say("| process | worker polling itself | Sidekiq | ours / Sidekiq |");
   say("|---|---:|---:|---:|");
-  say(`| jobs/s | ${fmt(oRate)} | ${fmt(kRate)} | ${ratio(speed)} |`);
+  say(`| the jobs' process (ebworker serve --queue-url / sidekiq -c 10) | ${fmt(iWorker, 1)} | ${fmt(kWorker, 1)} | ${ratio(iCpu)} |`);
+  say(`| queue server while running (fauxqs / redis) | ${fmt(iQueue, 1)} | ${fmt(kQueue, 1)} | – |`);
   say();
   say("CPU µs per job, each process from /proc/PID/stat (utime + stime); the last column is Sidekiq's / ours:");
   say();
@@ -266,6 +289,8 @@ if (kiq.length) {
   target("CPU per job, running (queue server + daemon + worker), Sidekiq's / ours", "≥ 4", ratio(cheaper), Number.isFinite(cheaper) ? cheaper >= 4 : undefined);
   target("CPU per job, enqueue and run, Sidekiq's / ours", "≥ 4", ratio(cheaperAll), Number.isFinite(cheaperAll) ? cheaperAll >= 4 : undefined);
   target("jobs/s, ours / Sidekiq's", "> 1", ratio(speed), Number.isFinite(speed) ? speed > 1 : undefined);
+  target("jobs/s, the worker polling itself / Sidekiq's", "≥ 2", ratio(iSpeed), Number.isFinite(iSpeed) ? iSpeed >= 2 : undefined);
+  target("CPU per job, the worker polling itself / Sidekiq's process", "≤ 0.25", ratio(iCpu), Number.isFinite(iCpu) ? iCpu <= 0.25 : undefined);
   if (!Number.isFinite(kRate)) problems.push("sidekiq: missing results");
 }
 
