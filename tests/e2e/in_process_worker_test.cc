@@ -4,7 +4,8 @@
 // kill -9 loses nothing, SIGTERM stops the receives and deletes only what answered 200, the
 // heartbeat keeps a long job's message hidden, Retry-After sets when a retried message comes
 // back, and the cron leader's tasks run. The worker's HTTP endpoint still serves its health and
-// metrics, the poller's among them.
+// metrics, the poller's among them: 503 "not receiving" while SQS does not answer, the deletes
+// (batched, in flight while jobs run) counted.
 
 #include <gtest/gtest.h>
 
@@ -15,6 +16,8 @@
 
 #include "e2e/support/local_stack.h"
 #include "net/http_client.h"
+#include "support/chaos_proxy.h"
+#include "support/prometheus_text.h"
 
 namespace ebworker::testing {
 namespace {
@@ -28,6 +31,14 @@ class InProcessWorker : public LocalStackTest {
   // The poller's lines of a message deleted after its 200.
   static std::vector<std::string> deleted_lines(const WorkerProcess& worker, const std::string& message_id) {
     return lines_with(worker.log(), {"msgid=" + message_id, "status=200", "deleting"});
+  }
+  // The worker's answer on one of its own paths (/_ebworker/...).
+  static Result<HttpReply, TransportError> get(const WorkerProcess& worker, const std::string& path) {
+    HttpRequest request;
+    request.url = worker.url(path);
+    request.timeout = 5s;
+    request.direct = true;
+    return HttpClient().perform(request);
   }
 };
 
@@ -164,6 +175,99 @@ TEST_F(InProcessWorker, TheCronLeaderSendsCronYamlsTaskAndTheWorkerRunsIt) {
                          20s))
       << worker.log();
   EXPECT_FALSE(lines_with(worker.log(), {"POST /periodic_tasks", "status=200"}).empty()) << worker.log();
+}
+
+TEST_F(InProcessWorker, HealthIs503NotReceivingWhileSqsDoesNotAnswer) {
+  const std::string queue = create_queue("in-process-cut-off");
+  // The worker reaches fauxqs through a proxy that, once told to, closes every connection unanswered.
+  ChaosProxy proxy("127.0.0.1", fauxqs_.port(), {}, 1);
+  auto& worker = start_polling_worker(queue, {{"AWS_ENDPOINT_URL_SQS", proxy.url()}});
+  const auto health = [&] { return get(worker, "/_ebworker/health"); };
+  const auto up = health();
+  ASSERT_TRUE(up) << up.error().message;
+  EXPECT_EQ(up->status, 200) << up->body;
+
+  ChaosRates cut_off;
+  cut_off.drop_before = 1;
+  proxy.set_rates(cut_off);
+  // Long polls of 1 s: no receive for 3 x 1 + 30 s is "not receiving".
+  std::string body;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto answer = health();
+        if (!answer) return false;
+        body = answer->body;
+        return answer->status == 503;
+      },
+      60s))
+      << body << "\n" << worker.log();
+  EXPECT_NE(body.find("\"status\":\"not receiving\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\"receiving\":false"), std::string::npos) << body;
+  EXPECT_FALSE(lines_with(worker.log(), {"receive from", "failed"}).empty()) << worker.log();
+
+  // SQS answers again: the next receive makes the worker healthy.
+  proxy.set_rates({});
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto answer = health();
+        if (!answer) return false;
+        body = answer->body;
+        return answer->status == 200;
+      },
+      20s))
+      << body << "\n" << worker.log();
+  EXPECT_NE(body.find("\"receiving\":true"), std::string::npos) << body;
+}
+
+TEST_F(InProcessWorker, DeletesGoInBatchesWhileJobsRunEachMessageDeletedOnce) {
+  constexpr int kJobs = 60;
+  const std::string queue = create_queue("in-process-deletes");
+  std::vector<JobToEnqueue> batch;
+  for (int i = 0; i < kJobs; ++i) batch.push_back({"EchoJob", "[" + std::to_string(i) + "]", {}});
+  std::vector<std::string> ids;
+  for (const auto& sent : client(queue).enqueue_batch(batch)) {
+    ASSERT_TRUE(sent) << sent.error().describe();
+    ids.push_back(sent->message_id);
+  }
+  // Every DeleteMessageBatch takes 300 ms and the jobs end at once: the deletes wait and go in
+  // flight while the next messages' jobs run.
+  ChaosRates slow_deletes;
+  slow_deletes.slow = 1;
+  slow_deletes.slow_only = "DeleteMessageBatch";
+  slow_deletes.slow_min = slow_deletes.slow_max = 300ms;
+  ChaosProxy proxy("127.0.0.1", fauxqs_.port(), slow_deletes, 1);
+  auto& worker = start_polling_worker(queue, {{"AWS_ENDPOINT_URL_SQS", proxy.url()},
+                                              {"EBWORKER_JOB_THREADS", "8"},
+                                              {"EBWORKER_SQSD_VISIBILITY_TIMEOUT", "600"}});
+
+  PromExposition metrics;
+  std::string text;
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto answer = get(worker, "/_ebworker/metrics");
+        if (!answer || answer->status != 200) return false;
+        text = answer->body;
+        auto parsed = parse_prometheus_text(text);
+        if (!parsed) return false;
+        metrics = *parsed;
+        return metrics.value("ebworker_sqsd_deleted_total") == kJobs;
+      },
+      60s))
+      << text << "\n" << worker.log();
+  EXPECT_EQ(metrics.value("ebworker_sqsd_received_total"), kJobs) << text;
+  EXPECT_EQ(metrics.value("ebworker_sqsd_succeeded_total"), kJobs) << text;
+  EXPECT_EQ(metrics.value("ebworker_sqsd_delete_failed_total"), 0) << text;
+  EXPECT_EQ(metrics.value("ebworker_sqsd_deletes_waiting"), 0) << text;
+  EXPECT_EQ(metrics.value("ebworker_sqsd_in_flight"), 0) << text;
+  EXPECT_EQ(messages_in(queue), 0);
+  for (const auto& id : ids) {
+    EXPECT_EQ(runs(worker, id).size(), 1u) << id << "\n" << worker.log();
+    EXPECT_EQ(deleted_lines(worker, id).size(), 1u) << id << "\n" << worker.log();
+  }
+  // Batched: fewer requests than messages, none over SQS's 10 entries.
+  const auto requests = proxy.counts().by_action["DeleteMessageBatch"];
+  EXPECT_LT(requests, static_cast<std::uint64_t>(kJobs)) << proxy.counts().describe();
+  EXPECT_GE(requests, static_cast<std::uint64_t>(kJobs / 10)) << proxy.counts().describe();
 }
 
 }  // namespace

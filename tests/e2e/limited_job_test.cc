@@ -2,7 +2,8 @@
 // `ebworker serve` workers each fed by its own `ebworker sqsd`. The example LimitedJob (at most 2
 // at once per arguments[0]) writes `KEY START_MS END_MS` per run; the runs' own timestamps show
 // the limit held across both workers, and that another key ran beside it. A worker killed mid-run
-// leaves its slots to expire within the job's lease (10 s), and then the key runs again.
+// leaves its slots to expire within the job's lease (10 s), and then the key runs again. Workers
+// that poll the queue themselves (no sqsd) hold the same limit, their deferred runs coming back.
 
 #include <gtest/gtest.h>
 
@@ -207,6 +208,34 @@ TEST_F(FlowControl, FiveStartsPerSecondNeverMoreInAnyWindow) {
   EXPECT_EQ(messages_in(dead_letters_), 0) << "dead-lettered";
   EXPECT_FALSE(lines_with(logs(), {"rate limited: RatedJob partner-1 started its 5 runs in 1000 ms"}).empty());
   std::printf("[ e2e      ] 20 runs at 5/s in %.1f s\n", (starts.back() - started) / 1000.0);
+}
+
+TEST_F(FlowControl, WorkersPollingTheQueueThemselvesHoldTheLimitAndDeferredRunsComeBack) {
+  for (int i = 0; i < 2; ++i) {
+    EnvChanges env = limited_worker_env();
+    env["EBWORKER_JOB_THREADS"] = "8";
+    env["EBWORKER_SQSD_VISIBILITY_TIMEOUT"] = "60";
+    env["EBWORKER_SQSD_ERROR_VISIBILITY_TIMEOUT"] = "1";
+    start_polling_worker(queue_, env);
+  }
+  enqueue("acct-1", 300, 12);
+  std::vector<LimitedRun> all;
+  ASSERT_TRUE(eventually(
+      [&] {
+        all = limited_runs();
+        return all.size() >= 12;
+      },
+      60s))
+      << all.size() << " of 12 runs within 60 s\n"
+      << logs();
+  EXPECT_TRUE(eventually([&] { return messages_in(queue_) == 0; }, 10s)) << messages_in(queue_) << " left";
+  all = limited_runs();
+  EXPECT_EQ(all.size(), 12u) << "each run once: none lost, none twice";
+  EXPECT_EQ(most_at_once(all, "acct-1"), 2) << "the limit of 2 at once per key";
+  EXPECT_EQ(messages_in(dead_letters_), 0) << "dead-lettered";
+  EXPECT_FALSE(lines_with(logs(), {"status=200", "limited: LimitedJob acct-1 has its 2 runs at once"}).empty())
+      << "no run was deferred: the test did not saturate the key\n"
+      << logs();
 }
 
 }  // namespace
