@@ -21,10 +21,11 @@ namespace {
 constexpr const char* kEnqueueUsage =
     "usage: ebworker enqueue JOB [ARGS_JSON] [--delay D | --at TIME] [--queue-url URL] [--group-id G]\n"
     "                        [--dedup-id D] [--format ebworker|active_elastic_job|active_job]\n"
-    "                        [--unique KEY --unique-for D]\n"
+    "                        [--unique KEY --unique-for D] [--debounce KEY --debounce-for D]\n"
     "  Signs JOB (arguments: a JSON array, default []) with SECRET_KEY_BASE and sends it to the\n"
     "  queue (EBWORKER_QUEUE_URL unless --queue-url). Prints SQS's MessageId, or \"already enqueued\"\n"
-    "  when --unique's key was claimed within its window (in EBWORKER_LIMITS_TABLE).\n";
+    "  when --unique's key was claimed within its window (in EBWORKER_LIMITS_TABLE). With --debounce,\n"
+    "  it is sent delayed by the window, and runs only if no enqueue of the key follows it within it.\n";
 
 int enqueue_usage_error(const std::string& message) {
   std::fprintf(stderr, "ebworker enqueue: %s (see ebworker enqueue --help)\n", message.c_str());
@@ -81,6 +82,17 @@ const std::vector<Setting<EnqueueCall>>& enqueue_settings() {
          c.options.unique_for = *d;
          return {};
        }},
+      {"", "--debounce", "(none)",
+       "a debounce key: sent delayed by --debounce-for, and run only if it is still the key's last "
+       "enqueue then (recorded in EBWORKER_LIMITS_TABLE); an earlier one is skipped",
+       option(&EnqueueOptions::debounce_key)},
+      {"", "--debounce-for", "(none)", "the debounce key's window: seconds, or 15m, 2h, 3d (up to a year)",
+       [](EnqueueCall& c, std::string_view v) -> Status {
+         auto d = parse_duration(v);
+         if (!d) return Unexpected{d.error()};
+         c.options.debounce_for = *d;
+         return {};
+       }},
   };
   return settings;
 }
@@ -98,6 +110,8 @@ int enqueue_command(const std::vector<std::string>& args, const Environment& env
   if (words.positional.size() > 2) return enqueue_usage_error("unexpected argument \"" + words.positional[2] + "\"");
   const std::string& job = words.positional[0];
   const std::string arguments = words.positional.size() > 1 ? words.positional[1] : "[]";
+  if (!call->options.debounce_key.empty() && call->options.debounce_for.count() == 0)
+    return enqueue_usage_error("--debounce needs its window, --debounce-for");
 
   log_to_stderr(env);  // stdout carries only the MessageId
   Environment client_env = env;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "client/client_settings.h"
+#include "client/enqueue_keys.h"
 #include "core/due_time.h"
 #include "core/limits.h"
 #include "core/iso_time.h"
@@ -46,6 +47,7 @@ struct Client::Prepared {
 struct Client::Parts {
   Signer signer;
   SqsClient sqs;
+  std::shared_ptr<const EnqueueKeys> keys;  // null: no limits table
 };
 
 Client::Client(ClientConfig config, std::shared_ptr<const Parts> parts)
@@ -64,15 +66,18 @@ Result<Client> Client::create(ClientConfig config, const Environment& env) {
   if (!config.queue_url.empty())
     if (auto q = QueueUrl::parse(config.queue_url); !q) return Unexpected{q.error()};
   if (!config.credentials) config.credentials = default_credentials_chain(env);
+  auto keys = enqueue_keys_for(config, env);
+  if (!keys) return Unexpected{keys.error()};
 
-  auto parts = std::make_shared<const Parts>(Parts{std::move(signer).value(), SqsClient(sqs_client_options(config))});
+  auto parts = std::make_shared<const Parts>(
+      Parts{std::move(signer).value(), SqsClient(sqs_client_options(config)), std::move(keys).value()});
   return Client(std::move(config), std::move(parts));
 }
 
 Result<Client> Client::from_environment(const Environment& env) {
   auto config = load_client_config(env);
   if (!config) return Unexpected{config.error()};
-  return create(std::move(config).value());
+  return create(std::move(config).value(), env);
 }
 
 SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_view arguments_json,
@@ -103,6 +108,17 @@ SqsResult<Client::Prepared> Client::prepare(std::string_view job, std::string_vi
 
   // A job due later than one message can be delayed says when it is due, and travels in hops.
   std::optional<int> delay = options.delay_seconds;
+  if (!options.debounce_key.empty()) {
+    if (rails) return refuse("a debounce key needs ebworker's own message format");
+    if (!parts_->keys) return refuse("a debounce key needs EBWORKER_LIMITS_TABLE, the DynamoDB table it is recorded in");
+    if (options.debounce_key.size() > kMaxUniqueKey || options.debounce_for.count() < 1 ||
+        options.debounce_for.count() > kMaxUniqueFor)
+      return refuse("a debounce key is 1 to " + std::to_string(kMaxUniqueKey) + " bytes with a window of 1 s to a year");
+    if (delay || options.run_at) return refuse("a debounced job is delayed by its window: give no other delay");
+    delay = static_cast<int>(options.debounce_for.count());
+    envelope->debounce_key = options.debounce_key;
+    envelope->debounce_for = options.debounce_for.count();
+  }
   if (options.run_at) {
     if (delay) return refuse("give a delay or a time to run at, not both");
     const auto left = std::chrono::ceil<std::chrono::seconds>(*options.run_at - std::chrono::system_clock::now());
@@ -171,6 +187,11 @@ SqsResult<Enqueued> Client::enqueue(std::string_view job, std::string_view argum
                                     const EnqueueOptions& options) const {
   auto prepared = prepare(job, arguments_json, options);
   if (!prepared) return Unexpected{prepared.error()};
+  // Recorded before the send: a send that then fails leaves the key naming a job never sent (its
+  // earlier enqueues are skipped); the error tells the caller to enqueue again.
+  if (!options.debounce_key.empty())
+    if (auto recorded = parts_->keys->debounce(options.debounce_key, prepared->job_id, options.debounce_for); !recorded)
+      return Unexpected{recorded.error()};
   auto sent = parts_->sqs.send_message(prepared->queue_url, prepared->message);
   if (!sent) return Unexpected{sent.error()};
   return Enqueued{sent->message_id, prepared->job_id, sent->sequence_number};
@@ -182,6 +203,12 @@ std::vector<SqsResult<Enqueued>> Client::enqueue_batch(const std::vector<JobToEn
   // Jobs that passed the checks, by queue, in the order given.
   std::map<std::string, std::vector<std::size_t>> by_queue;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!jobs[i].options.debounce_key.empty()) {
+      SqsError e = invalid_request("a debounced job is enqueued on its own (enqueue), its key recorded before it is sent");
+      e.context = "enqueue " + jobs[i].job;
+      results[i] = Unexpected{std::move(e)};
+      continue;
+    }
     auto p = prepare(jobs[i].job, jobs[i].arguments_json, jobs[i].options);
     if (!p) {
       results[i] = Unexpected{p.error()};

@@ -5,6 +5,7 @@
 //   EBWORKER_QUEUE_URL          the queue jobs go to (a call may name another)
 //   SECRET_KEY_BASE             the key jobs are signed with (the worker's current key)
 //   EBWORKER_MAX_MESSAGE_BYTES  body plus attributes, default 1048576 (SQS's maximum)
+//   EBWORKER_LIMITS_TABLE       where unique and debounced keys are kept (DynamoDB)
 //   EBWORKER_SQS_*              timeouts and retries (client_settings() lists them)
 //   AWS_ENDPOINT_URL_SQS, AWS_ENDPOINT_URL, AWS_REGION, AWS_DEFAULT_REGION (sqs_endpoint.h)
 //   AWS_MAX_ATTEMPTS            the SDKs' name for EBWORKER_SQS_MAX_ATTEMPTS (which wins)

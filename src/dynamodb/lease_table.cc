@@ -48,6 +48,8 @@ std::string unique_claim_key(std::string_view unique_key) { return "unique#" + s
 
 std::string unique_ran_key(std::string_view unique_key) { return "ran#" + std::string(unique_key); }
 
+std::string debounce_key(std::string_view debounce_key) { return "debounce#" + std::string(debounce_key); }
+
 std::string slot_key(std::string_view job_class, std::string_view limit_key, int slot) {
   return "slot#" + std::string(job_class) + "#" + std::string(limit_key) + "#" + std::to_string(slot);
 }
@@ -126,6 +128,21 @@ AwsResult<bool> LeaseTable::put_held(std::string_view key, std::string_view hold
   if (!put) return Unexpected{put.error()};
   if (*put == WriteOutcome::written) return true;
   return held_by(key, holder);  // a lost answer's retry finds our own item: won
+}
+
+AwsResult<void> LeaseTable::overwrite(std::string_view key, std::string_view holder, Time until) const {
+  auto put = put_held(key, holder, until, {});
+  if (!put) return Unexpected{put.error()};
+  return {};
+}
+
+AwsResult<bool> LeaseTable::hand_over(std::string_view key, std::string_view holder, std::string_view successor) const {
+  Condition c{"#h = :me", {{"#h", kHolder}},
+              {{":me", AttributeValue::s(std::string(holder))}, {":next", AttributeValue::s(std::string(successor))}}};
+  auto updated = dynamo_->update_item(table_, key_of(key), "SET #h = :next", c);
+  if (!updated) return Unexpected{updated.error()};
+  if (*updated == WriteOutcome::written) return true;
+  return held_by(key, successor);  // a lost answer's retry finds it handed over already
 }
 
 AwsResult<bool> LeaseTable::release(std::string_view key, std::string_view holder) const {

@@ -10,6 +10,8 @@
 //                                     it until its free_at_ms (N, epoch milliseconds)
 //   unique#<key>                      a unique job's claim at enqueue, for its window
 //   ran#<key>                         a unique job's run completed, for its window after
+//   debounce#<key>                    the job id of a debounced key's last enqueue (the one to run),
+//                                     or ran:<job id> once that one's run completed
 //
 // A conditional write whose answer was lost and that the retry then sees fail (its own first
 // attempt already made the change) is read back: when the item's holder is the writer's, it
@@ -34,6 +36,7 @@ std::string slot_key(std::string_view job_class, std::string_view limit_key, int
 std::string rate_key(std::string_view job_class, std::string_view limit_key, int slot);
 std::string unique_claim_key(std::string_view unique_key);
 std::string unique_ran_key(std::string_view unique_key);
+std::string debounce_key(std::string_view debounce_key);
 
 // "HOST:PID:RANDOM": one process, told apart from a restarted one with the same pid.
 std::string make_holder_id();
@@ -68,6 +71,10 @@ class LeaseTable {
   AwsResult<bool> renew(std::string_view key, std::string_view holder, Time until) const;
   // Creates `key` for `holder` only if it does not exist. False: someone has it.
   AwsResult<bool> claim(std::string_view key, std::string_view holder, Time until) const;
+  // Puts `key` for `holder` until `until` whoever held it.
+  AwsResult<void> overwrite(std::string_view key, std::string_view holder, Time until) const;
+  // Hands `key` from `holder` to `successor`, its expiry unchanged. False: `holder` did not hold it.
+  AwsResult<bool> hand_over(std::string_view key, std::string_view holder, std::string_view successor) const;
   // Deletes `key` if `holder` holds it. False: it was not `holder`'s (or not there).
   AwsResult<bool> release(std::string_view key, std::string_view holder) const;
   // Nullopt when there is no such item; an item lease_from_item refuses is an error (kind server).

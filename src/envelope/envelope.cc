@@ -34,6 +34,40 @@ Result<std::string> string_field(const rapidjson::Value& root, const char* name)
   return fail(std::string("field \"") + name + "\" must be a string");
 }
 
+// "unique" and "debounce": {"key": 1 to kMaxUniqueKey bytes, "for": 1 to kMaxUniqueFor seconds},
+// or absent (or null).
+Status read_keyed_window(const rapidjson::Value& root, const char* field, std::string& key, std::int64_t& window) {
+  const auto member = root.FindMember(field);
+  if (member == root.MemberEnd() || member->value.IsNull()) return {};
+  const rapidjson::Value& u = member->value;
+  const auto refused = [&] {
+    return fail(std::string("field \"") + field + "\" must be {\"key\": 1 to " + std::to_string(kMaxUniqueKey) +
+                " bytes, \"for\": 1 to " + std::to_string(kMaxUniqueFor) + " seconds}");
+  };
+  if (!u.IsObject()) return refused();  // MemberEnd() of anything else is undefined
+  const auto k = u.FindMember("key");
+  const auto w = u.FindMember("for");
+  if (k == u.MemberEnd() || !k->value.IsString() || k->value.GetStringLength() == 0 ||
+      k->value.GetStringLength() > kMaxUniqueKey || w == u.MemberEnd() || !w->value.IsInt64() ||
+      w->value.GetInt64() < 1 || w->value.GetInt64() > kMaxUniqueFor)
+    return refused();
+  key.assign(k->value.GetString(), k->value.GetStringLength());
+  window = w->value.GetInt64();
+  return {};
+}
+
+void write_keyed_window(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* field, const std::string& key,
+                        std::int64_t window) {
+  if (key.empty()) return;
+  w.Key(field);
+  w.StartObject();
+  w.Key("key");
+  write_json_string(w, key);
+  w.Key("for");
+  w.Int64(window);
+  w.EndObject();
+}
+
 }  // namespace
 
 Result<rapidjson::Document> parse_json_array(std::string_view json) {
@@ -135,22 +169,8 @@ Result<Envelope> Envelope::parse(std::string_view body) {
     e.scheduled_at = *at;
   }
   if (auto ok = read_continuation_fields(root, e); !ok) return Unexpected{ok.error()};
-  if (const auto unique = root.FindMember("unique"); unique != root.MemberEnd() && !unique->value.IsNull()) {
-    const rapidjson::Value& u = unique->value;
-    const auto refused = [] {
-      return fail("field \"unique\" must be {\"key\": 1 to " + std::to_string(kMaxUniqueKey) +
-                  " bytes, \"for\": 1 to " + std::to_string(kMaxUniqueFor) + " seconds}");
-    };
-    if (!u.IsObject()) return refused();  // MemberEnd() of anything else is undefined
-    const auto key = u.FindMember("key");
-    const auto window = u.FindMember("for");
-    if (key == u.MemberEnd() || !key->value.IsString() || key->value.GetStringLength() == 0 ||
-        key->value.GetStringLength() > kMaxUniqueKey || window == u.MemberEnd() || !window->value.IsInt64() ||
-        window->value.GetInt64() < 1 || window->value.GetInt64() > kMaxUniqueFor)
-      return refused();
-    e.unique_key.assign(key->value.GetString(), key->value.GetStringLength());
-    e.unique_for = window->value.GetInt64();
-  }
+  if (auto ok = read_keyed_window(root, "unique", e.unique_key, e.unique_for); !ok) return Unexpected{ok.error()};
+  if (auto ok = read_keyed_window(root, "debounce", e.debounce_key, e.debounce_for); !ok) return Unexpected{ok.error()};
   // The arguments become the document's root, without a copy: rapidjson's assignment moves
   // (the arguments' old place is left null), and the parsed document's allocator, which holds
   // their strings and elements, goes with it. Last, once no other field is read from root.
@@ -190,15 +210,8 @@ std::string Envelope::to_json() const {
     w.Key("resumptions");
     w.Int64(resumptions);
   }
-  if (!unique_key.empty()) {
-    w.Key("unique");
-    w.StartObject();
-    w.Key("key");
-    write_json_string(w, unique_key);
-    w.Key("for");
-    w.Int64(unique_for);
-    w.EndObject();
-  }
+  write_keyed_window(w, "unique", unique_key, unique_for);
+  write_keyed_window(w, "debounce", debounce_key, debounce_for);
   w.EndObject();
   return {out.GetString(), out.GetSize()};
 }

@@ -12,6 +12,9 @@
 // and, for a unique job (EnqueueOptions::unique_key), its key and window in seconds, by which a
 // worker skips a duplicate whose key's run completed within the window:
 //    "unique":{"key":"import-42","for":3600}
+// and, for a debounced job (EnqueueOptions::debounce_key), its key and window, by which a worker
+// skips it unless it is the key's last enqueue:
+//    "debounce":{"key":"reindex-7","for":30}
 // Unknown fields are ignored; everything else is checked strictly.
 
 #include <rapidjson/document.h>
@@ -32,7 +35,8 @@ namespace ebworker {
 // The most `executions` a message may carry: far more than any job retries, far below where a
 // count overflows. A message over it is refused as malformed.
 inline constexpr std::int64_t kMaxExecutions = 1'000'000'000;
-// A unique job's longest window (a year) and longest key (it becomes part of a DynamoDB key).
+// A unique or debounced job's longest window (a year) and longest key (it becomes part of a
+// DynamoDB key).
 inline constexpr std::int64_t kMaxUniqueFor = 366LL * 24 * 3600;
 inline constexpr std::size_t kMaxUniqueKey = 512;
 
@@ -54,6 +58,8 @@ struct Envelope {
   std::int64_t resumptions = 0;  // runs that handed on before this message
   std::string unique_key{};      // empty: not a unique job
   std::int64_t unique_for = 0;   // seconds, 1 to kMaxUniqueFor with a key
+  std::string debounce_key{};    // empty: not a debounced job
+  std::int64_t debounce_for = 0;  // seconds, as unique_for
 
   // A fresh envelope: new job id, enqueued now. `arguments_json` must be a JSON array.
   static Result<Envelope> make(std::string job_class, std::string_view arguments_json,

@@ -85,6 +85,21 @@ Outcome Dispatch::run_message(Request& request) const {
     outcome.message_id = std::string(request.message_id());
     return outcome;
   }
+  // A debounced job runs only as its key's last enqueue: an earlier one is skipped (200).
+  if (!envelope->debounce_key.empty()) {
+    LimitAdmission last = limits_ ? limits_->debounce(envelope->debounce_key, envelope->job_id)
+                                  : LimitAdmission{.verdict = LimitAdmission::Verdict::unconfigured,
+                                                   .reason = "it is debounced and EBWORKER_LIMITS_TABLE is not set"};
+    if (last.verdict != LimitAdmission::Verdict::run) {
+      Outcome outcome = last.verdict == LimitAdmission::Verdict::superseded
+                            ? Outcome::accepted(JobOutcome::skipped, std::move(last.reason), "skipped\n")
+                            : limited(request, *envelope, last);
+      outcome.job = envelope->job_class;
+      outcome.job_id = envelope->job_id;
+      outcome.message_id = std::string(request.message_id());
+      return outcome;
+    }
+  }
   // A duplicate of a unique job whose run completed within its window: 200, not run.
   if (limits_ && !envelope->unique_key.empty()) {
     if (auto ran = limits_->duplicate_of_a_run(envelope->unique_key, envelope->job_id, envelope->enqueued_at,
@@ -116,9 +131,11 @@ Outcome Dispatch::run_message(Request& request) const {
   if (hops_) context.budget = times_.job_time_budget;
   const JobRun run = run_job(*registry_, envelope->job_class, envelope->arguments, context, shutdown_);
   admission.slot.reset();  // the slot is free before the answer: the next run of its key need not wait for it
-  if (limits_ && !envelope->unique_key.empty() && run.known && !run.threw && run.kind == JobResult::Kind::done &&
-      !run.handed_on)
+  const bool completed = run.known && !run.threw && run.kind == JobResult::Kind::done && !run.handed_on;
+  if (limits_ && completed && !envelope->unique_key.empty())
     limits_->ran(envelope->unique_key, envelope->job_id, std::chrono::seconds(envelope->unique_for));
+  if (limits_ && completed && !envelope->debounce_key.empty())
+    limits_->debounce_ran(envelope->debounce_key, envelope->job_id);
   if (run.handed_on && hops_) return hand_on(*envelope, context, run);
   // A retry starts from the steps this run completed: they are not done again.
   if (context.continuation.advanced) envelope->continuation = continuation_json(context.continuation);

@@ -106,6 +106,38 @@ void LimitGate::ran(std::string_view unique_key, std::string_view job_id, std::c
                  slots_->table().name(), unique_key, taken.error().describe());
 }
 
+namespace {
+
+std::string debounce_ran_holder(std::string_view job_id) { return "ran:" + std::string(job_id); }
+
+}  // namespace
+
+LimitAdmission LimitGate::debounce(std::string_view debounce_key_text, std::string_view job_id) const {
+  if (!slots_)
+    return {.verdict = LimitAdmission::Verdict::unconfigured,
+            .reason = "it is debounced (key " + std::string(debounce_key_text) + ") and EBWORKER_LIMITS_TABLE is not set"};
+  const std::string which = "debounce key " + std::string(debounce_key_text);
+  auto last = slots_->table().read(debounce_key(debounce_key_text));
+  if (!last) return std::move(*silent(last.error(), false, which));
+  answered();
+  if (!*last || (*last)->holder == job_id) return {};
+  const std::string& holder = (*last)->holder;
+  return {.verdict = LimitAdmission::Verdict::superseded,
+          .reason = holder == debounce_ran_holder(job_id)
+                        ? "skipped: " + which + " already ran this job"
+                        : "skipped: " + which + " was enqueued again (job " +
+                              (holder.starts_with("ran:") ? holder.substr(4) + ", which ran" : holder) +
+                              "): only the last enqueue runs"};
+}
+
+void LimitGate::debounce_ran(std::string_view debounce_key_text, std::string_view job_id) const {
+  if (!slots_) return;
+  if (auto marked = slots_->table().hand_over(debounce_key(debounce_key_text), job_id, debounce_ran_holder(job_id));
+      !marked)
+    spdlog::warn("limits table {}: could not record that debounce key {} ran ({}): a second delivery may run again",
+                 slots_->table().name(), debounce_key_text, marked.error().describe());
+}
+
 Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env) {
   std::vector<std::string> limited;
   for (const auto& name : registry.names())

@@ -38,7 +38,8 @@ inline constexpr std::chrono::seconds kLongestLimitedDelay{60};
 std::chrono::seconds limited_delay(std::chrono::seconds waited, double random, std::chrono::seconds longest);
 
 struct LimitAdmission {
-  enum class Verdict { run, deferred, unconfigured };
+  // superseded: a debounced job that is no longer its key's last enqueue (skipped, not deferred).
+  enum class Verdict { run, deferred, unconfigured, superseded };
   Verdict verdict = Verdict::run;
   std::unique_ptr<HeldLease> slot{};  // held for the run, when it has one
   std::string reason{};               // why it was deferred or refused
@@ -61,6 +62,15 @@ class LimitGate {
   std::optional<std::string> duplicate_of_a_run(std::string_view unique_key, std::string_view job_id,
                                                 std::string_view enqueued_at, std::chrono::seconds window) const;
   void ran(std::string_view unique_key, std::string_view job_id, std::chrono::seconds window) const;
+
+  // Debounce: a message of `debounce_key` runs when the key's item names its `job_id` (the key's
+  // last enqueue), or when there is no item (the client wrote one before sending; gone, it was
+  // deleted long after its window: run rather than lose it). Another job id there, or the mark
+  // of this job's completed run (debounce_ran), and it is superseded. A table that does not
+  // answer defers it (fail closed); without a table it is unconfigured.
+  LimitAdmission debounce(std::string_view debounce_key, std::string_view job_id) const;
+  // Marks the key's item as this job's completed run, so that a second delivery of it is skipped.
+  void debounce_ran(std::string_view debounce_key, std::string_view job_id) const;
 
  private:
   // The table did not answer: deferred when the limit fails closed, nullopt (run) when open.

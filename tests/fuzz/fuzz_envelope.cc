@@ -52,6 +52,7 @@ void parse_and_round_trip(std::string_view body) {
   FUZZ_CHECK(again->arguments == envelope->arguments);
   FUZZ_CHECK(again->arguments_json() == envelope->arguments_json());
   FUZZ_CHECK(again->unique_key == envelope->unique_key && again->unique_for == envelope->unique_for);
+  FUZZ_CHECK(again->debounce_key == envelope->debounce_key && again->debounce_for == envelope->debounce_for);
 }
 
 }  // namespace

@@ -322,5 +322,31 @@ TEST(EnvelopeUnique, RoundTripsAndIsCheckedWhenPresent) {
   }
 }
 
+// A debounced job's key and window travel as a unique job's do, under the same checks.
+TEST(EnvelopeDebounce, RoundTripsAndIsCheckedWhenPresent) {
+  auto e = Envelope::make("EchoJob", "[]");
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->to_json().find("debounce"), std::string::npos);
+  e->debounce_key = "reindex-7";
+  e->debounce_for = 30;
+  const std::string json = e->to_json();
+  const std::string field = R"("debounce":{"key":"reindex-7","for":30})";
+  EXPECT_NE(json.find(field), std::string::npos) << json;
+  auto back = Envelope::parse(json);
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(back->debounce_key, "reindex-7");
+  EXPECT_EQ(back->debounce_for, 30);
+  EXPECT_TRUE(back->unique_key.empty());
+  for (const char* bad : {R"("debounce":{"key":"","for":30})", R"("debounce":{"key":"k","for":0})",
+                          R"("debounce":["k",30])"}) {
+    SCOPED_TRACE(bad);
+    std::string body = json;
+    body.replace(body.find(field), field.size(), bad);
+    auto refused = Envelope::parse(body);
+    ASSERT_FALSE(refused);
+    EXPECT_TRUE(refused.error().message.starts_with("field \"debounce\" must be")) << refused.error().message;
+  }
+}
+
 }  // namespace
 }  // namespace ebworker

@@ -44,6 +44,13 @@ struct EnqueueOptions {
   // answers "already enqueued" while the claim lasts (docs/guide.md, "Unique jobs").
   std::string unique_key;
   std::chrono::seconds unique_for{0};  // 1 s to a year with a key
+  // A debounced job (ebworker's own format, standard queues, a client with a limits table): of
+  // the enqueues of one key within `debounce_for` of each other, only the last runs. Each is
+  // recorded as the key's last in the limits table, then sent delayed by `debounce_for` (no
+  // other delay may be given); a worker skips (200, skipped) one that is no longer the key's
+  // last (docs/guide.md, "Debounce").
+  std::string debounce_key;
+  std::chrono::seconds debounce_for{0};  // 1 s to a year with a key
 };
 
 struct Enqueued {
@@ -70,14 +77,14 @@ class Client {
 
   // One result per job, in order. Jobs go 10 to a SendMessageBatch request (fewer when the 10
   // would exceed the size limit together); entries SQS fails are retried when that is safe,
-  // else reported for that job alone.
+  // else reported for that job alone. A debounced job is refused here: enqueue() it.
   std::vector<SqsResult<Enqueued>> enqueue_batch(const std::vector<JobToEnqueue>& jobs) const;
 
   const ClientConfig& config() const { return config_; }
 
  private:
   struct Prepared;
-  struct Parts;  // the signer and the SQS client, shared by copies
+  struct Parts;  // the signer, the SQS client and the limits table, shared by copies
   Client(ClientConfig config, std::shared_ptr<const Parts> parts);
   SqsResult<Prepared> prepare(std::string_view job, std::string_view arguments_json,
                               const EnqueueOptions& options) const;

@@ -18,11 +18,13 @@ namespace ebworker {
 // queue whose MaximumMessageSize is lower refuses more: lower this to match it.
 inline constexpr std::size_t kDefaultMaxMessageBytes = kSqsMaxMessageBytes;
 
-// Where requests go and which region signs them; an empty field means "from the queue URL".
-struct SqsEndpointSettings {
+// Where a service's requests go and which region signs them; an empty field means "as the AWS
+// SDKs find it": for SQS, from the queue URL; for DynamoDB, from the environment.
+struct EndpointSettings {
   std::string endpoint{};  // e.g. "http://127.0.0.1:4566"
   std::string region{};
 };
+using SqsEndpointSettings = EndpointSettings;
 
 // Retries of a failed SQS request: exponential backoff with full jitter, within a time budget.
 struct RetrySettings {
@@ -57,6 +59,11 @@ struct ClientConfig {
   std::chrono::milliseconds request_timeout{10000};
   // Empty: the SDKs' default chain read from this process's environment.
   std::shared_ptr<CredentialsProvider> credentials;
+  // The DynamoDB table unique keys are claimed in and debounced keys recorded in
+  // (EBWORKER_LIMITS_TABLE, the workers' own; docs/guide.md, "Unique jobs" and "Debounce");
+  // empty: none, and a debounced job is refused. Its requests use `credentials` and `retry`.
+  std::string limits_table;
+  EndpointSettings dynamodb_endpoint;
 };
 
 }  // namespace ebworker
