@@ -1,5 +1,6 @@
 #include "cli/enqueue_command.h"
 
+#include <chrono>
 #include <cstdio>
 #include <limits>
 #include <optional>
@@ -8,7 +9,6 @@
 #include <ebworker/client/client.h>
 
 #include "cli/logging.h"
-#include "cli/unique_claim.h"
 #include "client/client_settings.h"
 #include "core/settings.h"
 #include "core/iso_time.h"
@@ -17,6 +17,8 @@
 namespace ebworker {
 
 namespace {
+
+constexpr std::chrono::seconds kDefaultUniqueFor{3600};
 
 constexpr const char* kEnqueueUsage =
     "usage: ebworker enqueue JOB [ARGS_JSON] [--delay D | --at TIME] [--queue-url URL] [--group-id G]\n"
@@ -121,25 +123,21 @@ int enqueue_command(const std::vector<std::string>& args, const Environment& env
     std::fprintf(stderr, "ebworker enqueue: %s\n", client.error().message.c_str());
     return 1;
   }
-  std::optional<UniqueClaim> claim;
   if (!call->options.unique_key.empty()) {
-    if (call->options.unique_for.count() == 0) call->options.unique_for = kDefaultUniqueFor;
-    auto claimed = claim_unique(env, call->options.unique_key, call->options.unique_for);
-    if (!claimed) {
-      std::fprintf(stderr, "ebworker enqueue: %s\n", claimed.error().message.c_str());
+    if (client->config().limits_table.empty()) {
+      std::fprintf(stderr, "ebworker enqueue: --unique needs EBWORKER_LIMITS_TABLE, the DynamoDB table its claim is kept in\n");
       return 1;
     }
-    if (!*claimed) {
-      std::printf("already enqueued\n");
-      return 0;
-    }
-    claim = std::move(*claimed);
+    if (call->options.unique_for.count() == 0) call->options.unique_for = kDefaultUniqueFor;
   }
   auto sent = client->enqueue(job, arguments, call->options);
   if (!sent) {
-    if (claim) claim->release();  // nothing was sent: the key is free for the next try
     std::fprintf(stderr, "ebworker enqueue: %s\n", sent.error().describe().c_str());
     return 1;
+  }
+  if (sent->already_enqueued) {
+    std::printf("already enqueued\n");
+    return 0;
   }
   std::printf("%s\n", sent->message_id.c_str());
   return 0;

@@ -187,13 +187,24 @@ SqsResult<Enqueued> Client::enqueue(std::string_view job, std::string_view argum
                                     const EnqueueOptions& options) const {
   auto prepared = prepare(job, arguments_json, options);
   if (!prepared) return Unexpected{prepared.error()};
+  const bool claims = !options.unique_key.empty() && parts_->keys;
+  if (claims) {
+    auto claimed = parts_->keys->claim_unique(options.unique_key, prepared->job_id, options.unique_for);
+    if (!claimed) return Unexpected{claimed.error()};
+    if (!*claimed) return Enqueued{.already_enqueued = true};
+  }
+  // What was claimed goes back when nothing is sent: the key is free for the next try.
+  const auto unsent = [&](SqsError error) {
+    if (claims) parts_->keys->release_unique(options.unique_key, prepared->job_id);
+    return Unexpected{std::move(error)};
+  };
   // Recorded before the send: a send that then fails leaves the key naming a job never sent (its
   // earlier enqueues are skipped); the error tells the caller to enqueue again.
   if (!options.debounce_key.empty())
     if (auto recorded = parts_->keys->debounce(options.debounce_key, prepared->job_id, options.debounce_for); !recorded)
-      return Unexpected{recorded.error()};
+      return unsent(recorded.error());
   auto sent = parts_->sqs.send_message(prepared->queue_url, prepared->message);
-  if (!sent) return Unexpected{sent.error()};
+  if (!sent) return unsent(sent.error());
   return Enqueued{sent->message_id, prepared->job_id, sent->sequence_number};
 }
 
@@ -203,8 +214,8 @@ std::vector<SqsResult<Enqueued>> Client::enqueue_batch(const std::vector<JobToEn
   // Jobs that passed the checks, by queue, in the order given.
   std::map<std::string, std::vector<std::size_t>> by_queue;
   for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (!jobs[i].options.debounce_key.empty()) {
-      SqsError e = invalid_request("a debounced job is enqueued on its own (enqueue), its key recorded before it is sent");
+    if (!jobs[i].options.debounce_key.empty() || (!jobs[i].options.unique_key.empty() && parts_->keys)) {
+      SqsError e = invalid_request("a debounced or unique job is enqueued on its own (enqueue), its key written before it is sent");
       e.context = "enqueue " + jobs[i].job;
       results[i] = Unexpected{std::move(e)};
       continue;

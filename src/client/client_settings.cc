@@ -62,7 +62,7 @@ const std::vector<ClientSetting>& client_settings() {
       {"EBWORKER_SQS_TIMEOUT", "", "10", "seconds one SQS request may take (long polls get their wait on top)",
        number<long>(1, 300, [](ClientConfig& c, long n) { c.request_timeout = seconds(n); })},
       {"EBWORKER_LIMITS_TABLE", "", "(none)",
-       "the DynamoDB table (the workers' own) debounced keys are recorded in",
+       "the DynamoDB table (the workers' own) unique keys are claimed in and debounced keys recorded in",
        string_setting(&ClientConfig::limits_table)},
       {"EBWORKER_SQS_CONNECT_TIMEOUT", "", "2", "seconds to open a connection to SQS",
        number<long>(1, 60, [](ClientConfig& c, long n) { c.connect_timeout = seconds(n); })},

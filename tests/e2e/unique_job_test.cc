@@ -1,7 +1,8 @@
 // Unique jobs through fauxqs, dynalite as the limits table, a worker and its daemon:
 // `ebworker enqueue --unique` five times sends one message and runs it once; once the window has
-// passed, the key is sent again and runs again. A duplicate that slipped past the claim (the
-// library's enqueue does not claim) and arrives after the key's run completed is skipped.
+// passed, the key is sent again and runs again. ebworker::Client with the table claims as the
+// command does. A duplicate that slipped past the claim (a client without the table does not
+// claim) and arrives after the key's run completed is skipped.
 
 #include <gtest/gtest.h>
 
@@ -118,6 +119,36 @@ TEST_F(UniqueJobs, ADuplicateArrivingAfterItsKeysRunIsSkipped) {
   ASSERT_TRUE(skipped) << workers_.front()->log();
   EXPECT_NE(skipped->find("reason=skipped: unique key report-7 ran"), std::string::npos) << *skipped;
   EXPECT_EQ(runs_of("report-7"), 1u);
+}
+
+TEST_F(UniqueJobs, TheClientWithTheTableClaimsTheKeyAndAnswersAlreadyEnqueued) {
+  const Client claiming = client(queue_, [&](ClientConfig& c) {
+    c.limits_table = "limits";
+    c.dynamodb_endpoint = {dynalite_.endpoint(), "us-east-1"};
+  });
+  EnqueueOptions unique;
+  unique.unique_key = "export-9";
+  unique.unique_for = 60s;
+  int sent = 0, already = 0;
+  for (int i = 0; i < 5; ++i) {
+    auto enqueued = claiming.enqueue("EchoJob", "[\"export-9\"]", unique);
+    ASSERT_TRUE(enqueued) << enqueued.error().describe();
+    if (enqueued->already_enqueued) {
+      ++already;
+      EXPECT_TRUE(enqueued->message_id.empty() && enqueued->job_id.empty());
+    } else {
+      ++sent;
+    }
+  }
+  EXPECT_EQ(sent, 1);
+  EXPECT_EQ(already, 4);
+  ASSERT_TRUE(eventually([&] { return runs_of("export-9") >= 1; }, 20s)) << workers_.front()->log();
+  ASSERT_TRUE(eventually([&] { return messages_in(queue_) == 0; }, 10s));
+  EXPECT_EQ(runs_of("export-9"), 1u);
+  // A batch cannot claim before it sends: it refuses the job.
+  const auto batch = claiming.enqueue_batch({{.job = "EchoJob", .arguments_json = "[]", .options = unique}});
+  ASSERT_EQ(batch.size(), 1u);
+  EXPECT_FALSE(batch[0]);
 }
 
 }  // namespace

@@ -37,11 +37,12 @@ struct EnqueueOptions {
   // FIFO queues (URL ending .fifo). Empty: the job name, and the job id.
   std::string group_id;
   std::string deduplication_id;
-  // A unique job (ebworker's own format only): the envelope carries the key and window, and a
-  // worker with EBWORKER_LIMITS_TABLE skips (200, skipped) a message of that key whose run
-  // completed less than `unique_for` ago: a duplicate delivery, or a second enqueue. The client
-  // sends it in any case; `ebworker enqueue --unique` also claims the key before sending and
-  // answers "already enqueued" while the claim lasts (docs/guide.md, "Unique jobs").
+  // A unique job (ebworker's own format only): a client with a limits table
+  // (ClientConfig::limits_table) claims the key for `unique_for` before sending, and while an
+  // earlier claim lasts sends nothing and answers Enqueued::already_enqueued. The envelope
+  // carries the key and window, and a worker with EBWORKER_LIMITS_TABLE skips (200, skipped) a
+  // message of that key whose run completed less than `unique_for` ago: a duplicate delivery, or
+  // a second enqueue (docs/guide.md, "Unique jobs"). Without a table the client sends it unclaimed.
   std::string unique_key;
   std::chrono::seconds unique_for{0};  // 1 s to a year with a key
   // A debounced job (ebworker's own format, standard queues, a client with a limits table): of
@@ -54,9 +55,11 @@ struct EnqueueOptions {
 };
 
 struct Enqueued {
-  std::string message_id;       // SQS's MessageId
-  std::string job_id;           // the envelope's job_id
-  std::string sequence_number;  // FIFO queues only
+  std::string message_id{};       // SQS's MessageId
+  std::string job_id{};           // the envelope's job_id
+  std::string sequence_number{};  // FIFO queues only
+  // A unique job whose key an earlier enqueue still holds: nothing was sent (the ids are empty).
+  bool already_enqueued = false;
 };
 
 struct JobToEnqueue {
@@ -77,7 +80,8 @@ class Client {
 
   // One result per job, in order. Jobs go 10 to a SendMessageBatch request (fewer when the 10
   // would exceed the size limit together); entries SQS fails are retried when that is safe,
-  // else reported for that job alone. A debounced job is refused here: enqueue() it.
+  // else reported for that job alone. A debounced job, or a unique one of a client with a limits
+  // table, is refused here: enqueue() it, its key is written before it is sent.
   std::vector<SqsResult<Enqueued>> enqueue_batch(const std::vector<JobToEnqueue>& jobs) const;
 
   const ClientConfig& config() const { return config_; }
