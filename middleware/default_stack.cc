@@ -43,7 +43,8 @@ WorkerChain default_stack(const WorkerConfig& config, const JobRegistry& registr
                                  .server = chain.server_metrics,
                                  .tasks = parts->cron.tasks(),
                                  .shutdown = parts->shutdown,
-                                 .poller = parts->poller}));
+                                 .poller = parts->poller,
+                                 .limits = parts->limits}));
     chain.answer_inline = [paths](const Request& request) { return paths.matches(request.path); };
   }
   const Dispatch dispatch(registry, parts->shutdown, std::move(parts->hops), std::move(counters),

@@ -84,6 +84,7 @@ Response WorkerEndpoints::status() const {
   for (const auto& task : sources_->tasks)
     page.tasks.push_back(
         {.name = task.name, .url = task.url, .schedule = task.schedule.text(), .next_run = task.schedule.next_after(from)});
+  if (sources_->limits && sources_->limits->use()) page.limits = sources_->limits->use()->rows();
   Response r = Response::ok(render_status_page(page));
   r.headers.add("Content-Type", "text/html; charset=utf-8");
   r.headers.add("Cache-Control", "no-store");

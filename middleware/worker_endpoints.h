@@ -13,6 +13,7 @@
 #include "cron/cron_file.h"
 #include "http/own_endpoints.h"
 #include "worker/job_counters.h"
+#include "worker/limit_gate.h"
 #include "worker/poller_view.h"
 #include "worker/server_metrics.h"
 
@@ -25,6 +26,7 @@ struct WorkerEndpoints::Sources {
   std::vector<CronTask> tasks{};
   std::stop_token shutdown{};  // requested once the worker stops accepting
   std::shared_ptr<const PollerView> poller{};  // the worker polling its queue itself
+  std::shared_ptr<const LimitGate> limits{};  // the job classes' declared limits; null: none
 };
 
 }  // namespace ebworker

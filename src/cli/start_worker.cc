@@ -81,7 +81,8 @@ Result<std::unique_ptr<Server>> start_worker(const WorkerConfig& config, const J
     if (!exclusive) return Unexpected{exclusive.error()};
     auto hops = retry_hops(config, *signer, env);
     if (!hops) return Unexpected{hops.error()};
-    auto limits = limit_gate_for(registry, env);
+    if (!jobs) jobs = std::make_shared<JobCounters>();  // the limits count their use in its registry
+    auto limits = limit_gate_for(registry, env, jobs->registry());
     if (!limits) return Unexpected{limits.error()};
     parts = WorkerParts{.keys = signing_keys_from(env),
                         .cron = std::move(cron).value(),

@@ -19,8 +19,9 @@ std::chrono::seconds limited_delay(std::chrono::seconds waited, double random, s
   return std::chrono::seconds(std::clamp<long long>(drawn, 1, cap));
 }
 
-LimitGate::LimitGate(std::shared_ptr<const ConcurrencySlots> slots, std::shared_ptr<const RateSlots> rates)
-    : slots_(std::move(slots)), rates_(std::move(rates)) {}
+LimitGate::LimitGate(std::shared_ptr<const ConcurrencySlots> slots, std::shared_ptr<const RateSlots> rates,
+                     std::shared_ptr<const LimitUse> use)
+    : slots_(std::move(slots)), rates_(std::move(rates)), use_(std::move(use)) {}
 
 std::optional<LimitAdmission> LimitGate::silent(const AwsError& error, bool fail_open, const std::string& which) const {
   if (!unreachable_.exchange(true))
@@ -41,10 +42,15 @@ LimitAdmission LimitGate::admit(std::string_view job_class, const JobOptions& op
   const ConcurrencyLimit& concurrency = options.concurrency;
   const RateLimit& rate = options.rate;
   if (concurrency.max <= 0 && rate.max <= 0) return {};
+  const auto held_back = [&](LimitAdmission admission, LimitDeferral why) {
+    if (use_) use_->deferred(job_class, why);
+    return admission;
+  };
   if (!slots_ || !rates_) {
     if ((concurrency.max <= 0 || concurrency.fail_open) && (rate.max <= 0 || rate.fail_open)) return {};
-    return {.verdict = LimitAdmission::Verdict::unconfigured,
-            .reason = "its class declares a limit and EBWORKER_LIMITS_TABLE is not set"};
+    return held_back({.verdict = LimitAdmission::Verdict::unconfigured,
+                      .reason = "its class declares a limit and EBWORKER_LIMITS_TABLE is not set"},
+                     LimitDeferral::unconfigured);
   }
   LimitAdmission admitted;
   if (concurrency.max > 0) {
@@ -52,13 +58,15 @@ LimitAdmission LimitGate::admit(std::string_view job_class, const JobOptions& op
     const std::string which = std::string(job_class) + " " + key;
     auto slot = slots_->take(job_class, key, concurrency);
     if (!slot) {
-      if (auto deferred = silent(slot.error(), concurrency.fail_open, which)) return std::move(*deferred);
+      if (auto deferred = silent(slot.error(), concurrency.fail_open, which))
+        return held_back(std::move(*deferred), LimitDeferral::unreachable);
     } else {
       answered();
       if (!*slot)
-        return {.verdict = LimitAdmission::Verdict::deferred,
-                .reason = "limited: " + which + " has its " + std::to_string(concurrency.max) + " runs at once"};
-      admitted.slot = std::move(slot).value();
+        return held_back({.verdict = LimitAdmission::Verdict::deferred,
+                          .reason = "limited: " + which + " has its " + std::to_string(concurrency.max) + " runs at once"},
+                         LimitDeferral::concurrency);
+      admitted.slot = std::make_unique<HeldSlot>(std::move(slot).value(), use_ ? use_->took_slot(job_class) : nullptr);
     }
   }
   if (rate.max > 0) {
@@ -66,13 +74,15 @@ LimitAdmission LimitGate::admit(std::string_view job_class, const JobOptions& op
     const std::string which = std::string(job_class) + " " + key;
     auto taken = rates_->take(job_class, key, rate);
     if (!taken) {
-      if (auto deferred = silent(taken.error(), rate.fail_open, which)) return std::move(*deferred);
+      if (auto deferred = silent(taken.error(), rate.fail_open, which))
+        return held_back(std::move(*deferred), LimitDeferral::unreachable);
     } else {
       answered();
       if (!*taken)  // the concurrency slot, if taken, is handed back as `admitted` goes
-        return {.verdict = LimitAdmission::Verdict::deferred,
-                .reason = "rate limited: " + which + " started its " + std::to_string(rate.max) + " runs in " +
-                          std::to_string(rate.per.count()) + " ms"};
+        return held_back({.verdict = LimitAdmission::Verdict::deferred,
+                          .reason = "rate limited: " + which + " started its " + std::to_string(rate.max) + " runs in " +
+                                    std::to_string(rate.per.count()) + " ms"},
+                         LimitDeferral::rate);
     }
   }
   return admitted;
@@ -138,7 +148,8 @@ void LimitGate::debounce_ran(std::string_view debounce_key_text, std::string_vie
                  slots_->table().name(), debounce_key_text, marked.error().describe());
 }
 
-Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env) {
+Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env,
+                                                        metrics::Registry& metrics) {
   std::vector<std::string> limited;
   for (const auto& name : registry.names())
     if (registry.options(name).concurrency.max > 0 || registry.options(name).rate.max > 0) limited.push_back(name);
@@ -148,7 +159,7 @@ Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& regis
     spdlog::warn("job class {} declares a limit but EBWORKER_LIMITS_TABLE is not set: its runs are "
                  "refused (503) unless it fails open",
                  limited.front());
-    return std::make_shared<const LimitGate>(nullptr, nullptr);
+    return std::make_shared<const LimitGate>(nullptr, nullptr, std::make_shared<const LimitUse>(registry, metrics));
   }
   auto endpoint = dynamodb_endpoint(env);
   if (!endpoint) return fail("EBWORKER_LIMITS_TABLE: " + endpoint.error().message);
@@ -164,7 +175,8 @@ Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& regis
   spdlog::info("flow control of {} job class(es) in DynamoDB table {}", limited.size(), *table_name);
   const std::string holder = make_holder_id();
   return std::make_shared<const LimitGate>(std::make_shared<const ConcurrencySlots>(std::move(table), holder),
-                                           std::make_shared<const RateSlots>(std::move(dynamo), std::string(*table_name), holder));
+                                           std::make_shared<const RateSlots>(std::move(dynamo), std::string(*table_name), holder),
+                                           std::make_shared<const LimitUse>(registry, metrics));
 }
 
 }  // namespace ebworker

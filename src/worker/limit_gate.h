@@ -22,7 +22,9 @@
 #include <ebworker/result.h>
 #include <ebworker/worker/job_registry.h>
 
+#include "metrics/gauge.h"
 #include "worker/concurrency_slots.h"
+#include "worker/limit_use.h"
 #include "worker/rate_slots.h"
 
 namespace ebworker {
@@ -37,18 +39,37 @@ inline constexpr std::chrono::seconds kLongestLimitedDelay{60};
 // ceiling's upper half (`random` in [0, 1)), so runs deferred together come back spread out.
 std::chrono::seconds limited_delay(std::chrono::seconds waited, double random, std::chrono::seconds longest);
 
+// A run's concurrency slot, counted in this worker's ebworker_limit_in_use while held.
+class HeldSlot {
+ public:
+  HeldSlot(std::unique_ptr<HeldLease> lease, metrics::Gauge* in_use) : lease_(std::move(lease)), in_use_(in_use) {}
+  ~HeldSlot() {
+    lease_.reset();
+    if (in_use_) in_use_->dec();
+  }
+  HeldSlot(const HeldSlot&) = delete;
+  HeldSlot& operator=(const HeldSlot&) = delete;
+
+ private:
+  std::unique_ptr<HeldLease> lease_;
+  metrics::Gauge* in_use_;
+};
+
 struct LimitAdmission {
   // superseded: a debounced job that is no longer its key's last enqueue (skipped, not deferred).
   enum class Verdict { run, deferred, unconfigured, superseded };
   Verdict verdict = Verdict::run;
-  std::unique_ptr<HeldLease> slot{};  // held for the run, when it has one
+  std::unique_ptr<HeldSlot> slot{};  // held for the run, when it has one
   std::string reason{};               // why it was deferred or refused
 };
 
 class LimitGate {
  public:
-  // Both on the same table; both null: there is no limits table.
-  LimitGate(std::shared_ptr<const ConcurrencySlots> slots, std::shared_ptr<const RateSlots> rates);
+  // Both on the same table; both null: there is no limits table. `use`, when given, counts each
+  // class's slots in use and deferrals (limit_use.h).
+  LimitGate(std::shared_ptr<const ConcurrencySlots> slots, std::shared_ptr<const RateSlots> rates,
+            std::shared_ptr<const LimitUse> use = nullptr);
+  const LimitUse* use() const { return use_.get(); }
 
   // The concurrency limit first (its slot held in the answer), then the rate.
   LimitAdmission admit(std::string_view job_class, const JobOptions& options, const rapidjson::Value& arguments) const;
@@ -79,12 +100,15 @@ class LimitGate {
 
   std::shared_ptr<const ConcurrencySlots> slots_;
   std::shared_ptr<const RateSlots> rates_;
+  std::shared_ptr<const LimitUse> use_;
   mutable std::atomic<bool> unreachable_{false};
 };
 
 // The gate on EBWORKER_LIMITS_TABLE (which must exist) when it is set; without it, for a
 // registry in which some class declares a limit, a gate that refuses those runs, with a warning,
 // and null when none does. An error: the table is named but not usable.
-Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env);
+// Each limit's use is counted in `metrics` (limit_use.h).
+Result<std::shared_ptr<const LimitGate>> limit_gate_for(const JobRegistry& registry, const Environment& env,
+                                                        metrics::Registry& metrics);
 
 }  // namespace ebworker

@@ -143,6 +143,28 @@ void tasks(std::string& out, const StatusPage& page) {
   out += "</table>\n";
 }
 
+// Each declared limit: in use is this worker's own runs holding a slot (the other workers' are
+// on their own pages), deferrals since it started.
+void limits(std::string& out, const StatusPage& page) {
+  if (page.limits.empty()) return;
+  out += "<h2>Limits (flow control)</h2>\n<table id=\"limits\"><tr><th class=\"l\">job</th><th>concurrency</th>"
+         "<th>in use here</th><th>rate</th>";
+  for (std::size_t r = 0; r < kLimitDeferrals; ++r)
+    out += "<th>deferred: " + std::string(to_string(static_cast<LimitDeferral>(r))) + "</th>";
+  out += "</tr>\n";
+  for (const auto& l : page.limits) {
+    char in_use[32];
+    std::snprintf(in_use, sizeof in_use, "%.0f", l.in_use);
+    std::vector<std::string> cells = {
+        html_escape(l.job), l.concurrency_max > 0 ? std::to_string(l.concurrency_max) + " at once per key" : "-",
+        in_use,
+        l.rate_max > 0 ? std::to_string(l.rate_max) + " per " + std::to_string(l.rate_per.count()) + " ms per key" : "-"};
+    for (const auto n : l.deferred) cells.push_back(std::to_string(n));
+    row(out, cells);
+  }
+  out += "</table>\n";
+}
+
 }  // namespace
 
 std::string render_status_page(const StatusPage& page) {
@@ -157,6 +179,7 @@ std::string render_status_page(const StatusPage& page) {
   pool(out, page);
   throughput(out, page);
   jobs(out, page);
+  limits(out, page);
   failures(out, page);
   tasks(out, page);
   out += "</body></html>\n";

@@ -11,6 +11,7 @@
 
 #include "worker/job_counters.h"
 #include "worker/job_history.h"
+#include "worker/limit_use.h"
 
 namespace ebworker {
 
@@ -31,6 +32,7 @@ struct StatusPage {
   std::vector<JobCounters::JobSummary> jobs{};
   std::vector<JobFailure> failures{};  // newest first
   std::vector<PeriodicTaskRow> tasks{};
+  std::vector<LimitUseRow> limits{};  // the classes that declare a limit
   int refresh_seconds = 10;  // <meta http-equiv=refresh>; 0 for none
 };
 

@@ -49,6 +49,22 @@ TEST(StatusPage, ShowsTheFiguresItIsGiven) {
   EXPECT_NE(html.find("<meta http-equiv=\"refresh\""), std::string::npos);
 }
 
+TEST(StatusPage, ShowsEachLimitItsUseHereAndItsDeferrals) {
+  StatusPage page = a_page();
+  EXPECT_EQ(render_status_page(page).find("id=\"limits\""), std::string::npos) << "no table without a limit";
+  page.limits.push_back({.job = "SyncJob", .concurrency_max = 2, .in_use = 1, .deferred = {7, 0, 3, 0}});
+  page.limits.push_back({.job = "CallApiJob", .rate_max = 10, .rate_per = 1000ms, .deferred = {0, 4, 0, 0}});
+  const std::string html = render_status_page(page);
+  EXPECT_NE(html.find("<tr><td class=\"l\">SyncJob</td><td>2 at once per key</td><td>1</td><td>-</td><td>7</td>"
+                      "<td>0</td><td>3</td><td>0</td></tr>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<tr><td class=\"l\">CallApiJob</td><td>-</td><td>0</td><td>10 per 1000 ms per key</td><td>0</td>"
+                      "<td>4</td>"),
+            std::string::npos)
+      << html;
+}
+
 TEST(StatusPage, ANoOpJobsMeanIsInMicroseconds) {
   StatusPage page = a_page();
   metrics::Histogram h({0.1, 1});
