@@ -66,62 +66,47 @@ Result<Envelope, Outcome> envelope_of(const Request& request) {
 
 }  // namespace
 
+// What keeps a message's job from running now, in the order it is checked: not due yet, its class
+// unknown here (sent on), a later enqueue of its debounce key, a completed run of its unique key,
+// its limit. None: it runs, holding the slot `admission` takes until the run ends.
+std::optional<Outcome> Dispatch::held_back(const Request& request, const Envelope& envelope,
+                                           LimitAdmission& admission) const {
+  if (envelope.scheduled_at) {
+    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+    if (*envelope.scheduled_at > now) return not_due(envelope, *envelope.scheduled_at - now);
+  }
+  if (hops_ && times_.unknown_job_grace.count() > 0 && !registry_->contains(envelope.job_class))
+    return unknown_job(request, envelope);
+  // A debounced job runs only as its key's last enqueue: an earlier one is skipped (200).
+  if (!envelope.debounce_key.empty()) {
+    LimitAdmission last = limits_ ? limits_->debounce(envelope.debounce_key, envelope.job_id)
+                                  : LimitAdmission{.verdict = LimitAdmission::Verdict::unconfigured,
+                                                   .reason = "it is debounced and EBWORKER_LIMITS_TABLE is not set"};
+    if (last.verdict == LimitAdmission::Verdict::superseded)
+      return Outcome::accepted(JobOutcome::skipped, std::move(last.reason), "skipped\n");
+    if (last.verdict != LimitAdmission::Verdict::run) return limited(request, envelope, last);
+  }
+  // A duplicate of a unique job whose run completed within its window: 200, not run.
+  if (limits_ && !envelope.unique_key.empty())
+    if (auto ran = limits_->duplicate_of_a_run(envelope.unique_key, envelope.job_id, envelope.enqueued_at,
+                                               std::chrono::seconds(envelope.unique_for)))
+      return Outcome::accepted(JobOutcome::skipped, std::move(*ran), "skipped\n");
+  if (limits_) {
+    admission = limits_->admit(envelope.job_class, registry_->options(envelope.job_class), envelope.arguments);
+    if (admission.verdict != LimitAdmission::Verdict::run) return limited(request, envelope, admission);
+  }
+  return std::nullopt;
+}
+
 Outcome Dispatch::run_message(Request& request) const {
   auto envelope = envelope_of(request);
   if (!envelope) return envelope.error();
-  if (envelope->scheduled_at) {
-    const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-    if (*envelope->scheduled_at > now) {
-      Outcome early = not_due(*envelope, *envelope->scheduled_at - now);
-      early.job = envelope->job_class;
-      early.job_id = envelope->job_id;
-      return early;
-    }
-  }
-  if (hops_ && times_.unknown_job_grace.count() > 0 && !registry_->contains(envelope->job_class)) {
-    Outcome outcome = unknown_job(request, *envelope);
-    outcome.job = envelope->job_class;
-    outcome.job_id = envelope->job_id;
-    outcome.message_id = std::string(request.message_id());
-    return outcome;
-  }
-  // A debounced job runs only as its key's last enqueue: an earlier one is skipped (200).
-  if (!envelope->debounce_key.empty()) {
-    LimitAdmission last = limits_ ? limits_->debounce(envelope->debounce_key, envelope->job_id)
-                                  : LimitAdmission{.verdict = LimitAdmission::Verdict::unconfigured,
-                                                   .reason = "it is debounced and EBWORKER_LIMITS_TABLE is not set"};
-    if (last.verdict != LimitAdmission::Verdict::run) {
-      Outcome outcome = last.verdict == LimitAdmission::Verdict::superseded
-                            ? Outcome::accepted(JobOutcome::skipped, std::move(last.reason), "skipped\n")
-                            : limited(request, *envelope, last);
-      outcome.job = envelope->job_class;
-      outcome.job_id = envelope->job_id;
-      outcome.message_id = std::string(request.message_id());
-      return outcome;
-    }
-  }
-  // A duplicate of a unique job whose run completed within its window: 200, not run.
-  if (limits_ && !envelope->unique_key.empty()) {
-    if (auto ran = limits_->duplicate_of_a_run(envelope->unique_key, envelope->job_id, envelope->enqueued_at,
-                                               std::chrono::seconds(envelope->unique_for))) {
-      Outcome skipped = Outcome::accepted(JobOutcome::skipped, std::move(*ran), "skipped\n");
-      skipped.job = envelope->job_class;
-      skipped.job_id = envelope->job_id;
-      skipped.message_id = std::string(request.message_id());
-      return skipped;
-    }
-  }
-  // Held until the run ends: the limit's slot, when its class has one.
-  LimitAdmission admission;
-  if (limits_) {
-    admission = limits_->admit(envelope->job_class, registry_->options(envelope->job_class), envelope->arguments);
-    if (admission.verdict != LimitAdmission::Verdict::run) {
-      Outcome outcome = limited(request, *envelope, admission);
-      outcome.job = envelope->job_class;
-      outcome.job_id = envelope->job_id;
-      outcome.message_id = std::string(request.message_id());
-      return outcome;
-    }
+  LimitAdmission admission;  // held until the run ends: the limit's slot, when its class has one
+  if (std::optional<Outcome> unrun = held_back(request, *envelope, admission)) {
+    unrun->job = envelope->job_class;
+    unrun->job_id = envelope->job_id;
+    unrun->message_id = std::string(request.message_id());
+    return std::move(*unrun);
   }
   JobContext context = job_context(request, envelope->job_class, envelope->job_id);
   context.attempt = static_cast<int>(std::min<std::int64_t>(envelope->executions, 1'000'000)) + 1;

@@ -26,6 +26,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stop_token>
 #include <string_view>
 
@@ -67,6 +68,7 @@ class Dispatch {
 
  private:
   Outcome run_message(Request& request) const;
+  std::optional<Outcome> held_back(const Request& request, const Envelope& envelope, LimitAdmission& admission) const;
   Outcome not_due(const Envelope& envelope, std::chrono::seconds left) const;
   Outcome follow_policy(const Request& request, Envelope& envelope, int attempt, const JobRun& run) const;
   Outcome hand_on(Envelope& envelope, const JobContext& context, const JobRun& run) const;
