@@ -35,22 +35,14 @@ class Debounce : public LocalStackTest {
 
   // `ebworker enqueue EchoJob ARGS --debounce KEY --debounce-for SECONDS`: its stdout.
   std::string enqueue_debounced(const std::string& arguments, const std::string& key, int seconds) {
-    Environment env = sqsd_env();
-    env["EBWORKER_QUEUE_URL"] = queue_;
-    env["SECRET_KEY_BASE"] = std::string(kE2eKey);
-    env["AWS_REGION"] = "us-east-1";
+    Environment env = client_command_env(queue_);
     env["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite_.endpoint();
     env["EBWORKER_LIMITS_TABLE"] = "limits";
-    const auto out = dir_ / "enqueue.out";
-    Process p({.program = EBWORKER_BINARY,
-               .args = {"enqueue", "EchoJob", arguments, "--debounce", key, "--debounce-for", std::to_string(seconds)},
-               .env = env,
-               .workdir = dir_.path(),
-               .stdout_path = out,
-               .stderr_path = dir_ / "enqueue.err"});
-    const auto status = p.wait_for_exit(20s);
-    EXPECT_TRUE(status && status->success()) << read_file(dir_ / "enqueue.err");
-    return read_file(out);
+    const auto enqueued = run_command(
+        EBWORKER_BINARY, {"enqueue", "EchoJob", arguments, "--debounce", key, "--debounce-for", std::to_string(seconds)},
+        env, 60s);
+    EXPECT_TRUE(enqueued.success()) << enqueued.describe();
+    return enqueued.out;
   }
   std::size_t runs_of(std::string_view argument) const { return lines_with(echo_output(), {argument}).size(); }
   std::size_t skipped_lines() const {

@@ -23,11 +23,8 @@ class Dlq : public LocalStackTest {
  protected:
   // The command's environment: fauxqs, the two queues, the worker's key.
   Environment dlq_env(const std::string& queue, const std::string& dead_letters) const {
-    Environment env = sqsd_env();
-    env["AWS_REGION"] = "us-east-1";
-    env["EBWORKER_QUEUE_URL"] = queue;
+    Environment env = client_command_env(queue);
     env["EBWORKER_DEAD_LETTER_QUEUE_URL"] = dead_letters;
-    env["SECRET_KEY_BASE"] = std::string(kE2eKey);
     return env;
   }
   CommandResult dlq(const std::vector<std::string>& args, const Environment& env) const {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "e2e/support/retrying_worker.h"
+#include "support/chaos_proxy.h"
 #include "support/dynalite_process.h"
 #include "support/local_stack.h"
 
@@ -66,8 +67,10 @@ class FlowControl : public LocalStackTest {
     env["LIMITED_JOB_OUT"] = (dir_ / "limited.out").string();
     return env;
   }
-  void start_pair() {
-    auto& worker = start_worker(limited_worker_env());
+  void start_pair(const EnvChanges& changes = {}) {
+    EnvChanges env = limited_worker_env();
+    for (const auto& [name, value] : changes) env[name] = value;
+    auto& worker = start_worker(env);
     // Long polls of 1 s: a receive a killed daemon left waiting at fauxqs ends within a second.
     start_sqsd(queue_, worker.url(""), {"--visibility-timeout", "60", "--error-visibility-timeout", "1",
                                         "--http-connections", "8", "--wait-time", "1"});
@@ -134,14 +137,15 @@ TEST_F(FlowControl, AKilledWorkersSlotsAreFreeWithinTheLease) {
     return lease ? *lease : std::nullopt;
   };
   ASSERT_TRUE(eventually([&] { return lease_of(0) && lease_of(1); }, 20s)) << logs();
-  workers_.front()->send_signal(SIGKILL);
-  ASSERT_TRUE(workers_.front()->wait_for_exit(5s));
-  const auto killed = now_ms();
-  // Its daemon too, without the clean stop that would hand the long runs' messages back: they
-  // stay invisible (60 s) while the key's slots are the dead worker's.
+  // Its daemon first, without the clean stop that would hand the long runs' messages back, and
+  // before it sees the worker die (a post that fails hands the message back in 1 s): they stay
+  // invisible (60 s) while the key's slots are the dead worker's.
   sqsds_.front()->send_signal(SIGKILL);
   ASSERT_TRUE(sqsds_.front()->wait_for_exit(5s));
   const auto daemon_killed = now_ms();
+  workers_.front()->send_signal(SIGKILL);
+  ASSERT_TRUE(workers_.front()->wait_for_exit(5s));
+  const auto killed = now_ms();
   // Nobody renews the slots now: each runs out within the lease (10 s) of the kill, a whole
   // second more as expiry is kept in seconds.
   const auto first = lease_of(0), second = lease_of(1);
@@ -236,6 +240,45 @@ TEST_F(FlowControl, WorkersPollingTheQueueThemselvesHoldTheLimitAndDeferredRunsC
   EXPECT_FALSE(lines_with(logs(), {"status=200", "limited: LimitedJob acct-1 has its 2 runs at once"}).empty())
       << "no run was deferred: the test did not saturate the key\n"
       << logs();
+}
+
+// The limits table goes silent (every connection closed unanswered), then throttles (every request
+// answered ThrottlingException), then answers again: while it fails no limited run starts (fail
+// closed), each message is deferred and comes back, and once it answers every job runs once.
+TEST_F(FlowControl, WhileTheTableDoesNotAnswerOrThrottlesNoLimitedJobRunsAndEachRunsOnceItIsBack) {
+  const std::string& endpoint = dynalite_.endpoint();  // http://127.0.0.1:PORT/
+  const auto port = static_cast<std::uint16_t>(std::stoi(endpoint.substr(endpoint.rfind(':') + 1)));
+  ChaosProxy dynamo("127.0.0.1", port, {}, 7);
+  start_pair({{"AWS_ENDPOINT_URL_DYNAMODB", dynamo.url()}});  // the table is checked at start: up then
+  const auto deferred_while = [&](std::string_view why) {
+    return lines_with(logs(), {"status=200", "limits table unreachable, LimitedJob acct-d deferred (fail closed)", why}).size();
+  };
+
+  dynamo.set_rates({.drop_before = 1.0});
+  enqueue("acct-d", 10, 3);
+  ASSERT_TRUE(eventually([&] { return deferred_while("") >= 3; }, 30s)) << "no deferral while it is silent\n" << logs();
+  dynamo.set_rates({.throttled_coral = 1.0});
+  const std::size_t silent = deferred_while("");
+  ASSERT_TRUE(eventually([&] { return deferred_while("Throttling") >= 3; }, 40s))
+      << "no deferral while it throttles\n" << logs();
+  EXPECT_TRUE(limited_runs().empty()) << "a limited job ran while its table failed";
+  EXPECT_GT(deferred_while(""), silent);
+
+  dynamo.set_rates({});
+  std::vector<LimitedRun> ran;
+  ASSERT_TRUE(eventually(
+      [&] {
+        ran = limited_runs();
+        return ran.size() >= 3;
+      },
+      60s))
+      << ran.size() << " of 3 ran once the table answered\n" << logs();
+  EXPECT_TRUE(eventually([&] { return messages_in(queue_) == 0; }, 10s)) << messages_in(queue_) << " left";
+  EXPECT_EQ(limited_runs().size(), 3u) << "each once";
+  EXPECT_EQ(messages_in(dead_letters_), 0) << "dead-lettered";
+  EXPECT_EQ(lines_with(logs(), {"does not answer", "runs of limited classes are deferred"}).size(), 1u)
+      << "one warning for the episode";
+  EXPECT_FALSE(lines_with(logs(), {"limits table limits answers again"}).empty());
 }
 
 }  // namespace

@@ -64,9 +64,7 @@ TEST_F(RailsWorker, TheClientsJobsRunOnRailsWithRubyTypes) {
                                 active_job::global_id("gid://shop/User/42") + "," +
                                 active_job::symbol_keys(R"({"a":1})").value() + R"(,"text",42,{"plain":[1]},)" +
                                 active_job::keywords(R"({"force":true})").value() + "]";
-  Environment env = sqsd_env();
-  env["SECRET_KEY_BASE"] = std::string(kE2eKey);
-  env["EBWORKER_QUEUE_URL"] = queue;
+  const Environment env = client_command_env(queue);
   const auto enqueued = run_command(EBWORKER_BINARY, {"enqueue", "RecordJob", arguments, "--format", "active_elastic_job"},
                                     env, 30s);
   ASSERT_TRUE(enqueued.success()) << enqueued.describe();

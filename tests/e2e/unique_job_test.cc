@@ -33,10 +33,7 @@ class UniqueJobs : public LocalStackTest {
   // Starts `ebworker enqueue EchoJob ARGS --unique KEY --unique-for SECONDS`, its stdout to `out`.
   std::unique_ptr<Process> start_enqueue(const std::string& arguments, const std::string& key, int seconds,
                                          const std::filesystem::path& out) {
-    Environment env = sqsd_env();
-    env["EBWORKER_QUEUE_URL"] = queue_;
-    env["SECRET_KEY_BASE"] = std::string(kE2eKey);
-    env["AWS_REGION"] = "us-east-1";
+    Environment env = client_command_env(queue_);
     env["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite_.endpoint();
     env["EBWORKER_LIMITS_TABLE"] = "limits";
     const std::string n = std::to_string(++enqueues_);

@@ -100,6 +100,14 @@ Environment LocalStackTest::sqsd_env() const {
   return env;
 }
 
+Environment LocalStackTest::client_command_env(const std::string& queue_url) const {
+  Environment env = sqsd_env();
+  env["AWS_REGION"] = "us-east-1";
+  env["EBWORKER_QUEUE_URL"] = queue_url;
+  env["SECRET_KEY_BASE"] = std::string(kE2eKey);
+  return env;
+}
+
 Process& LocalStackTest::start_sqsd(const std::string& queue_url, const std::string& worker_url,
                                     const std::vector<std::string>& args, const EnvChanges& env_changes) {
   std::vector<std::string> argv{"sqsd",        "--queue-url", queue_url,        "--worker-url", worker_url,

@@ -65,6 +65,9 @@ class LocalStackTest : public ::testing::Test {
 
   // base_environment() plus fauxqs as the SQS endpoint and static AWS keys.
   Environment sqsd_env() const;
+  // A client command's (`ebworker enqueue`, `ebworker dlq`): sqsd_env() plus the region, the queue
+  // to send to and the worker's key.
+  Environment client_command_env(const std::string& queue_url) const;
   // `ebworker sqsd --queue-url URL --worker-url URL --wait-time 1 --leader=false
   // --log-level=debug` then `args` (later flags win), in the test's directory, with sqsd_env()
   // changed by `env_changes`; returns once it logged "sqsd polling" (throws, with its log, if it
