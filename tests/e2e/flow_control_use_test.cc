@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "net/http_client.h"
+#include "e2e/support/own_paths.h"
 #include "e2e/support/retrying_worker.h"
 #include "support/dynalite_process.h"
 #include "support/local_stack.h"
@@ -16,17 +16,6 @@
 
 namespace ebworker::testing {
 namespace {
-
-std::string scrape(const WorkerProcess& worker, std::string_view path) {
-  HttpClient http;
-  HttpRequest request;
-  request.url = worker.url(path);
-  request.direct = true;
-  request.timeout = 5s;
-  request.max_reply_body = 4 * 1024 * 1024;
-  auto reply = http.perform(request);
-  return reply ? reply->body : "no answer: " + reply.error().message;
-}
 
 class FlowControlUse : public LocalStackTest {
  protected:
@@ -41,7 +30,7 @@ class FlowControlUse : public LocalStackTest {
                                           "--http-connections", "4", "--wait-time", "1"});
   }
   std::optional<double> value(const std::string& name, const PromLabels& labels) const {
-    auto parsed = parse_prometheus_text(scrape(*worker_, "/_ebworker/metrics"));
+    auto parsed = parse_prometheus_text(get_body(*worker_, "/_ebworker/metrics"));
     if (!parsed) return std::nullopt;
     return parsed->value(name, labels);
   }
@@ -67,7 +56,7 @@ TEST_F(FlowControlUse, InUseAndDeferralsMoveOnMetricsAndTheStatusPage) {
       },
       20s))
       << worker_->log();
-  const std::string busy = scrape(*worker_, "/_ebworker/status");
+  const std::string busy = get_body(*worker_, "/_ebworker/status");
   EXPECT_NE(busy.find("<tr><td class=\"l\">LimitedJob</td><td>2 at once per key</td><td>2</td>"), std::string::npos)
       << busy;
 
@@ -76,7 +65,7 @@ TEST_F(FlowControlUse, InUseAndDeferralsMoveOnMetricsAndTheStatusPage) {
   EXPECT_TRUE(eventually([&] { return value("ebworker_limit_in_use", {{"job", "LimitedJob"}}) == 0; }, 10s));
   EXPECT_GE(value("ebworker_limit_deferrals_total", {{"job", "LimitedJob"}, {"reason", "concurrency"}}).value_or(0), 1);
   EXPECT_EQ(value("ebworker_limit_deferrals_total", {{"job", "LimitedJob"}, {"reason", "unreachable"}}), 0);
-  const std::string idle = scrape(*worker_, "/_ebworker/status");
+  const std::string idle = get_body(*worker_, "/_ebworker/status");
   EXPECT_NE(idle.find("<tr><td class=\"l\">LimitedJob</td><td>2 at once per key</td><td>0</td>"), std::string::npos)
       << idle;
 }

@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "e2e/support/local_stack.h"
-#include "net/http_client.h"
+#include "e2e/support/own_paths.h"
 #include "support/chaos_proxy.h"
 #include "support/prometheus_text.h"
 
@@ -31,14 +31,6 @@ class InProcessWorker : public LocalStackTest {
   // The poller's lines of a message deleted after its 200.
   static std::vector<std::string> deleted_lines(const WorkerProcess& worker, const std::string& message_id) {
     return lines_with(worker.log(), {"msgid=" + message_id, "status=200", "deleting"});
-  }
-  // The worker's answer on one of its own paths (/_ebworker/...).
-  static Result<HttpReply, TransportError> get(const WorkerProcess& worker, const std::string& path) {
-    HttpRequest request;
-    request.url = worker.url(path);
-    request.timeout = 5s;
-    request.direct = true;
-    return HttpClient().perform(request);
   }
 };
 
@@ -61,16 +53,11 @@ TEST_F(InProcessWorker, RunsEachJobOnceAndDeletesItWithNoMoreInFlightThanJobThre
   EXPECT_TRUE(lines_with(worker.log(), {"status=503"}).empty()) << worker.log();
 
   // The HTTP endpoint still answers the worker's own paths, the poller's health and metrics among them.
-  HttpClient http;
-  HttpRequest health;
-  health.url = worker.url("/_ebworker/health");
-  const auto answer = http.perform(health);
+  const auto answer = get_own_path(worker, "/_ebworker/health");
   ASSERT_TRUE(answer) << answer.error().message;
   EXPECT_EQ(answer->status, 200) << answer->body;
   EXPECT_NE(answer->body.find("\"receiving\":true"), std::string::npos) << answer->body;
-  HttpRequest metrics;
-  metrics.url = worker.url("/_ebworker/metrics");
-  const auto text = http.perform(metrics);
+  const auto text = get_own_path(worker, "/_ebworker/metrics");
   ASSERT_TRUE(text) << text.error().message;
   EXPECT_NE(text->body.find("\nebworker_sqsd_deleted_total 8\n"), std::string::npos) << text->body;
   EXPECT_NE(text->body.find("\nebworker_jobs_running "), std::string::npos) << text->body;
@@ -182,7 +169,7 @@ TEST_F(InProcessWorker, HealthIs503NotReceivingWhileSqsDoesNotAnswer) {
   // The worker reaches fauxqs through a proxy that, once told to, closes every connection unanswered.
   ChaosProxy proxy("127.0.0.1", fauxqs_.port(), {}, 1);
   auto& worker = start_polling_worker(queue, {{"AWS_ENDPOINT_URL_SQS", proxy.url()}});
-  const auto health = [&] { return get(worker, "/_ebworker/health"); };
+  const auto health = [&] { return get_own_path(worker, "/_ebworker/health"); };
   const auto up = health();
   ASSERT_TRUE(up) << up.error().message;
   EXPECT_EQ(up->status, 200) << up->body;
@@ -244,7 +231,7 @@ TEST_F(InProcessWorker, DeletesGoInBatchesWhileJobsRunEachMessageDeletedOnce) {
   std::string text;
   ASSERT_TRUE(eventually(
       [&] {
-        const auto answer = get(worker, "/_ebworker/metrics");
+        const auto answer = get_own_path(worker, "/_ebworker/metrics");
         if (!answer || answer->status != 200) return false;
         text = answer->body;
         auto parsed = parse_prometheus_text(text);

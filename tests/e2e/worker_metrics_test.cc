@@ -6,25 +6,12 @@
 
 #include <string>
 
-#include "net/http_client.h"
+#include "e2e/support/own_paths.h"
 #include "support/local_stack.h"
 #include "support/prometheus_text.h"
 
 namespace ebworker::testing {
 namespace {
-
-std::string get_body(const WorkerProcess& worker, std::string_view path, long* status = nullptr) {
-  HttpClient client;
-  HttpRequest request;
-  request.url = worker.url(path);
-  request.direct = true;
-  request.timeout = 5s;
-  request.max_reply_body = 4 * 1024 * 1024;
-  auto reply = client.perform(request);
-  if (!reply) return "no answer: " + reply.error().message;
-  if (status) *status = reply->status;
-  return reply->body;
-}
 
 class WorkerMetrics : public LocalStackTest {};
 
